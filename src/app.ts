@@ -1,0 +1,84 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
+import { createRouter } from "./app-factory";
+import type { AppEnv } from "./env";
+import { ApiError } from "./http/api-error";
+import { handleError } from "./http/error-handler";
+import { problemResponse } from "./http/problem";
+import { requestContext } from "./middleware/request-context";
+import { openApiDocument } from "./openapi/document";
+import { registerErrorResponses } from "./openapi/error-responses";
+import { benchBaselineRouter } from "./routes/bench/baseline";
+import { docsRouter } from "./routes/docs";
+import { healthRouter } from "./routes/health";
+import { usersRouter } from "./routes/users";
+
+const EXPOSED_HEADERS = ["X-Request-Id", "ETag", "Location", "Retry-After", "RateLimit", "RateLimit-Policy"];
+
+const corsFromConfig = (): MiddlewareHandler<AppEnv> => (c, next) =>
+  cors({
+    origin: (origin) =>
+      c.env.CORS_ORIGINS.split(",")
+        .map((o) => o.trim())
+        .includes(origin)
+        ? origin
+        : null,
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+    allowHeaders: [
+      "Authorization",
+      "Content-Type",
+      "Idempotency-Key",
+      "If-Match",
+      "If-None-Match",
+      "X-Request-Id",
+      "X-API-Key",
+    ],
+    exposeHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  })(c, next);
+
+const bodyLimitFromConfig = (): MiddlewareHandler<AppEnv> => (c, next) => {
+  const maxSize = Number(c.env.MAX_BODY_BYTES);
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError("payload-too-large", `Request bodies may be at most ${maxSize} bytes.`);
+    },
+  })(c, next);
+};
+
+export const createApp = () => {
+  const app = createRouter();
+
+  app.use(...requestContext());
+  app.use(secureHeaders());
+  app.use(corsFromConfig());
+  app.use(bodyLimitFromConfig());
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) =>
+        problemResponse(
+          c,
+          new ApiError("method-not-allowed", `${c.req.method} is not supported here; use ${allowed.join(", ")}.`, {
+            headers: { Allow: allowed.join(", ") },
+          }),
+        ),
+    }),
+  );
+
+  app.route("/", healthRouter);
+  app.route("/", usersRouter);
+  app.route("/", docsRouter);
+  app.route("/", benchBaselineRouter);
+
+  registerErrorResponses(app);
+  app.get("/openapi.json", (c) => c.json(openApiDocument(app, c.env.API_VERSION)));
+
+  app.notFound((c) => problemResponse(c, new ApiError("not-found", `No route matches ${c.req.method} ${c.req.path}.`)));
+  app.onError(handleError);
+  return app;
+};

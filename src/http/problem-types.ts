@@ -1,0 +1,89 @@
+import { Status } from "./status";
+
+/**
+ * The catalogue of problem types (RFC 9457). Type URIs are stable: clients may switch on them.
+ * The spec documents each one (see src/schemas/problem.ts) and so does the README.
+ */
+export const PROBLEM_BASE_URI = "https://docs.experience-layer.dev/problems/";
+
+export const problemTypes = {
+  "validation-error": {
+    status: Status.BAD_REQUEST,
+    title: "Your request is not valid",
+    description: "One or more fields failed validation; `errors` lists each failing field by path.",
+  },
+  "malformed-request": {
+    status: Status.BAD_REQUEST,
+    title: "The request body could not be parsed",
+    description: "The body is not well-formed JSON.",
+  },
+  unauthorized: {
+    status: Status.UNAUTHORIZED,
+    title: "Authentication is required",
+    description: "No valid credentials were sent.",
+  },
+  forbidden: {
+    status: Status.FORBIDDEN,
+    title: "You may not do this",
+    description: "The credentials are valid but lack the permission this operation needs.",
+  },
+  "not-found": {
+    status: Status.NOT_FOUND,
+    title: "Not found",
+    description: "No resource exists at this path, or it is not visible to you.",
+  },
+  "method-not-allowed": {
+    status: Status.METHOD_NOT_ALLOWED,
+    title: "Method not allowed",
+    description: "The path exists but does not support this method; see the `Allow` header.",
+  },
+  conflict: {
+    status: Status.CONFLICT,
+    title: "The request conflicts with the current state",
+    description: "For example a unique field (such as an email) is already taken.",
+  },
+  "idempotency-key-in-use": {
+    status: Status.CONFLICT,
+    title: "A request with this Idempotency-Key is still in progress",
+    description: "Retry after the first request has finished.",
+  },
+  "precondition-failed": {
+    status: Status.PRECONDITION_FAILED,
+    title: "The resource has changed",
+    description: "The `If-Match` header does not match the current ETag; fetch the resource again.",
+  },
+  "payload-too-large": {
+    status: Status.PAYLOAD_TOO_LARGE,
+    title: "The request body is too large",
+    description: "The body exceeds the size limit given in `detail`.",
+  },
+  "unsupported-media-type": {
+    status: Status.UNSUPPORTED_MEDIA_TYPE,
+    title: "Unsupported media type",
+    description: "Request bodies must be sent as `application/json`.",
+  },
+  "idempotency-key-reused": {
+    status: Status.UNPROCESSABLE_ENTITY,
+    title: "This Idempotency-Key was used with a different request",
+    description: "Each key identifies one request; send a new key for a new request.",
+  },
+  "rate-limited": {
+    status: Status.TOO_MANY_REQUESTS,
+    title: "Too many requests",
+    description: "Slow down; `Retry-After` says when to try again.",
+  },
+  "internal-error": {
+    status: Status.INTERNAL_SERVER_ERROR,
+    title: "Something went wrong on our side",
+    description: "Nothing about the cause is disclosed; quote `trace_id` when reporting it.",
+  },
+  "service-unavailable": {
+    status: Status.SERVICE_UNAVAILABLE,
+    title: "The service is temporarily unavailable",
+    description: "A dependency (such as the database) cannot be reached; retry later.",
+  },
+} as const;
+
+export type ProblemType = keyof typeof problemTypes;
+
+export const problemTypeUri = (type: ProblemType): string => `${PROBLEM_BASE_URI}${type}`;

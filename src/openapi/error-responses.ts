@@ -1,0 +1,68 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { Status } from "../http/status";
+import { Problem, ProblemEnvelope } from "../schemas/problem";
+
+const problem = (
+  description: string,
+  headers?: Record<string, { description: string; schema: { type: "string" | "integer" } }>,
+) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: {
+    "application/json": { schema: { $ref: "#/components/schemas/ProblemEnvelope" } },
+    "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+  },
+});
+
+/** Every error response of the API, registered once as named components (`#/components/responses/*`). */
+const components = {
+  BadRequest: problem("The request is malformed or fails validation; `errors` lists every failing field."),
+  NotFound: problem("The resource does not exist."),
+  Conflict: problem(
+    "The request conflicts with current state (a unique field is taken, or an Idempotency-Key is in flight).",
+  ),
+  PreconditionFailed: problem("`If-Match` does not match the resource's current ETag."),
+  PayloadTooLarge: problem("The request body exceeds the size limit."),
+  UnsupportedMediaType: problem("The request body is not `application/json`."),
+  UnprocessableEntity: problem("The Idempotency-Key was already used with a different request."),
+  InternalError: problem("An unexpected error; nothing about it is disclosed beyond `trace_id`."),
+  ServiceUnavailable: problem("A dependency such as the database is unreachable.", {
+    "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } },
+  }),
+} as const;
+
+type ComponentName = keyof typeof components;
+
+const ref = (name: ComponentName) => ({ $ref: `#/components/responses/${name}` });
+
+export const registerErrorResponses = (app: OpenAPIHono<AppEnv>) => {
+  app.openAPIRegistry.register("Problem", Problem);
+  app.openAPIRegistry.register("ProblemEnvelope", ProblemEnvelope);
+  for (const [name, response] of Object.entries(components)) {
+    app.openAPIRegistry.registerComponent("responses", name, response);
+  }
+};
+
+/** Spread into a route's `responses`: the errors any operation can give. */
+export const commonErrors = {
+  [Status.BAD_REQUEST]: ref("BadRequest"),
+  [Status.INTERNAL_SERVER_ERROR]: ref("InternalError"),
+};
+
+/** Extra errors of operations that take a JSON body. */
+export const bodyErrors = {
+  [Status.PAYLOAD_TOO_LARGE]: ref("PayloadTooLarge"),
+  [Status.UNSUPPORTED_MEDIA_TYPE]: ref("UnsupportedMediaType"),
+};
+
+/** Extra errors of operations that accept `Idempotency-Key`. */
+export const idempotencyErrors = {
+  [Status.CONFLICT]: ref("Conflict"),
+  [Status.UNPROCESSABLE_ENTITY]: ref("UnprocessableEntity"),
+};
+
+export const notFound = { [Status.NOT_FOUND]: ref("NotFound") };
+export const conflict = { [Status.CONFLICT]: ref("Conflict") };
+export const preconditionFailed = { [Status.PRECONDITION_FAILED]: ref("PreconditionFailed") };
+export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };

@@ -1,0 +1,19 @@
+import { PrismaD1 } from "@prisma/adapter-d1";
+import { PrismaClient } from "../generated/prisma/client";
+
+/**
+ * One PrismaClient per D1 binding per isolate: building a client is far costlier than a query,
+ * and the binding object lives as long as the isolate does.
+ */
+const clients = new WeakMap<D1Database, PrismaClient>();
+
+export const getDb = (binding: D1Database): PrismaClient => {
+  let client = clients.get(binding);
+  if (!client) {
+    client = new PrismaClient({ adapter: new PrismaD1(binding) });
+    clients.set(binding, client);
+  }
+  return client;
+};
+
+export type Db = PrismaClient;

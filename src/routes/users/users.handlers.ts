@@ -1,0 +1,106 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import type { User } from "../../generated/prisma/client";
+import { ApiError } from "../../http/api-error";
+import { decodeCursor, encodeCursor } from "../../http/cursor";
+import { ok, okPage } from "../../http/envelope";
+import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag";
+import { Status } from "../../http/status";
+import { getDb } from "../../repositories/db";
+import { isUniqueViolation } from "../../repositories/errors";
+import { usersRepository } from "../../repositories/users.repository";
+import type { createUser, deleteUser, getUser, listUsers, updateUser } from "./users.routes";
+
+const toWire = (user: User) => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  avatar_url: user.avatarUrl,
+  created_at: user.createdAt.toISOString(),
+  updated_at: user.updatedAt.toISOString(),
+});
+
+const emailTaken = (email: string) => new ApiError("conflict", `A user with email ${email} already exists.`);
+const userNotFound = (id: string) => new ApiError("not-found", `No user with id ${id}.`);
+
+export const createUserHandler: RouteHandler<typeof createUser, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const email = body.email.toLowerCase();
+  try {
+    const user = await usersRepository(getDb(c.env.DB)).create({
+      email,
+      name: body.name,
+      role: body.role,
+      avatarUrl: body.avatar_url ?? null,
+    });
+    c.header("Location", `/users/${user.id}`);
+    c.header("ETag", etagFor(user.updatedAt));
+    return ok(c, toWire(user), Status.CREATED);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken(email);
+    throw error;
+  }
+};
+
+export const listUsersHandler: RouteHandler<typeof listUsers, AppEnv> = async (c) => {
+  const { limit, cursor, role, email } = c.req.valid("query");
+  const rows = await usersRepository(getDb(c.env.DB)).listPage({
+    limit,
+    after: cursor ? decodeCursor(cursor) : null,
+    role,
+    email: email?.toLowerCase(),
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const hasMore = rows.length > limit;
+  return okPage(c, page.map(toWire), {
+    limit,
+    has_more: hasMore,
+    next_cursor: hasMore && last ? encodeCursor(last) : null,
+  });
+};
+
+export const getUserHandler: RouteHandler<typeof getUser, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const user = await usersRepository(getDb(c.env.DB)).findById(id);
+  if (!user) throw userNotFound(id);
+  const etag = etagFor(user.updatedAt);
+  c.header("ETag", etag);
+  if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
+  return ok(c, toWire(user), Status.OK);
+};
+
+export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const repository = usersRepository(getDb(c.env.DB));
+  const expected = versionFromIfMatch(c.req.valid("header")["if-match"]);
+  if (expected === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
+  const email = body.email?.toLowerCase();
+  try {
+    const user = await repository.update(
+      id,
+      { email, name: body.name, role: body.role, avatarUrl: body.avatar_url },
+      expected,
+    );
+    if (!user) {
+      // Nothing matched: tell a missing user apart from a stale If-Match.
+      if (expected && (await repository.findById(id))) {
+        throw new ApiError("precondition-failed", "The user changed since you read it; fetch it again.");
+      }
+      throw userNotFound(id);
+    }
+    c.header("ETag", etagFor(user.updatedAt));
+    return ok(c, toWire(user), Status.OK);
+  } catch (error) {
+    if (email && isUniqueViolation(error)) throw emailTaken(email);
+    throw error;
+  }
+};
+
+export const deleteUserHandler: RouteHandler<typeof deleteUser, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  if (!(await usersRepository(getDb(c.env.DB)).delete(id))) throw userNotFound(id);
+  return c.body(null, Status.NO_CONTENT);
+};

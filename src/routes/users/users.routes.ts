@@ -1,0 +1,127 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { Status } from "../../http/status";
+import {
+  bodyErrors,
+  commonErrors,
+  conflict,
+  idempotencyErrors,
+  notFound,
+  preconditionFailed,
+} from "../../openapi/error-responses";
+import { IdempotencyHeaders, IdParams } from "../../schemas/common";
+import { CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserResponse } from "./users.schemas";
+
+const tags = ["Users"];
+const ETag = {
+  description: "Version of the user; send it back as If-None-Match or If-Match.",
+  schema: { type: "string" as const },
+};
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const createUser = createRoute({
+  operationId: "createUser",
+  method: "post",
+  path: "/users",
+  tags,
+  summary: "Create a user",
+  description: "Creates a user. Emails are unique (compared lower-cased); a taken email answers 409.",
+  request: {
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { "application/json": { schema: CreateUserBody } } },
+  },
+  responses: {
+    [Status.CREATED]: {
+      ...json(UserResponse, "The user was created."),
+      headers: { ETag, Location: { description: "URL of the new user.", schema: { type: "string" } } },
+    },
+    ...commonErrors,
+    ...bodyErrors,
+    ...idempotencyErrors,
+  },
+});
+
+export const listUsers = createRoute({
+  operationId: "listUsers",
+  method: "get",
+  path: "/users",
+  tags,
+  summary: "List users",
+  description:
+    "Newest first, in pages of `limit`; pass `next_cursor` back as `cursor` for the next page. Filter by `role` or `email`.",
+  request: { query: ListUsersQuery },
+  responses: {
+    [Status.OK]: json(UserPage, "A page of users."),
+    ...commonErrors,
+  },
+});
+
+export const getUser = createRoute({
+  operationId: "getUser",
+  method: "get",
+  path: "/users/{id}",
+  tags,
+  summary: "Get a user",
+  description: "Returns one user with its ETag; `If-None-Match` with that ETag answers 304 while it is unchanged.",
+  request: {
+    params: IdParams,
+    headers: z.object({
+      "if-none-match": z
+        .string()
+        .optional()
+        .openapi({ param: { in: "header" }, example: '"mif7vj3k"' }),
+    }),
+  },
+  responses: {
+    [Status.OK]: { ...json(UserResponse, "The user."), headers: { ETag } },
+    [Status.NOT_MODIFIED]: { description: "The user has not changed since the ETag you sent.", headers: { ETag } },
+    ...commonErrors,
+    ...notFound,
+  },
+});
+
+export const updateUser = createRoute({
+  operationId: "updateUser",
+  method: "patch",
+  path: "/users/{id}",
+  tags,
+  summary: "Update a user",
+  description:
+    "Changes the fields sent and leaves the rest. Send `If-Match` with the ETag you read to avoid overwriting someone else's change (412 if it moved on).",
+  request: {
+    params: IdParams,
+    headers: z.object({
+      "if-match": z
+        .string()
+        .optional()
+        .openapi({ param: { in: "header" }, example: '"mif7vj3k"' }),
+    }),
+    body: { required: true, content: { "application/json": { schema: UpdateUserBody } } },
+  },
+  responses: {
+    [Status.OK]: { ...json(UserResponse, "The updated user."), headers: { ETag } },
+    ...commonErrors,
+    ...bodyErrors,
+    ...notFound,
+    ...conflict,
+    ...preconditionFailed,
+  },
+});
+
+export const deleteUser = createRoute({
+  operationId: "deleteUser",
+  method: "delete",
+  path: "/users/{id}",
+  tags,
+  summary: "Delete a user",
+  description:
+    "Deletes the user with their sessions, threads (and everything in them) and reactions. Messages they wrote in other threads stay, without an author.",
+  request: { params: IdParams },
+  responses: {
+    [Status.NO_CONTENT]: { description: "The user was deleted." },
+    ...commonErrors,
+    ...notFound,
+  },
+});

@@ -1,0 +1,74 @@
+import { z } from "@hono/zod-openapi";
+import { isValidCursor } from "../http/cursor";
+
+export const Timestamp = z.iso.datetime().openapi({ example: "2026-11-25T10:00:00.000Z" });
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+$/, "Must be an id as returned by the API")
+  .openapi({ example: "cmif7vj3k0000abcd12345678" });
+
+export const IdParams = z.object({
+  id: Id.openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const Metadata = z
+  .object({
+    timestamp: Timestamp,
+    correlation_id: z.string().openapi({ description: "The request id (X-Request-Id) of this request." }),
+    version: z.string().openapi({ example: "1.0.0" }),
+  })
+  .openapi("ResponseMetadata");
+
+export const Pagination = z
+  .object({
+    limit: z.int(),
+    has_more: z.boolean(),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` to get the next page; null on the last page." }),
+  })
+  .openapi("Pagination");
+
+/** `{ success, data, metadata }` around one resource. */
+export const envelope = <T extends z.ZodType>(data: T, name: string) =>
+  z.object({ success: z.literal(true), data, metadata: Metadata }).openapi(name);
+
+/** `{ success, data: [...], pagination, metadata }` around one page of a list. */
+export const pageEnvelope = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ success: z.literal(true), data: z.array(item), pagination: Pagination, metadata: Metadata }).openapi(name);
+
+export const MAX_PAGE_SIZE = 100;
+
+/** `limit` and `cursor` of every list operation. */
+export const PageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(20)
+    .openapi({ param: { name: "limit", in: "query" }, description: `Page size, 1–${MAX_PAGE_SIZE}.`, example: 20 }),
+  cursor: z
+    .string()
+    .refine(isValidCursor, "Not a cursor returned by this API")
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
+});
+
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      param: { in: "header" },
+      description:
+        "Makes a retried write safe: the same key with the same body replays the first response; with another body it is rejected (422).",
+      example: "3f1c2a9e-8b7d-4c1e-9f00-5b6a7c8d9e0f",
+    }),
+});

@@ -1,0 +1,52 @@
+import { z } from "@hono/zod-openapi";
+import { problemTypes, problemTypeUri } from "../http/problem-types";
+import { Timestamp } from "./common";
+
+const typeList = Object.entries(problemTypes)
+  .map(
+    ([slug, { status, description }]) =>
+      `- \`${problemTypeUri(slug as keyof typeof problemTypes)}\` (${status}): ${description}`,
+  )
+  .join("\n");
+
+export const FieldErrorSchema = z
+  .object({
+    path: z
+      .string()
+      .openapi({ example: "body.email", description: "Where: `body.*`, `query.*`, `param.*` or `header.*`." }),
+    message: z.string().openapi({ example: "Invalid email address" }),
+    code: z.string().openapi({ example: "invalid_format" }),
+  })
+  .openapi("FieldError");
+
+/** RFC 9457 problem details, plus `errors`, `timestamp` and `trace_id`. */
+export const Problem = z
+  .object({
+    type: z.url().openapi({ description: `A stable URI naming the problem type. Types:\n${typeList}` }),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string(),
+    instance: z.string().openapi({ description: "The request path." }),
+    errors: z
+      .array(FieldErrorSchema)
+      .optional()
+      .openapi({ description: "Every failing field (validation problems only)." }),
+    timestamp: Timestamp,
+    trace_id: z.string().openapi({ description: "The request id; quote it when reporting a problem." }),
+  })
+  .openapi("Problem", {
+    example: {
+      type: problemTypeUri("validation-error"),
+      title: problemTypes["validation-error"].title,
+      status: 400,
+      detail: "1 field is not valid",
+      instance: "/users",
+      errors: [{ path: "body.email", message: "Invalid email address", code: "invalid_format" }],
+      timestamp: "2026-11-25T10:00:00.000Z",
+      trace_id: "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+    },
+  });
+
+export const ProblemEnvelope = z.object({ success: z.literal(false), error: Problem }).openapi("ProblemEnvelope", {
+  description: "A problem in the envelope (send `Accept: application/problem+json` for the bare object).",
+});
