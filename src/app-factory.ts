@@ -2,7 +2,7 @@ import type { Hook } from "@hono/zod-openapi";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ValidationTargets } from "hono";
 import type { AppEnv } from "./env";
-import { ApiError, type FieldError } from "./http/api-error";
+import { ApiError, type FieldError, MAX_FIELD_ERRORS } from "./http/api-error";
 
 /** How each validation target is named in `errors[].path`. */
 const targetNames: Record<keyof ValidationTargets, string> = {
@@ -30,7 +30,7 @@ const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
   if (result.success) return;
   const errors = toFieldErrors(result.target, result.error.issues as readonly Issue[]);
   throw new ApiError("validation-error", `${errors.length} field${errors.length === 1 ? " is" : "s are"} not valid.`, {
-    errors,
+    errors: errors.slice(0, MAX_FIELD_ERRORS),
   });
 };
 

@@ -9,11 +9,10 @@ import { ApiError } from "./http/api-error";
 import { handleError } from "./http/error-handler";
 import { problemResponse } from "./http/problem";
 import { requestContext } from "./middleware/request-context";
-import { openApiDocument } from "./openapi/document";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { benchBaselineRouter } from "./routes/bench/baseline";
-import { docsRouter } from "./routes/docs";
 import { healthRouter } from "./routes/health";
+import { metaRouter } from "./routes/meta";
 import { usersRouter } from "./routes/users";
 
 const EXPOSED_HEADERS = ["X-Request-Id", "ETag", "Location", "Retry-After", "RateLimit", "RateLimit-Policy"];
@@ -72,11 +71,9 @@ export const createApp = () => {
 
   app.route("/", healthRouter);
   app.route("/", usersRouter);
-  app.route("/", docsRouter);
+  app.route("/", metaRouter(app));
   app.route("/", benchBaselineRouter);
-
   registerErrorResponses(app);
-  app.get("/openapi.json", (c) => c.json(openApiDocument(app, c.env.API_VERSION)));
 
   app.notFound((c) => problemResponse(c, new ApiError("not-found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

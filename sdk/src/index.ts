@@ -73,7 +73,8 @@ interface FetchResult<T> {
   response: Response;
 }
 
-type DataOf<R> = R extends { data?: infer D } ? (NonNullable<D> extends { data: infer T } ? T : undefined) : never;
+/** The envelope's `data` of the success member of an openapi-fetch result (undefined for 204/304). */
+type DataOf<R> = R extends { data: infer D } ? (D extends { data: infer T } ? T : undefined) : never;
 
 /**
  * Awaits a client call and returns the envelope's `data`, or throws ApiProblemError.

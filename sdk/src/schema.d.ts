@@ -72,6 +72,46 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the OpenAPI document
+         * @description This contract as OpenAPI 3.1 JSON; the same document is committed as openapi/openapi.json.
+         */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the API reference
+         * @description The interactive API reference (Scalar), rendered from /openapi.json. Served entirely by this service.
+         */
+        get: operations["getApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -81,7 +121,7 @@ export interface components {
          *       "type": "https://docs.experience-layer.dev/problems/validation-error",
          *       "title": "Your request is not valid",
          *       "status": 400,
-         *       "detail": "1 field is not valid",
+         *       "detail": "1 field is not valid.",
          *       "instance": "/users",
          *       "errors": [
          *         {
@@ -116,11 +156,12 @@ export interface components {
              */
             type: string;
             title: string;
+            /** Format: int32 */
             status: number;
             detail: string;
             /** @description The request path. */
             instance: string;
-            /** @description Every failing field (validation problems only). */
+            /** @description Every failing field, up to 100 (validation problems only). */
             errors?: components["schemas"]["FieldError"][];
             /**
              * Format: date-time
@@ -141,12 +182,47 @@ export interface components {
             /** @example invalid_format */
             code: string;
         };
-        /** @description A problem in the envelope (send `Accept: application/problem+json` for the bare object). */
+        /**
+         * @description A problem in the envelope (send `Accept: application/problem+json` for the bare object).
+         * @example {
+         *       "success": false,
+         *       "error": {
+         *         "type": "https://docs.experience-layer.dev/problems/not-found",
+         *         "title": "Not found",
+         *         "status": 404,
+         *         "detail": "No user with id cmif7vj3k0000abcd12345678.",
+         *         "instance": "/users/cmif7vj3k0000abcd12345678",
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "trace_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e"
+         *       }
+         *     }
+         */
         ProblemEnvelope: {
             /** @enum {boolean} */
             success: false;
             error: components["schemas"]["Problem"];
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "status": "ok",
+         *         "version": "1.0.0",
+         *         "environment": "production",
+         *         "checks": {
+         *           "database": {
+         *             "status": "ok",
+         *             "latency_ms": 1.8
+         *           }
+         *         }
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
         HealthResponse: {
             /** @enum {boolean} */
             success: true;
@@ -179,6 +255,25 @@ export interface components {
             /** @example 1.0.0 */
             version: string;
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000abcd12345678",
+         *         "email": "ada@example.com",
+         *         "name": "Ada Lovelace",
+         *         "role": "USER",
+         *         "avatar_url": null,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
         UserResponse: {
             /** @enum {boolean} */
             success: true;
@@ -241,6 +336,32 @@ export interface components {
              */
             avatar_url?: string;
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000abcd12345678",
+         *           "email": "ada@example.com",
+         *           "name": "Ada Lovelace",
+         *           "role": "USER",
+         *           "avatar_url": null,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
         UserPage: {
             /** @enum {boolean} */
             success: true;
@@ -249,6 +370,7 @@ export interface components {
             metadata: components["schemas"]["ResponseMetadata"];
         };
         Pagination: {
+            /** Format: int32 */
             limit: number;
             has_more: boolean;
             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -280,6 +402,10 @@ export interface components {
         /** @description The request is malformed or fails validation; `errors` lists every failing field. */
         BadRequest: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -290,6 +416,10 @@ export interface components {
         /** @description The resource does not exist. */
         NotFound: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -300,6 +430,10 @@ export interface components {
         /** @description The request conflicts with current state (a unique field is taken, or an Idempotency-Key is in flight). */
         Conflict: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -310,6 +444,10 @@ export interface components {
         /** @description `If-Match` does not match the resource's current ETag. */
         PreconditionFailed: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -320,6 +458,10 @@ export interface components {
         /** @description The request body exceeds the size limit. */
         PayloadTooLarge: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -330,6 +472,10 @@ export interface components {
         /** @description The request body is not `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -340,6 +486,10 @@ export interface components {
         /** @description The Idempotency-Key was already used with a different request. */
         UnprocessableEntity: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -350,6 +500,10 @@ export interface components {
         /** @description An unexpected error; nothing about it is disclosed beyond `trace_id`. */
         InternalError: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -360,6 +514,10 @@ export interface components {
         /** @description A dependency such as the database is unreachable. */
         ServiceUnavailable: {
             headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
                 "Retry-After"?: number;
                 [name: string]: unknown;
@@ -389,6 +547,10 @@ export interface operations {
             /** @description The service and its database are up. */
             200: {
                 headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -421,6 +583,10 @@ export interface operations {
             /** @description A page of users. */
             200: {
                 headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -450,6 +616,10 @@ export interface operations {
             /** @description The user was created. */
             201: {
                 headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
                     ETag?: string;
                     /** @description URL of the new user. */
@@ -484,6 +654,10 @@ export interface operations {
             /** @description The user. */
             200: {
                 headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
                     ETag?: string;
                     [name: string]: unknown;
@@ -495,6 +669,10 @@ export interface operations {
             /** @description The user has not changed since the ETag you sent. */
             304: {
                 headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
                     ETag?: string;
                     [name: string]: unknown;
@@ -520,6 +698,10 @@ export interface operations {
             /** @description The user was deleted. */
             204: {
                 headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -549,6 +731,10 @@ export interface operations {
             /** @description The updated user. */
             200: {
                 headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
                     ETag?: string;
                     [name: string]: unknown;
@@ -563,6 +749,68 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        openapi: string;
+                        info: {
+                            [key: string]: unknown;
+                        };
+                        paths: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApiReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };

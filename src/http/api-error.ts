@@ -7,6 +7,9 @@ export interface FieldError {
   code: string;
 }
 
+/** A validation problem lists at most this many fields (the detail counts them all). */
+export const MAX_FIELD_ERRORS = 100;
+
 /** The one error class of the API: anything thrown as ApiError becomes its problem response. */
 export class ApiError extends Error {
   readonly status: number;

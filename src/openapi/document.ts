@@ -16,22 +16,56 @@ export const documentConfig = (version: string) => ({
     license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
   },
   servers: [
-    { url: "http://localhost:8787", description: "Local development (npm run dev)" },
-    { url: "https://api.experience-layer.dev", description: "Production" },
+    {
+      url: "/",
+      description: "The environment that served this document: local, staging or production",
+      "x-internal": false,
+    },
+    { url: "https://api.experience-layer.dev", description: "Production", "x-internal": false },
   ],
   tags: [
     { name: "Health", description: "Liveness and readiness of the service and its database." },
     { name: "Users", description: "People who sign in, with their roles." },
+    { name: "Meta", description: "This contract and its interactive reference." },
   ],
 });
 
+/** Headers every response carries, set by middleware rather than by each route. */
+const commonHeaders = {
+  "X-Request-Id": {
+    description: "The request id: the one you sent, or a generated one. Quote it when reporting a problem.",
+    schema: { type: "string", maxLength: 255 },
+  },
+  "Access-Control-Allow-Origin": {
+    description: "Present when the request's Origin is one of the configured CORS origins.",
+    schema: { type: "string", format: "uri", maxLength: 2048 },
+  },
+};
+
+type ResponseObject = { $ref?: string; headers?: Record<string, unknown> };
+
+const withCommonHeaders = (response: ResponseObject) => {
+  if (!response.$ref) response.headers = { ...commonHeaders, ...response.headers };
+};
+
+const buildDocument = (app: OpenAPIHono<AppEnv>, version: string) => {
+  const document = app.getOpenAPI31Document(documentConfig(version));
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(pathItem as Record<string, { responses?: Record<string, ResponseObject> }>)) {
+      Object.values(operation.responses ?? {}).forEach(withCommonHeaders);
+    }
+  }
+  Object.values((document.components?.responses ?? {}) as Record<string, ResponseObject>).forEach(withCommonHeaders);
+  return document;
+};
+
 /** Generating the document walks every schema: do it once per isolate and version. */
-const cache = new Map<string, unknown>();
+const cache = new Map<string, ReturnType<typeof buildDocument>>();
 
 export const openApiDocument = (app: OpenAPIHono<AppEnv>, version: string) => {
   let document = cache.get(version);
   if (!document) {
-    document = app.getOpenAPI31Document(documentConfig(version));
+    document = buildDocument(app, version);
     cache.set(version, document);
   }
   return document;

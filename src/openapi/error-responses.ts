@@ -3,10 +3,7 @@ import type { AppEnv } from "../env";
 import { Status } from "../http/status";
 import { Problem, ProblemEnvelope } from "../schemas/problem";
 
-const problem = (
-  description: string,
-  headers?: Record<string, { description: string; schema: { type: "string" | "integer" } }>,
-) => ({
+const problem = (description: string, headers?: Record<string, { description: string; schema: object }>) => ({
   description,
   ...(headers ? { headers } : {}),
   content: {
@@ -28,7 +25,10 @@ const components = {
   UnprocessableEntity: problem("The Idempotency-Key was already used with a different request."),
   InternalError: problem("An unexpected error; nothing about it is disclosed beyond `trace_id`."),
   ServiceUnavailable: problem("A dependency such as the database is unreachable.", {
-    "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } },
+    "Retry-After": {
+      description: "Seconds to wait before retrying.",
+      schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
+    },
   }),
 } as const;
 

@@ -1,7 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { isValidCursor } from "../http/cursor";
 
-export const Timestamp = z.iso.datetime().openapi({ example: "2026-11-25T10:00:00.000Z" });
+/** Largest page any list operation returns. */
+export const MAX_PAGE_SIZE = 100;
+
+export const Timestamp = z.iso.datetime().max(40).openapi({ example: "2026-11-25T10:00:00.000Z" });
 
 export const Id = z
   .string()
@@ -17,31 +20,56 @@ export const IdParams = z.object({
 export const Metadata = z
   .object({
     timestamp: Timestamp,
-    correlation_id: z.string().openapi({ description: "The request id (X-Request-Id) of this request." }),
-    version: z.string().openapi({ example: "1.0.0" }),
+    correlation_id: z.string().max(255).openapi({ description: "The request id (X-Request-Id) of this request." }),
+    version: z.string().max(32).openapi({ example: "1.0.0" }),
   })
   .openapi("ResponseMetadata");
 
 export const Pagination = z
   .object({
-    limit: z.int(),
+    limit: z.int().min(1).max(MAX_PAGE_SIZE).openapi({ format: "int32" }),
     has_more: z.boolean(),
     next_cursor: z
       .string()
+      .max(512)
       .nullable()
       .openapi({ description: "Pass as `cursor` to get the next page; null on the last page." }),
   })
   .openapi("Pagination");
 
-/** `{ success, data, metadata }` around one resource. */
-export const envelope = <T extends z.ZodType>(data: T, name: string) =>
-  z.object({ success: z.literal(true), data, metadata: Metadata }).openapi(name);
+const metadataExample = {
+  timestamp: "2026-11-25T10:00:00.000Z",
+  correlation_id: "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+  version: "1.0.0",
+};
+
+/** `{ success, data, metadata }` around one resource; `example` is the data of the documented example. */
+export const envelope = <T extends z.ZodType>(data: T, name: string, example: z.input<T>) =>
+  z
+    .object({ success: z.literal(true), data, metadata: Metadata })
+    .openapi(name, { example: { success: true, data: example, metadata: metadataExample } });
 
 /** `{ success, data: [...], pagination, metadata }` around one page of a list. */
-export const pageEnvelope = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ success: z.literal(true), data: z.array(item), pagination: Pagination, metadata: Metadata }).openapi(name);
-
-export const MAX_PAGE_SIZE = 100;
+export const pageEnvelope = <T extends z.ZodType>(item: T, name: string, example: z.input<T>) =>
+  z
+    .object({
+      success: z.literal(true),
+      data: z.array(item).max(MAX_PAGE_SIZE),
+      pagination: Pagination,
+      metadata: Metadata,
+    })
+    .openapi(name, {
+      example: {
+        success: true,
+        data: [example],
+        pagination: {
+          limit: 20,
+          has_more: true,
+          next_cursor: "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ",
+        },
+        metadata: metadataExample,
+      },
+    });
 
 /** `limit` and `cursor` of every list operation. */
 export const PageQuery = z.object({
@@ -51,9 +79,15 @@ export const PageQuery = z.object({
     .min(1)
     .max(MAX_PAGE_SIZE)
     .default(20)
-    .openapi({ param: { name: "limit", in: "query" }, description: `Page size, 1–${MAX_PAGE_SIZE}.`, example: 20 }),
+    .openapi({
+      param: { name: "limit", in: "query" },
+      description: `Page size, 1–${MAX_PAGE_SIZE}.`,
+      example: 20,
+      format: "int32",
+    }),
   cursor: z
     .string()
+    .max(512)
     .refine(isValidCursor, "Not a cursor returned by this API")
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),

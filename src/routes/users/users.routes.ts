@@ -14,8 +14,9 @@ import { CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserResponse 
 const tags = ["Users"];
 const ETag = {
   description: "Version of the user; send it back as If-None-Match or If-Match.",
-  schema: { type: "string" as const },
+  schema: { type: "string" as const, maxLength: 16, pattern: '^"[0-9a-z]+"$' },
 };
+const Precondition = z.string().max(512);
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
@@ -35,7 +36,13 @@ export const createUser = createRoute({
   responses: {
     [Status.CREATED]: {
       ...json(UserResponse, "The user was created."),
-      headers: { ETag, Location: { description: "URL of the new user.", schema: { type: "string" } } },
+      headers: {
+        ETag,
+        Location: {
+          description: "URL of the new user.",
+          schema: { type: "string", format: "uri-reference", maxLength: 2048 },
+        },
+      },
     },
     ...commonErrors,
     ...bodyErrors,
@@ -68,10 +75,7 @@ export const getUser = createRoute({
   request: {
     params: IdParams,
     headers: z.object({
-      "if-none-match": z
-        .string()
-        .optional()
-        .openapi({ param: { in: "header" }, example: '"mif7vj3k"' }),
+      "if-none-match": Precondition.optional().openapi({ param: { in: "header" }, example: '"mif7vj3k"' }),
     }),
   },
   responses: {
@@ -93,10 +97,7 @@ export const updateUser = createRoute({
   request: {
     params: IdParams,
     headers: z.object({
-      "if-match": z
-        .string()
-        .optional()
-        .openapi({ param: { in: "header" }, example: '"mif7vj3k"' }),
+      "if-match": Precondition.optional().openapi({ param: { in: "header" }, example: '"mif7vj3k"' }),
     }),
     body: { required: true, content: { "application/json": { schema: UpdateUserBody } } },
   },

@@ -57,8 +57,18 @@ export const ListUsersQuery = PageQuery.extend({
   }),
 });
 
-export const UserResponse = envelope(UserSchema, "UserResponse");
-export const UserPage = pageEnvelope(UserSchema, "UserPage");
+const userExample: z.input<typeof UserSchema> = {
+  id: "cmif7vj3k0000abcd12345678",
+  email: "ada@example.com",
+  name: "Ada Lovelace",
+  role: "USER",
+  avatar_url: null,
+  created_at: "2026-11-25T10:00:00.000Z",
+  updated_at: "2026-11-25T10:00:00.000Z",
+};
+
+export const UserResponse = envelope(UserSchema, "UserResponse", userExample);
+export const UserPage = pageEnvelope(UserSchema, "UserPage", userExample);
 
 export type CreateUserInput = z.infer<typeof CreateUserBody>;
 export type UpdateUserInput = z.infer<typeof UpdateUserBody>;

@@ -1,0 +1,24 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { createRouter } from "../../app-factory";
+import type { AppEnv } from "../../env";
+import { Status } from "../../http/status";
+import { openApiDocument } from "../../openapi/document";
+import { getApiReference, getOpenApiDocument } from "./meta.routes";
+
+/**
+ * The published contract and its reference. Scalar's page script is served by Workers static assets
+ * (`dist/assets/docs/scalar.js`, copied from @scalar/api-reference by scripts/build-assets.mjs), so
+ * the docs render without any CDN.
+ */
+const apiReference = Scalar<AppEnv>({
+  url: "/openapi.json",
+  cdn: "/docs/scalar.js",
+  pageTitle: "Experience Layer API reference",
+});
+
+/** `app` is the whole application, whose routes the document describes. */
+export const metaRouter = (app: OpenAPIHono<AppEnv>) =>
+  createRouter()
+    .openapi(getOpenApiDocument, (c) => c.json(openApiDocument(app, c.env.API_VERSION), Status.OK))
+    .openapi(getApiReference, (c, next) => apiReference(c, next) as Promise<Response>);

@@ -1,0 +1,102 @@
+import { type Schema, Validator } from "@cfworker/json-schema";
+import spec from "../../openapi/openapi.json";
+
+/**
+ * Checks a response against openapi/openapi.json: the operation and status must be documented, the
+ * content type must be one the spec lists (or none for body-less statuses), and the body must match
+ * the schema. Every request the integration tests make goes through this (see ./api.ts), so an
+ * undocumented response fails the suite.
+ */
+const SPEC_ID = "https://contract.test/openapi.json";
+
+type MediaTypes = Record<string, { schema?: object }>;
+interface ResponseSpec {
+  $ref?: string;
+  content?: MediaTypes;
+}
+interface OperationSpec {
+  responses: Record<string, ResponseSpec>;
+}
+
+const document = spec as unknown as {
+  paths: Record<string, Record<string, OperationSpec>>;
+  components: { responses: Record<string, ResponseSpec> };
+};
+
+const templates = Object.keys(document.paths).map((template) => ({
+  template,
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+}));
+
+const pointerEscape = (segment: string) => segment.replaceAll("~", "~0").replaceAll("/", "~1");
+
+const validators = new Map<string, Validator>();
+const validatorFor = (pointer: string) => {
+  let validator = validators.get(pointer);
+  if (!validator) {
+    validator = new Validator({ $ref: `${SPEC_ID}#${pointer}` }, "2020-12", false);
+    validator.addSchema(spec as unknown as Schema, SPEC_ID);
+    validators.set(pointer, validator);
+  }
+  return validator;
+};
+
+/** The documented response for method + path + status, with the JSON pointer to it. */
+const documentedResponse = (method: string, path: string, status: number) => {
+  const match = templates.find(({ pattern }) => pattern.test(path));
+  if (!match) return { problem: `no path in the spec matches ${path}` } as const;
+  const operation = document.paths[match.template]?.[method.toLowerCase()];
+  if (!operation) return { problem: `${method} ${match.template} is not a documented operation` } as const;
+  const key = String(status) in operation.responses ? String(status) : "default";
+  const response = operation.responses[key];
+  if (!response) return { problem: `${method} ${match.template} does not document status ${status}` } as const;
+  if (response.$ref) {
+    const name = response.$ref.replace("#/components/responses/", "");
+    const component = document.components.responses[name];
+    if (!component) return { problem: `dangling $ref ${response.$ref}` } as const;
+    return { response: component, pointer: `/components/responses/${pointerEscape(name)}` } as const;
+  }
+  return {
+    response,
+    pointer: `/paths/${pointerEscape(match.template)}/${method.toLowerCase()}/responses/${key}`,
+  } as const;
+};
+
+const checkBody = async (where: string, response: Response, documented: ResponseSpec, pointer: string) => {
+  const body = await response.text();
+  if (!documented.content) {
+    if (body.length > 0) throw new Error(`Contract violation (${where}): body sent where the spec documents none`);
+    return;
+  }
+  const mediaType = (response.headers.get("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
+  const media = documented.content[mediaType];
+  if (!media) {
+    const allowed = Object.keys(documented.content).join(", ");
+    throw new Error(`Contract violation (${where}): content type "${mediaType}" is not one of ${allowed}`);
+  }
+  if (!media.schema || !mediaType.includes("json")) return;
+  const result = validatorFor(`${pointer}/content/${pointerEscape(mediaType)}/schema`).validate(JSON.parse(body));
+  if (!result.valid) {
+    const errors = result.errors.map((e) => `${e.instanceLocation}: ${e.error}`).join("\n  ");
+    throw new Error(`Contract violation (${where}): body does not match the schema\n  ${errors}\n  body: ${body}`);
+  }
+};
+
+/** Throws with every mismatch between the response and the contract. */
+export const assertMatchesContract = async (method: string, url: string, response: Response): Promise<void> => {
+  const { pathname } = new URL(url);
+  const where = `${method} ${pathname} → ${response.status}`;
+  const found = documentedResponse(method, pathname, response.status);
+  if ("problem" in found) throw new Error(`Contract violation (${where}): ${found.problem}`);
+  await checkBody(where, response, found.response, found.pointer);
+};
+
+/**
+ * For requests outside every operation (unknown paths, unsupported methods): the answer must still
+ * be a problem in the documented shape (the shared NotFound component's content).
+ */
+export const assertIsProblem = async (response: Response): Promise<void> => {
+  const documented = document.components.responses.NotFound;
+  if (!documented) throw new Error("the spec has no NotFound response component");
+  await checkBody(`problem ${response.status}`, response, documented, "/components/responses/NotFound");
+};

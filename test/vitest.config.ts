@@ -1,0 +1,23 @@
+import { join } from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const root = join(import.meta.dirname, "..");
+
+// Unit and integration tests run inside workerd with the real bindings of wrangler.jsonc (local D1,
+// R2, Durable Objects) and the real migrations/ folder, applied by test/support/apply-migrations.ts.
+export default defineConfig(async () => ({
+  root,
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: join(root, "wrangler.jsonc") },
+      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations")) } },
+    }),
+  ],
+  test: {
+    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+    setupFiles: ["test/support/apply-migrations.ts"],
+    // The worker logs one JSON line per request; show logs only for failing tests.
+    silent: "passed-only" as const,
+  },
+}));
