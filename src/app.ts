@@ -15,7 +15,15 @@ import { healthRouter } from "./routes/health";
 import { metaRouter } from "./routes/meta";
 import { usersRouter } from "./routes/users";
 
-const EXPOSED_HEADERS = ["X-Request-Id", "ETag", "Location", "Retry-After", "RateLimit", "RateLimit-Policy"];
+const EXPOSED_HEADERS = [
+  "X-Request-Id",
+  "ETag",
+  "Location",
+  "Retry-After",
+  "RateLimit",
+  "RateLimit-Policy",
+  "Idempotent-Replayed",
+];
 
 const corsFromConfig = (): MiddlewareHandler<AppEnv> => (c, next) =>
   cors({

@@ -601,7 +601,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried write safe: the same key with the same body replays the first response; with another body it is rejected (422). */
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -622,6 +622,8 @@ export interface operations {
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
                     ETag?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     /** @description URL of the new user. */
                     Location?: string;
                     [name: string]: unknown;

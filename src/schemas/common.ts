@@ -93,16 +93,19 @@ export const PageQuery = z.object({
     .openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
 });
 
+/** Printable ASCII, 1–255 characters (a UUID is a good key). */
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, "Use printable ASCII without spaces");
+
 export const IdempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({
-      param: { in: "header" },
-      description:
-        "Makes a retried write safe: the same key with the same body replays the first response; with another body it is rejected (422).",
-      example: "3f1c2a9e-8b7d-4c1e-9f00-5b6a7c8d9e0f",
-    }),
+  "idempotency-key": IdempotencyKey.optional().openapi({
+    param: { in: "header" },
+    description:
+      "Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response " +
+      "(with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409.",
+    example: "3f1c2a9e-8b7d-4c1e-9f00-5b6a7c8d9e0f",
+  }),
 });

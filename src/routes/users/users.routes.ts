@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Status } from "../../http/status";
+import { idempotency } from "../../middleware/idempotency";
 import {
   bodyErrors,
   commonErrors,
@@ -26,6 +27,7 @@ export const createUser = createRoute({
   operationId: "createUser",
   method: "post",
   path: "/users",
+  middleware: [idempotency()] as const,
   tags,
   summary: "Create a user",
   description: "Creates a user. Emails are unique (compared lower-cased); a taken email answers 409.",
@@ -38,6 +40,10 @@ export const createUser = createRoute({
       ...json(UserResponse, "The user was created."),
       headers: {
         ETag,
+        "Idempotent-Replayed": {
+          description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key.",
+          schema: { type: "string", enum: ["true"] },
+        },
         Location: {
           description: "URL of the new user.",
           schema: { type: "string", format: "uri-reference", maxLength: 2048 },

@@ -1,0 +1,82 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../http/api-error";
+import { getDb } from "../repositories/db";
+import { idempotencyRepository } from "../repositories/idempotency.repository";
+import { IdempotencyKey } from "../schemas/common";
+
+/** How long a key and its stored response are kept: a day, like Stripe. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const REPLAYED_HEADERS = ["Location", "ETag"];
+
+const sha256 = async (text: string) => {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+};
+
+/**
+ * `Idempotency-Key` on writes: the first request with a key runs and, if it succeeds, its response is
+ * stored; the same key with the same method, path and body replays that response
+ * (`Idempotent-Replayed: true`); with another request it is 422; while the first is still running
+ * it is 409. Failed requests free their key, so a corrected retry may reuse it. Runs before body
+ * validation (route middleware), so the hash covers the body exactly as sent.
+ */
+export const idempotency = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const header = c.req.header("Idempotency-Key");
+  if (header === undefined) return next();
+  const parsed = IdempotencyKey.safeParse(header);
+  if (!parsed.success) {
+    throw new ApiError("validation-error", "1 field is not valid.", {
+      errors: parsed.error.issues.map((issue) => ({
+        path: "header.idempotency-key",
+        message: issue.message,
+        code: issue.code,
+      })),
+    });
+  }
+
+  const key = parsed.data;
+  // Until callers are authenticated (identity issue), every key shares one scope.
+  const scope = "anonymous";
+  const repository = idempotencyRepository(getDb(c.env.DB));
+  const requestHash = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+  const claimed = await repository.claim({
+    scope,
+    key,
+    method: c.req.method,
+    path: c.req.path,
+    requestHash,
+    expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS),
+  });
+
+  if (!claimed) {
+    const existing = await repository.find(scope, key);
+    if (existing && existing.requestHash !== requestHash) {
+      throw new ApiError("idempotency-key-reused", "This Idempotency-Key was used with a different request.");
+    }
+    if (!existing || existing.responseStatus === null || existing.responseBody === null) {
+      throw new ApiError("idempotency-key-in-use", "A request with this Idempotency-Key is still in progress.");
+    }
+    return new Response(existing.responseBody, {
+      status: existing.responseStatus,
+      headers: {
+        ...(existing.responseHeaders as Record<string, string>),
+        "Content-Type": "application/json",
+        "Idempotent-Replayed": "true",
+      },
+    });
+  }
+
+  await next();
+  if (c.res.ok) {
+    const headers = Object.fromEntries(
+      REPLAYED_HEADERS.flatMap((name) => {
+        const value = c.res.headers.get(name);
+        return value === null ? [] : [[name, value]];
+      }),
+    );
+    await repository.complete(scope, key, { status: c.res.status, body: await c.res.clone().text(), headers });
+  } else {
+    await repository.release(scope, key);
+  }
+};
