@@ -25,45 +25,56 @@ const EXPOSED_HEADERS = [
   "Idempotent-Replayed",
 ];
 
-const corsFromConfig = (): MiddlewareHandler<AppEnv> => (c, next) =>
-  cors({
-    origin: (origin) =>
-      c.env.CORS_ORIGINS.split(",")
-        .map((o) => o.trim())
-        .includes(origin)
-        ? origin
-        : null,
-    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-    allowHeaders: [
-      "Authorization",
-      "Content-Type",
-      "Idempotency-Key",
-      "If-Match",
-      "If-None-Match",
-      "X-Request-Id",
-      "X-API-Key",
-    ],
-    exposeHeaders: EXPOSED_HEADERS,
-    maxAge: 600,
-  })(c, next);
+/** Config values come from env at request time; parse each distinct value once per isolate. */
+const memoize = <T>(build: (value: string) => T) => {
+  const cache = new Map<string, T>();
+  return (value: string) => {
+    let built = cache.get(value);
+    if (built === undefined) {
+      built = build(value);
+      cache.set(value, built);
+    }
+    return built;
+  };
+};
 
-const bodyLimitFromConfig = (): MiddlewareHandler<AppEnv> => (c, next) => {
-  const maxSize = Number(c.env.MAX_BODY_BYTES);
+const allowedOrigins = memoize((list) => new Set(list.split(",").map((origin) => origin.trim())));
+
+const corsFromConfig = cors({
+  origin: (origin, c) => (allowedOrigins((c.env as AppEnv["Bindings"]).CORS_ORIGINS).has(origin) ? origin : null),
+  allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+  allowHeaders: [
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "If-Match",
+    "If-None-Match",
+    "X-Request-Id",
+    "X-API-Key",
+  ],
+  exposeHeaders: EXPOSED_HEADERS,
+  maxAge: 600,
+});
+
+const bodyLimitFor = memoize((maxBytes): MiddlewareHandler<AppEnv> => {
+  const maxSize = Number(maxBytes);
   return bodyLimit({
     maxSize,
     onError: () => {
       throw new ApiError("payload-too-large", `Request bodies may be at most ${maxSize} bytes.`);
     },
-  })(c, next);
-};
+  });
+});
+
+const bodyLimitFromConfig: MiddlewareHandler<AppEnv> = (c, next) => bodyLimitFor(c.env.MAX_BODY_BYTES)(c, next);
 
 export const createApp = () => {
   const app = createRouter();
 
   app.use(...requestContext());
   app.use(secureHeaders());
-  app.use(corsFromConfig());
-  app.use(bodyLimitFromConfig());
+  app.use(corsFromConfig);
+  app.use(bodyLimitFromConfig);
   app.use(
     methodNotAllowed({
       app,
