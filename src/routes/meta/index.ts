@@ -15,6 +15,7 @@ const apiReference = Scalar<AppEnv>({
   url: "/openapi.json",
   cdn: "/docs/scalar.js",
   pageTitle: "Experience Layer API reference",
+  withDefaultFonts: false, // Scalar's fonts come from its CDN; the docs must render offline
 });
 
 /** `app` is the whole application, whose routes the document describes. */

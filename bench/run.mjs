@@ -1,0 +1,256 @@
+// Load-tests the real worker under `wrangler dev` (fresh local D1, loopback only) and compares GET/POST /users with
+// raw-D1 twins of the same SQL (src/routes/bench/baseline.ts), measured in the same run, so the ratios say what
+// Prisma, validation and the envelope cost. Also reports the size of the bundle `wrangler deploy` would upload.
+//
+//   npm run bench -- [--duration 10] [--warmup 1] [--connections 10] [--seed 200]
+//
+// Flags default to BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS and BENCH_SEED. Durations are seconds per route.
+// Progress goes to stderr; the markdown report to stdout; the numbers to bench/results/latest.json.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, constants, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs, promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-server.ts";
+
+const execFileAsync = promisify(execFile);
+const log = (message) => console.error(`[bench] ${message}`);
+
+const MINIMUM = { duration: 1, warmup: 0, connections: 1, seed: 0 };
+
+const readOptions = () => {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: process.env.BENCH_DURATION ?? "10" },
+      warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "1" },
+      connections: { type: "string", default: process.env.BENCH_CONNECTIONS ?? "10" },
+      seed: { type: "string", default: process.env.BENCH_SEED ?? "200" },
+    },
+  });
+  return Object.fromEntries(
+    Object.entries(values).map(([name, text]) => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < MINIMUM[name]) {
+        throw new Error(`--${name} must be a whole number of at least ${MINIMUM[name]}, got "${text}"`);
+      }
+      return [name, value];
+    }),
+  );
+};
+
+// Every address is new: POST /users answers 409 for a taken email, and that would count as a non-2xx.
+const runId = Date.now().toString(36);
+let emailCounter = 0;
+const newUserBody = () => JSON.stringify({ email: `bench-${runId}-${emailCounter++}@example.com`, name: "Bench User" });
+
+const jsonPost = (path) => ({
+  method: "POST",
+  path,
+  headers: { "content-type": "application/json" },
+  setupRequest: (request) => ({ ...request, body: newUserBody() }),
+});
+
+// GETs run before POSTs so both reads see the same seeded table.
+const ROUTES = [
+  { name: "GET /health", request: { method: "GET", path: "/health" } },
+  { name: "GET /users", request: { method: "GET", path: "/users?limit=20" } },
+  { name: "GET /_bench/users", request: { method: "GET", path: "/_bench/users?limit=20" } },
+  { name: "POST /users", request: jsonPost("/users") },
+  { name: "POST /_bench/users", request: jsonPost("/_bench/users") },
+];
+
+const COMPARISONS = [
+  { route: "GET /users", baseline: "GET /_bench/users", meaning: "ORM + validation + envelope on a 20-row read" },
+  { route: "POST /users", baseline: "POST /_bench/users", meaning: "ORM + validation + envelope on an insert" },
+  {
+    route: "GET /health",
+    baseline: "GET /_bench/users",
+    meaning: "health (D1 ping + envelope) vs the raw 20-row read: the floor of a routed request with one query",
+  },
+];
+
+/** Sizes of the modules `wrangler deploy` would upload (no network: --dry-run). */
+const measureBundle = async () => {
+  const outdir = mkdtempSync(join(tmpdir(), "experience-layer-bundle-"));
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      "npx",
+      ["wrangler", "deploy", "--dry-run", "--outdir", outdir, "--env", "production"],
+      { cwd: repoRoot, env: wranglerEnv(), maxBuffer: 16 * 1024 * 1024 },
+    ).catch((error) => {
+      throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
+    });
+    // Source maps and wrangler's README are written next to the bundle but not uploaded.
+    const modules = readdirSync(outdir)
+      .filter((file) => !file.endsWith(".map") && file !== "README.md")
+      .map((file) => {
+        const bytes = readFileSync(join(outdir, file));
+        return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes).length };
+      });
+    const upload = `${stdout}\n${stderr}`.match(/Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/);
+    return {
+      modules,
+      bytes: modules.reduce((sum, module) => sum + module.bytes, 0),
+      gzipBytes: modules.reduce((sum, module) => sum + module.gzipBytes, 0),
+      wrangler: upload ? { uploadKiB: Number(upload[1]), gzipKiB: Number(upload[2]) } : null,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+const seedUsers = async (url, count) => {
+  const batch = 10;
+  for (let start = 0; start < count; start += batch) {
+    const posts = Array.from({ length: Math.min(batch, count - start) }, async () => {
+      const response = await fetch(`${url}/users`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: newUserBody(),
+      });
+      if (response.status !== 201)
+        throw new Error(`seeding: POST /users answered ${response.status}: ${await response.text()}`);
+    });
+    await Promise.all(posts);
+  }
+};
+
+/** Fails early if the baseline routes are not mounted, rather than benchmarking 404s. */
+const checkBaseline = async (url, seeded) => {
+  const response = await fetch(`${url}/_bench/users?limit=20`);
+  const rows = response.ok ? await response.json() : null;
+  if (!Array.isArray(rows) || rows.length !== Math.min(20, seeded)) {
+    throw new Error(`GET /_bench/users answered ${response.status}; is BENCH_BASELINE honoured by src/routes/bench?`);
+  }
+};
+
+const load = async (url, request, connections, duration) => {
+  const result = await autocannon({ url, connections, duration, requests: [request] });
+  return {
+    requestsPerSec: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+  };
+};
+
+const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+const report = ({ options, routes, comparisons, bundle, failures }) => {
+  const lines = [
+    `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.duration}s per route`,
+    "",
+    "| Route | Req/s | p50 ms | p99 ms | Requests | Non-2xx | Errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...routes.map(
+      (r) =>
+        `| ${r.name} | ${fixed(r.requestsPerSec, 0)} | ${fixed(r.latencyP50Ms, 0)} | ${fixed(r.latencyP99Ms, 0)} | ${r.requests} | ${r.non2xx} | ${r.errors} |`,
+    ),
+    "",
+    "Ratios are route ÷ baseline from this run: req/s below 1× and latency above 1× mean the route costs more.",
+    "",
+    "| Route vs baseline | Req/s | p50 | p99 | What the difference is |",
+    "| --- | ---: | ---: | ---: | --- |",
+    ...comparisons.map(
+      (c) =>
+        `| ${c.route} vs ${c.baseline} | ${fixed(c.requestsPerSecRatio, 2)}× | ${fixed(c.latencyP50Ratio, 2)}× | ${fixed(c.latencyP99Ratio, 2)}× | ${c.meaning} |`,
+    ),
+    "",
+    `### Worker bundle (wrangler deploy --dry-run --env production): ${kib(bundle.bytes)}, gzip ${kib(bundle.gzipBytes)}`,
+    "",
+    "| Module | Size | gzip |",
+    "| --- | ---: | ---: |",
+    ...bundle.modules.map((m) => `| ${m.file} | ${kib(m.bytes)} | ${kib(m.gzipBytes)} |`),
+    "",
+    bundle.wrangler
+      ? `wrangler reports: Total Upload ${bundle.wrangler.uploadKiB} KiB / gzip ${bundle.wrangler.gzipKiB} KiB.`
+      : "wrangler printed no 'Total Upload' line.",
+  ];
+  if (failures.length > 0) {
+    lines.push("", "**THESE RESULTS ARE NOT VALID: some requests failed.**", "", ...failures.map((f) => `- ${f}`));
+  }
+  console.log(lines.join("\n"));
+};
+
+const main = async () => {
+  const options = readOptions();
+  log(`options: ${JSON.stringify(options)}`);
+
+  log("measuring the deploy bundle (wrangler deploy --dry-run)…");
+  const bundle = await measureBundle();
+
+  log("starting wrangler dev with BENCH_BASELINE=true…");
+  const server = await startDevServer({ vars: { BENCH_BASELINE: "true" } });
+  // Ctrl-C would otherwise leave the temporary state directory behind.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => server.stop().finally(() => process.exit(128 + constants.signals[signal])));
+  }
+
+  const routes = [];
+  try {
+    log(`${server.url} is up; seeding ${options.seed} users through POST /users…`);
+    await seedUsers(server.url, options.seed);
+    await checkBaseline(server.url, options.seed);
+
+    for (const { name, request } of ROUTES) {
+      if (options.warmup > 0) await load(server.url, request, options.connections, options.warmup);
+      log(`${name}: ${options.duration}s…`);
+      routes.push({ name, ...(await load(server.url, request, options.connections, options.duration)) });
+    }
+  } catch (error) {
+    console.error(`wrangler dev output (last 4000 characters):\n${server.output().slice(-4000)}`);
+    throw error;
+  } finally {
+    await server.stop();
+  }
+
+  const byName = new Map(routes.map((route) => [route.name, route]));
+  const comparisons = COMPARISONS.map(({ route, baseline, meaning }) => {
+    const [r, b] = [byName.get(route), byName.get(baseline)];
+    return {
+      route,
+      baseline,
+      meaning,
+      requestsPerSecRatio: r.requestsPerSec / b.requestsPerSec,
+      latencyP50Ratio: r.latencyP50Ms / b.latencyP50Ms,
+      latencyP99Ratio: r.latencyP99Ms / b.latencyP99Ms,
+    };
+  });
+  const failures = routes
+    .filter((r) => r.non2xx > 0 || r.errors > 0 || r.requests === 0)
+    .map(
+      (r) =>
+        `${r.name}: ${r.requests} requests, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
+    );
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
+    options,
+    routes,
+    comparisons,
+    bundle,
+    failures,
+  };
+  report(results);
+  const resultsDir = join(repoRoot, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  log("wrote bench/results/latest.json");
+  if (failures.length > 0) {
+    log(`FAILED: ${failures.length} route(s) had non-2xx responses or errors; see the report above.`);
+    process.exitCode = 1;
+  }
+};
+
+main().catch((error) => {
+  console.error(`[bench] ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,16 @@
+import type { TestProject } from "vitest/node";
+import { startDevServer } from "./support/dev-server";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Where the wrangler dev server started below listens, e.g. http://127.0.0.1:43117. */
+    baseUrl: string;
+  }
+}
+
+/** One real `wrangler dev` (fresh local D1, free port) for the whole e2e run; stopped on teardown. */
+export default async function setup(project: TestProject) {
+  const server = await startDevServer();
+  project.provide("baseUrl", server.url);
+  return server.stop;
+}
