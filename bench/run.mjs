@@ -2,9 +2,12 @@
 // raw-D1 twins of the same SQL (src/routes/bench/baseline.ts), measured in the same run, so the ratios say what
 // Prisma, validation and the envelope cost. Also reports the size of the bundle `wrangler deploy` would upload.
 //
-//   npm run bench -- [--duration 10] [--warmup 1] [--connections 10] [--seed 200]
+//   npm run bench -- [--rounds 4] [--duration 3] [--warmup 1] [--connections 10] [--seed 200]
 //
-// Flags default to BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS and BENCH_SEED. Durations are seconds per route.
+// Flags default to BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS and BENCH_SEED. Durations are
+// seconds per route per round. wrangler dev's own processes take most of the CPU of a 2-core machine and a single
+// long run per route drifts by 10-15 %, so routes are measured in interleaved rounds (a route and its baseline
+// always close together in time, in rotating order) and the report gives medians, and per-round ratios' spread.
 // Progress goes to stderr; the markdown report to stdout; the numbers to bench/results/latest.json.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,12 +21,13 @@ import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-s
 const execFileAsync = promisify(execFile);
 const log = (message) => console.error(`[bench] ${message}`);
 
-const MINIMUM = { duration: 1, warmup: 0, connections: 1, seed: 0 };
+const MINIMUM = { rounds: 1, duration: 1, warmup: 0, connections: 1, seed: 0 };
 
 const readOptions = () => {
   const { values } = parseArgs({
     options: {
-      duration: { type: "string", default: process.env.BENCH_DURATION ?? "10" },
+      rounds: { type: "string", default: process.env.BENCH_ROUNDS ?? "4" },
+      duration: { type: "string", default: process.env.BENCH_DURATION ?? "3" },
       warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "1" },
       connections: { type: "string", default: process.env.BENCH_CONNECTIONS ?? "10" },
       seed: { type: "string", default: process.env.BENCH_SEED ?? "200" },
@@ -140,12 +144,43 @@ const load = async (url, request, connections, duration) => {
   };
 };
 
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** One route over all rounds: medians of the per-round figures, totals of the counts. */
+const summarize = (name, rounds) => ({
+  name,
+  requestsPerSec: median(rounds.map((r) => r.requestsPerSec)),
+  latencyP50Ms: median(rounds.map((r) => r.latencyP50Ms)),
+  latencyP99Ms: median(rounds.map((r) => r.latencyP99Ms)),
+  requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+  non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+  errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+  statusCodes: rounds.reduce((all, r) => {
+    for (const [code, count] of Object.entries(r.statusCodes)) all[code] = (all[code] ?? 0) + count;
+    return all;
+  }, {}),
+  rounds,
+});
+
+/** Ratio of a figure of `route` to `baseline`, per round (same moment), as median and range. */
+const ratio = (route, baseline, figure) => {
+  const perRound = route.rounds.map((r, i) => r[figure] / baseline.rounds[i][figure]);
+  return { median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound) };
+};
+
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+const range = ({ median: m, min, max }) => `${fixed(m, 2)}× (${fixed(min, 2)}–${fixed(max, 2)})`;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 const report = ({ options, routes, comparisons, bundle, failures }) => {
   const lines = [
-    `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.duration}s per route`,
+    `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.duration}s per route`,
+    "",
+    "Per route: medians over the rounds.",
     "",
     "| Route | Req/s | p50 ms | p99 ms | Requests | Non-2xx | Errors |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -154,13 +189,14 @@ const report = ({ options, routes, comparisons, bundle, failures }) => {
         `| ${r.name} | ${fixed(r.requestsPerSec, 0)} | ${fixed(r.latencyP50Ms, 0)} | ${fixed(r.latencyP99Ms, 0)} | ${r.requests} | ${r.non2xx} | ${r.errors} |`,
     ),
     "",
-    "Ratios are route ÷ baseline from this run: req/s below 1× and latency above 1× mean the route costs more.",
+    "Ratios are route ÷ baseline within each round, as median (min–max over rounds): req/s below 1× and latency",
+    "above 1× mean the route costs more.",
     "",
     "| Route vs baseline | Req/s | p50 | p99 | What the difference is |",
     "| --- | ---: | ---: | ---: | --- |",
     ...comparisons.map(
       (c) =>
-        `| ${c.route} vs ${c.baseline} | ${fixed(c.requestsPerSecRatio, 2)}× | ${fixed(c.latencyP50Ratio, 2)}× | ${fixed(c.latencyP99Ratio, 2)}× | ${c.meaning} |`,
+        `| ${c.route} vs ${c.baseline} | ${range(c.requestsPerSec)} | ${range(c.latencyP50)} | ${range(c.latencyP99)} | ${c.meaning} |`,
     ),
     "",
     `### Worker bundle (wrangler deploy --dry-run --env production): ${kib(bundle.bytes)}, gzip ${kib(bundle.gzipBytes)}`,
@@ -193,16 +229,23 @@ const main = async () => {
     process.once(signal, () => server.stop().finally(() => process.exit(128 + constants.signals[signal])));
   }
 
-  const routes = [];
+  const samples = new Map(ROUTES.map(({ name }) => [name, []]));
   try {
     log(`${server.url} is up; seeding ${options.seed} users through POST /users…`);
     await seedUsers(server.url, options.seed);
     await checkBaseline(server.url, options.seed);
 
-    for (const { name, request } of ROUTES) {
-      if (options.warmup > 0) await load(server.url, request, options.connections, options.warmup);
-      log(`${name}: ${options.duration}s…`);
-      routes.push({ name, ...(await load(server.url, request, options.connections, options.duration)) });
+    if (options.warmup > 0) {
+      log(`warming up each route for ${options.warmup}s…`);
+      for (const { request } of ROUTES) await load(server.url, request, options.connections, options.warmup);
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      // Rotate the order so no route is always measured first or last.
+      const order = ROUTES.map((_, i) => ROUTES[(i + round) % ROUTES.length]);
+      log(`round ${round + 1}/${options.rounds}: ${order.map((r) => r.name).join(", ")}, ${options.duration}s each…`);
+      for (const { name, request } of order) {
+        samples.get(name).push(await load(server.url, request, options.connections, options.duration));
+      }
     }
   } catch (error) {
     console.error(`wrangler dev output (last 4000 characters):\n${server.output().slice(-4000)}`);
@@ -211,6 +254,7 @@ const main = async () => {
     await server.stop();
   }
 
+  const routes = ROUTES.map(({ name }) => summarize(name, samples.get(name)));
   const byName = new Map(routes.map((route) => [route.name, route]));
   const comparisons = COMPARISONS.map(({ route, baseline, meaning }) => {
     const [r, b] = [byName.get(route), byName.get(baseline)];
@@ -218,9 +262,9 @@ const main = async () => {
       route,
       baseline,
       meaning,
-      requestsPerSecRatio: r.requestsPerSec / b.requestsPerSec,
-      latencyP50Ratio: r.latencyP50Ms / b.latencyP50Ms,
-      latencyP99Ratio: r.latencyP99Ms / b.latencyP99Ms,
+      requestsPerSec: ratio(r, b, "requestsPerSec"),
+      latencyP50: ratio(r, b, "latencyP50Ms"),
+      latencyP99: ratio(r, b, "latencyP99Ms"),
     };
   });
   const failures = routes
