@@ -9,8 +9,9 @@ import { IdempotencyKey } from "../schemas/common";
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const REPLAYED_HEADERS = ["Location", "ETag"];
 
-const sha256 = async (text: string) => {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+/** What "the same request" means: method, path and the body exactly as sent (SHA-256, hex). */
+export const requestHashOf = async (method: string, path: string, body: string) => {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${method} ${path}\n${body}`));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 };
 
@@ -39,7 +40,7 @@ export const idempotency = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   // Until callers are authenticated (identity issue), every key shares one scope.
   const scope = "anonymous";
   const repository = idempotencyRepository(getDb(c.env.DB));
-  const requestHash = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+  const requestHash = await requestHashOf(c.req.method, c.req.path, await c.req.text());
   const claimed = await repository.claim({
     scope,
     key,

@@ -2,11 +2,21 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { requestHashOf } from "../../src/middleware/idempotency";
 import { getDb } from "../../src/repositories/db";
 import { client, http, jsonBody } from "../support/api";
 import { uniqueEmail } from "../support/factories";
 
 const withKey = (key: string, body: unknown) => jsonBody(body, { headers: { "Idempotency-Key": key } });
+const db = getDb(env.DB);
+const inAMinute = () => new Date(Date.now() + 60_000);
+
+/** A stored key as an earlier request would have left it. */
+const storeRecord = (fields: { expiresAt: Date; key?: string; requestHash?: string }) =>
+  db.idempotencyRecord.create({
+    data: { scope: "anonymous", method: "POST", path: "/users", key: crypto.randomUUID(), requestHash: "h", ...fields },
+  });
+
 const countUsers = async (email: string) =>
   (await client.GET("/users", { params: { query: { email } } })).data?.data.length;
 
@@ -37,19 +47,8 @@ describe("Idempotency-Key on POST /users", () => {
   it("answers 409 while the first request with the key is still in flight", async () => {
     const key = crypto.randomUUID();
     const body = { email: uniqueEmail(), name: "Slow" };
-    const payload = `POST /users\n${JSON.stringify(body)}`;
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(payload));
-    const requestHash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    await getDb(env.DB).idempotencyRecord.create({
-      data: {
-        scope: "anonymous",
-        key,
-        method: "POST",
-        path: "/users",
-        requestHash,
-        expiresAt: new Date(Date.now() + 60_000),
-      },
-    });
+    const requestHash = await requestHashOf("POST", "/users", JSON.stringify(body));
+    await storeRecord({ key, requestHash, expiresAt: inAMinute() });
     const response = await http("/users", withKey(key, body));
     expect(response.status).toBe(409);
     expect((await response.json<{ error: { type: string } }>()).error.type).toMatch(/\/idempotency-key-in-use$/);
@@ -67,9 +66,7 @@ describe("Idempotency-Key on POST /users", () => {
 
   it("treats an expired key as new", async () => {
     const key = crypto.randomUUID();
-    await getDb(env.DB).idempotencyRecord.create({
-      data: { scope: "anonymous", key, method: "POST", path: "/users", requestHash: "old", expiresAt: new Date(0) },
-    });
+    await storeRecord({ key, requestHash: "old", expiresAt: new Date(0) });
     const response = await http("/users", withKey(key, { email: uniqueEmail(), name: "Fresh" }));
     expect(response.status).toBe(201);
   });
@@ -98,27 +95,8 @@ describe("Idempotency-Key on POST /users", () => {
 
 describe("scheduled housekeeping", () => {
   it("deletes expired idempotency records and keeps live ones", async () => {
-    const db = getDb(env.DB);
-    const expired = await db.idempotencyRecord.create({
-      data: {
-        scope: "anonymous",
-        key: crypto.randomUUID(),
-        method: "POST",
-        path: "/users",
-        requestHash: "h",
-        expiresAt: new Date(0),
-      },
-    });
-    const live = await db.idempotencyRecord.create({
-      data: {
-        scope: "anonymous",
-        key: crypto.randomUUID(),
-        method: "POST",
-        path: "/users",
-        requestHash: "h",
-        expiresAt: new Date(Date.now() + 60_000),
-      },
-    });
+    const expired = await storeRecord({ expiresAt: new Date(0) });
+    const live = await storeRecord({ expiresAt: inAMinute() });
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: "17 3 * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
