@@ -47,6 +47,14 @@ describe("problems", () => {
     expect((await response.json<{ error: { type: string } }>()).error.type).toMatch(/\/not-found$/);
   });
 
+  it("hide the benchmark's raw-D1 routes unless BENCH_BASELINE is set", async () => {
+    expect(env.BENCH_BASELINE).toBeUndefined();
+    expect((await httpOutsideContract("/_bench/users")).status).toBe(404);
+    expect((await httpOutsideContract("/_bench/users", jsonBody({ email: uniqueEmail(), name: "x" }))).status).toBe(
+      404,
+    );
+  });
+
   it("answer a known path with an unsupported method with 405 and Allow", async () => {
     const response = await httpOutsideContract("/users", { method: "PUT" });
     expect(response.status).toBe(405);
