@@ -10,8 +10,11 @@ import { handleError } from "./http/error-handler";
 import { problemResponse } from "./http/problem";
 import { requestContext } from "./middleware/request-context";
 import { registerErrorResponses } from "./openapi/error-responses";
+import { registerSecuritySchemes } from "./openapi/security-schemes";
+import { authRouter } from "./routes/auth";
 import { benchBaselineRouter } from "./routes/bench/baseline";
 import { healthRouter } from "./routes/health";
+import { meRouter } from "./routes/me";
 import { metaRouter } from "./routes/meta";
 import { usersRouter } from "./routes/users";
 
@@ -89,10 +92,13 @@ export const createApp = () => {
   );
 
   app.route("/", healthRouter);
+  app.route("/", authRouter);
+  app.route("/", meRouter);
   app.route("/", usersRouter);
   app.route("/", metaRouter(app));
   app.route("/", benchBaselineRouter);
   registerErrorResponses(app);
+  registerSecuritySchemes(app);
 
   app.notFound((c) => problemResponse(c, new ApiError("not-found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

@@ -1,3 +1,4 @@
+import type { Principal } from "./auth/principal";
 import type { Logger } from "./middleware/request-context";
 
 /** Bindings and vars declared in wrangler.jsonc (secrets come from .dev.vars locally). */
@@ -5,7 +6,10 @@ export interface Bindings {
   DB: D1Database;
   FILES: R2Bucket;
   THREAD_HUB: DurableObjectNamespace;
-  RATE_LIMITER: RateLimit;
+  /** Writes, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
+  WRITE_RATE_LIMITER: RateLimit;
+  /** Sign-in and token endpoints, keyed per client IP. */
+  AUTH_RATE_LIMITER: RateLimit;
   ASSETS: Fetcher;
   ENVIRONMENT: string;
   API_VERSION: string;
@@ -13,6 +17,13 @@ export interface Bindings {
   CORS_ORIGINS: string;
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: string;
+  /** `iss` and `aud` of our access tokens. */
+  AUTH_ISSUER: string;
+  AUTH_AUDIENCE: string;
+  ACCESS_TOKEN_TTL_SECONDS?: string;
+  REFRESH_TOKEN_TTL_SECONDS?: string;
+  /** Secret: JSON array of private P-256 JWKs with `kid`; the first signs, all verify (rotation). */
+  JWT_SIGNING_KEYS?: string;
   /** "true" mounts the raw-D1 baseline routes that bench/ compares against. */
   BENCH_BASELINE?: string;
 }
@@ -21,6 +32,8 @@ export interface Bindings {
 export interface Variables {
   requestId: string;
   logger: Logger;
+  /** Set by the authentication middleware; absent for anonymous requests. */
+  principal?: Principal;
 }
 
 export interface AppEnv {

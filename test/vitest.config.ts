@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { generateSigningKeys } from "../scripts/signing-keys.mjs";
 
 const root = join(import.meta.dirname, "..");
 
@@ -11,7 +12,13 @@ export default defineConfig(async () => ({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: join(root, "wrangler.jsonc") },
-      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations")) } },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations")),
+          // A fresh signing key per run: tests never depend on a committed secret.
+          JWT_SIGNING_KEYS: await generateSigningKeys("test"),
+        },
+      },
     }),
   ],
   test: {

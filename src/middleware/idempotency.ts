@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { sha256Hex } from "../auth/secrets";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/api-error";
 import { getDb } from "../repositories/db";
@@ -10,10 +11,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const REPLAYED_HEADERS = ["Location", "ETag"];
 
 /** What "the same request" means: method, path and the body exactly as sent (SHA-256, hex). */
-export const requestHashOf = async (method: string, path: string, body: string) => {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${method} ${path}\n${body}`));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-};
+export const requestHashOf = (method: string, path: string, body: string) => sha256Hex(`${method} ${path}\n${body}`);
 
 /**
  * `Idempotency-Key` on writes: the first request with a key runs and, if it succeeds, its response is

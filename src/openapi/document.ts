@@ -26,6 +26,8 @@ export const documentConfig = (version: string) => ({
   tags: [
     { name: "Health", description: "Liveness and readiness of the service and its database." },
     { name: "Users", description: "People who sign in, with their roles." },
+    { name: "Auth", description: "Sign-in, token refresh and sign-out." },
+    { name: "Me", description: "The signed-in user: profile and sessions." },
     { name: "Meta", description: "This contract and its interactive reference." },
   ],
 });

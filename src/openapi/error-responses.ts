@@ -12,9 +12,20 @@ const problem = (description: string, headers?: Record<string, { description: st
   },
 });
 
+/** `RateLimit-Policy` (IETF httpapi-ratelimit-headers): spread into a rate-limited route's 2xx `headers`. */
+export const rateLimitPolicyHeader = {
+  description:
+    'The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds).',
+  schema: { type: "string", maxLength: 256 },
+} as const;
+
 /** Every error response of the API, registered once as named components (`#/components/responses/*`). */
 const components = {
   BadRequest: problem("The request is malformed or fails validation; `errors` lists every failing field."),
+  Unauthorized: problem("No valid credentials: the access token or API key is missing, invalid, expired or revoked.", {
+    "WWW-Authenticate": { description: "The Bearer challenge (RFC 6750).", schema: { type: "string", maxLength: 256 } },
+  }),
+  Forbidden: problem("The credentials are valid but their role or API-key scope does not allow this operation."),
   NotFound: problem("The resource does not exist."),
   Conflict: problem(
     "The request conflicts with current state (a unique field is taken, or an Idempotency-Key is in flight).",
@@ -29,6 +40,17 @@ const components = {
       description: "Seconds to wait before retrying.",
       schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
     },
+  }),
+  TooManyRequests: problem("The rate limit of this operation is spent; retry after `Retry-After` seconds.", {
+    "Retry-After": {
+      description: "Seconds to wait before retrying.",
+      schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
+    },
+    RateLimit: {
+      description: 'The spent policy\'s remaining quota and window, e.g. `"writes";r=0;t=60`.',
+      schema: { type: "string", maxLength: 256 },
+    },
+    "RateLimit-Policy": rateLimitPolicyHeader,
   }),
 } as const;
 
@@ -62,7 +84,14 @@ export const idempotencyErrors = {
   [Status.UNPROCESSABLE_ENTITY]: ref("UnprocessableEntity"),
 };
 
+/** Extra errors of operations that need credentials. */
+export const authErrors = {
+  [Status.UNAUTHORIZED]: ref("Unauthorized"),
+  [Status.FORBIDDEN]: ref("Forbidden"),
+};
+
 export const notFound = { [Status.NOT_FOUND]: ref("NotFound") };
 export const conflict = { [Status.CONFLICT]: ref("Conflict") };
 export const preconditionFailed = { [Status.PRECONDITION_FAILED]: ref("PreconditionFailed") };
 export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };
+export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };

@@ -1,6 +1,7 @@
-import type { Prisma, Role } from "../generated/prisma/client";
+import type { Role } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
 import type { Db } from "./db";
+import { after, NEWEST_FIRST } from "./keyset";
 
 export interface UserListOptions {
   limit: number;
@@ -16,23 +17,18 @@ export interface UserChanges {
   avatarUrl?: string | null;
 }
 
-/** Rows strictly after `after` in (created_at DESC, id DESC) order. */
-const before = (after: CursorPosition): Prisma.UserWhereInput => ({
-  OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-});
-
 export const usersRepository = (db: Db) => ({
   create: (data: { email: string; name: string; role: Role; avatarUrl?: string | null }) => db.user.create({ data }),
 
   findById: (id: string) => db.user.findUnique({ where: { id } }),
 
+  /** Local development sign-in: the user with this email, created or given this role. */
+  upsertByEmail: (email: string, data: { name: string; role: Role }) =>
+    db.user.upsert({ where: { email }, create: { email, ...data }, update: { role: data.role } }),
+
   /** One page plus one row, so the caller knows whether there is a next page. */
-  listPage: ({ limit, after, role, email }: UserListOptions) =>
-    db.user.findMany({
-      where: { role, email, ...(after ? before(after) : {}) },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: limit + 1,
-    }),
+  listPage: ({ limit, after: position, role, email }: UserListOptions) =>
+    db.user.findMany({ where: { role, email, ...after(position) }, orderBy: NEWEST_FIRST, take: limit + 1 }),
 
   /**
    * Updates only if the row still has `expectedUpdatedAt` (when given), in one statement, so an

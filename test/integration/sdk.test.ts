@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiProblemError, createClient, paginate, unwrap } from "../../sdk/src";
-import { BASE_URL, client, contractFetch } from "../support/api";
+import { adminAccessToken, BASE_URL, client, contractFetch } from "../support/api";
 import { createUser } from "../support/factories";
 
 const missingId = "cmissing0000000000000000";
@@ -18,6 +18,7 @@ describe("SDK", () => {
     const bare = createClient({
       baseUrl: BASE_URL,
       fetch: contractFetch,
+      token: adminAccessToken,
       headers: { Accept: "application/problem+json" },
     });
     const error = await unwrap(bare.GET("/users/{id}", { params: { path: { id: missingId } } })).catch((e) => e);
@@ -43,8 +44,12 @@ describe("SDK", () => {
       seen.push(request.headers.get("Authorization"));
       return contractFetch(request);
     };
-    await createClient({ baseUrl: BASE_URL, fetch: recording, token: "key_123" }).GET("/health");
-    await createClient({ baseUrl: BASE_URL, fetch: recording, token: async () => "jwt_456" }).GET("/health");
-    expect(seen).toEqual(["Bearer key_123", "Bearer jwt_456"]);
+    const token = await adminAccessToken();
+    const fromString = await createClient({ baseUrl: BASE_URL, fetch: recording, token }).GET("/me");
+    const fromFunction = await createClient({ baseUrl: BASE_URL, fetch: recording, token: adminAccessToken }).GET(
+      "/me",
+    );
+    expect(seen).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
+    expect([fromString.response.status, fromFunction.response.status]).toEqual([200, 200]);
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { client, http, jsonBody } from "../support/api";
+import { adminAccessToken, client, http, jsonBody } from "../support/api";
 import { assertMatchesContract } from "../support/contract";
 import { createUser, uniqueEmail } from "../support/factories";
 
@@ -219,7 +219,10 @@ describe("unexpected failures", () => {
         throw new Error("SQLITE_CORRUPT: secret table layout /var/db/prod.sqlite");
       },
     } as unknown as D1Database;
-    const request = new Request("https://api.test/users", { headers: { "X-Request-Id": "trace-me-500" } });
+    // Authenticating needs the database too (the session lookup): it fails there.
+    const request = new Request("https://api.test/users", {
+      headers: { "X-Request-Id": "trace-me-500", Authorization: `Bearer ${await adminAccessToken()}` },
+    });
     const response = await createApp().fetch(request, { ...env, DB: failing }, {} as ExecutionContext);
     await assertMatchesContract("GET", request.url, response.clone());
     expect(response.status).toBe(500);

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { publicAccess } from "../../auth/access";
 import { Status } from "../../http/status";
 import { commonErrors, serviceUnavailable } from "../../openapi/error-responses";
 import { envelope } from "../../schemas/common";
@@ -19,7 +20,7 @@ export const getHealth = createRoute({
   method: "get",
   path: "/health",
   tags: ["Health"],
-  security: [], // public: load balancers and uptime checks call it
+  ...publicAccess(), // public: load balancers and uptime checks call it
   summary: "Check service health",
   description:
     "Runs a real query against D1 and reports version, environment and database latency. Answers 503 when the database cannot be reached.",

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { publicAccess } from "../../auth/access";
 import { Status } from "../../http/status";
 import { commonErrors } from "../../openapi/error-responses";
 
@@ -9,7 +10,7 @@ export const getOpenApiDocument = createRoute({
   method: "get",
   path: "/openapi.json",
   tags,
-  security: [], // public: partners read the contract before they have credentials
+  ...publicAccess(), // public: partners read the contract before they have credentials
   summary: "Get the OpenAPI document",
   description: "This contract as OpenAPI 3.1 JSON; the same document is committed as openapi/openapi.json.",
   responses: {
@@ -34,7 +35,7 @@ export const getApiReference = createRoute({
   method: "get",
   path: "/docs",
   tags,
-  security: [], // public: partners read the contract before they have credentials
+  ...publicAccess(), // public: partners read the contract before they have credentials
   summary: "Read the API reference",
   description: "The interactive API reference (Scalar), rendered from /openapi.json. Served entirely by this service.",
   responses: {

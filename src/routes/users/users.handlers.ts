@@ -1,17 +1,19 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { assertCanReach } from "../../auth/ownership";
 import type { AppEnv } from "../../env";
 import type { User } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
+import { decodeCursor } from "../../http/cursor";
 import { ok, okPage } from "../../http/envelope";
 import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag";
+import { toPage } from "../../http/pagination";
 import { Status } from "../../http/status";
 import { getDb } from "../../repositories/db";
 import { isUniqueViolation } from "../../repositories/errors";
 import { usersRepository } from "../../repositories/users.repository";
 import type { createUser, deleteUser, getUser, listUsers, updateUser } from "./users.routes";
 
-const toWire = (user: User) => ({
+export const toWire = (user: User) => ({
   id: user.id,
   email: user.email,
   name: user.name,
@@ -51,18 +53,13 @@ export const listUsersHandler: RouteHandler<typeof listUsers, AppEnv> = async (c
     role,
     email: email?.toLowerCase(),
   });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const hasMore = rows.length > limit;
-  return okPage(c, page.map(toWire), {
-    limit,
-    has_more: hasMore,
-    next_cursor: hasMore && last ? encodeCursor(last) : null,
-  });
+  const { page, pagination } = toPage(rows, limit);
+  return okPage(c, page.map(toWire), pagination);
 };
 
 export const getUserHandler: RouteHandler<typeof getUser, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
+  assertCanReach(c.get("principal"), id, () => userNotFound(id));
   const user = await usersRepository(getDb(c.env.DB)).findById(id);
   if (!user) throw userNotFound(id);
   const etag = etagFor(user.updatedAt);
@@ -74,6 +71,11 @@ export const getUserHandler: RouteHandler<typeof getUser, AppEnv> = async (c) =>
 export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
+  const principal = c.get("principal");
+  assertCanReach(principal, id, () => userNotFound(id));
+  if (body.role !== undefined && principal?.kind === "user" && principal.id === id) {
+    throw new ApiError("forbidden", "You cannot change your own role; ask another admin.");
+  }
   const repository = usersRepository(getDb(c.env.DB));
   const expected = versionFromIfMatch(c.req.valid("header")["if-match"]);
   if (expected === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");

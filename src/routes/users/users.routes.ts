@@ -1,13 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
+import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
+  authErrors,
   bodyErrors,
   commonErrors,
   conflict,
   idempotencyErrors,
   notFound,
   preconditionFailed,
+  rateLimited,
+  rateLimitPolicyHeader,
 } from "../../openapi/error-responses";
 import { IdempotencyHeaders, IdParams } from "../../schemas/common";
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserResponse } from "./users.schemas";
@@ -27,10 +32,11 @@ export const createUser = createRoute({
   operationId: "createUser",
   method: "post",
   path: "/users",
-  middleware: [idempotency()] as const,
+  ...guarded({ roles: ["ADMIN"], scope: "users:write" }, rateLimit(writeRateLimit), idempotency()),
   tags,
   summary: "Create a user",
-  description: "Creates a user. Emails are unique (compared lower-cased); a taken email answers 409.",
+  description:
+    "Creates a user (admins, or API keys with `users:write`). Emails are unique (compared lower-cased); a taken email answers 409. Users who sign in with Google are created on their first sign-in.",
   request: {
     headers: IdempotencyHeaders,
     body: { required: true, content: { "application/json": { schema: CreateUserBody } } },
@@ -40,6 +46,7 @@ export const createUser = createRoute({
       ...json(UserResponse, "The user was created."),
       headers: {
         ETag,
+        "RateLimit-Policy": rateLimitPolicyHeader,
         "Idempotent-Replayed": {
           description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key.",
           schema: { type: "string", enum: ["true"] },
@@ -51,8 +58,10 @@ export const createUser = createRoute({
       },
     },
     ...commonErrors,
+    ...authErrors,
     ...bodyErrors,
     ...idempotencyErrors,
+    ...rateLimited,
   },
 });
 
@@ -62,12 +71,14 @@ export const listUsers = createRoute({
   path: "/users",
   tags,
   summary: "List users",
+  ...guarded({ roles: ["ADMIN"], scope: "users:read" }),
   description:
     "Newest first, in pages of `limit`; pass `next_cursor` back as `cursor` for the next page. Filter by `role` or `email`.",
   request: { query: ListUsersQuery },
   responses: {
     [Status.OK]: json(UserPage, "A page of users."),
     ...commonErrors,
+    ...authErrors,
   },
 });
 
@@ -77,6 +88,7 @@ export const getUser = createRoute({
   path: "/users/{id}",
   tags,
   summary: "Get a user",
+  ...guarded({ roles: ALL_ROLES, scope: "users:read", ownership: "self" }),
   description: "Returns one user with its ETag; `If-None-Match` with that ETag answers 304 while it is unchanged.",
   request: {
     params: IdParams,
@@ -88,6 +100,7 @@ export const getUser = createRoute({
     [Status.OK]: { ...json(UserResponse, "The user."), headers: { ETag } },
     [Status.NOT_MODIFIED]: { description: "The user has not changed since the ETag you sent.", headers: { ETag } },
     ...commonErrors,
+    ...authErrors,
     ...notFound,
   },
 });
@@ -98,8 +111,9 @@ export const updateUser = createRoute({
   path: "/users/{id}",
   tags,
   summary: "Update a user",
+  ...guarded({ roles: ["ADMIN", "USER"], scope: "users:write", ownership: "self" }, rateLimit(writeRateLimit)),
   description:
-    "Changes the fields sent and leaves the rest. Send `If-Match` with the ETag you read to avoid overwriting someone else's change (412 if it moved on).",
+    "Changes the fields sent and leaves the rest. Send `If-Match` with the ETag you read to avoid overwriting someone else's change (412 if it moved on). Admins and API keys with `users:write` edit anyone; users edit only their own profile, and nobody changes their own role (403).",
   request: {
     params: IdParams,
     headers: z.object({
@@ -108,12 +122,17 @@ export const updateUser = createRoute({
     body: { required: true, content: { "application/json": { schema: UpdateUserBody } } },
   },
   responses: {
-    [Status.OK]: { ...json(UserResponse, "The updated user."), headers: { ETag } },
+    [Status.OK]: {
+      ...json(UserResponse, "The updated user."),
+      headers: { ETag, "RateLimit-Policy": rateLimitPolicyHeader },
+    },
     ...commonErrors,
+    ...authErrors,
     ...bodyErrors,
     ...notFound,
     ...conflict,
     ...preconditionFailed,
+    ...rateLimited,
   },
 });
 
@@ -123,12 +142,18 @@ export const deleteUser = createRoute({
   path: "/users/{id}",
   tags,
   summary: "Delete a user",
+  ...guarded({ roles: ["ADMIN"], scope: "users:write" }, rateLimit(writeRateLimit)),
   description:
     "Deletes the user with their sessions, threads (and everything in them) and reactions. Messages they wrote in other threads stay, without an author.",
   request: { params: IdParams },
   responses: {
-    [Status.NO_CONTENT]: { description: "The user was deleted." },
+    [Status.NO_CONTENT]: {
+      description: "The user was deleted.",
+      headers: { "RateLimit-Policy": rateLimitPolicyHeader },
+    },
     ...commonErrors,
+    ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });

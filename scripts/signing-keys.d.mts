@@ -1,0 +1,1 @@
+export declare const generateSigningKeys: (kid?: string) => Promise<string>;

@@ -1,0 +1,8 @@
+// Generates JWT_SIGNING_KEYS (see src/auth/signing-keys.ts): a JSON array with one private P-256
+// JWK. Used for local development (.dev.vars), the test suites and the e2e server; production keys
+// are set with `wrangler secret put JWT_SIGNING_KEYS --env production`.
+export const generateSigningKeys = async (kid = `key-${new Date().toISOString().slice(0, 10)}`) => {
+  const { privateKey } = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
+  const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+  return JSON.stringify([{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid }]);
+};

@@ -1,0 +1,68 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import type { Role } from "../generated/prisma/client";
+import { ApiError } from "../http/api-error";
+import { resolvePrincipal } from "./authenticate";
+
+/** What a partner API key may be granted: read or write per resource family. */
+export const SCOPES = ["users:read", "users:write"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/**
+ * Who may call an operation. One rule per route feeds both the enforcement (`requireAccess`) and
+ * the contract (`security` + `x-access`), and the access-matrix test reads `x-access` back.
+ */
+export interface AccessRule {
+  /** Roles of signed-in users that may call it. */
+  roles: readonly Role[];
+  /** The scope an API key needs; without one, API keys may not call it at all. */
+  scope?: Scope;
+  /** "self": users other than admins only reach their own resource (others get 404). */
+  ownership?: "self";
+}
+
+export const ALL_ROLES: readonly Role[] = ["ADMIN", "USER", "VIEWER"];
+
+export const unauthenticated = () =>
+  new ApiError("unauthorized", "Send an access token or API key: Authorization: Bearer <token>.", {
+    headers: { "WWW-Authenticate": 'Bearer realm="experience-layer"' },
+  });
+
+const requireAccess =
+  (rule: AccessRule): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const principal = await resolvePrincipal(c);
+    if (!principal) throw unauthenticated();
+    c.set("principal", principal);
+    if (principal.kind === "api_key") {
+      if (!rule.scope) throw new ApiError("forbidden", "API keys cannot call this operation; sign in as a user.");
+      if (!principal.scopes.includes(rule.scope)) {
+        throw new ApiError("forbidden", `This API key lacks the ${rule.scope} scope.`);
+      }
+    } else if (!rule.roles.includes(principal.role)) {
+      throw new ApiError("forbidden", `Your role (${principal.role}) may not do this.`);
+    }
+    await next();
+  };
+
+/** Spread into `createRoute`: security + `x-access` for the spec, the check as route middleware. */
+export const guarded = <M extends MiddlewareHandler<AppEnv>[]>(rule: AccessRule, ...middleware: M) => ({
+  security: (rule.scope ? [{ bearerAuth: [] }, { apiKeyAuth: [] }] : [{ bearerAuth: [] }]) as Record<
+    string,
+    string[]
+  >[],
+  "x-access": {
+    roles: [...rule.roles],
+    ...(rule.scope ? { scope: rule.scope } : {}),
+    ...(rule.ownership ? { ownership: rule.ownership } : {}),
+  },
+  // A tuple, not an array: @hono/zod-openapi derives the handler's types from it.
+  middleware: [requireAccess(rule), ...middleware] as [MiddlewareHandler<AppEnv>, ...M],
+});
+
+/** Spread into `createRoute` of an operation anyone may call. */
+export const publicAccess = <M extends MiddlewareHandler<AppEnv>[]>(...middleware: M) => ({
+  security: [] as Record<string, string[]>[],
+  "x-access": { public: true },
+  middleware,
+});

@@ -1,0 +1,28 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { getDb } from "../repositories/db";
+import { sessionsRepository } from "../repositories/sessions.repository";
+import type { Principal } from "./principal";
+import { invalidToken, verifyAccessToken } from "./tokens";
+
+const BEARER = /^Bearer ([\x21-\x7e]+)$/;
+
+/**
+ * The caller of a guarded operation (public operations never look at credentials): from
+ * `Authorization: Bearer <access token>`, which must verify and whose session must still be live
+ * (one query, which also yields the user's current role). Undefined without credentials; 401 when
+ * the credentials do not verify.
+ */
+export const resolvePrincipal = async (c: Context<AppEnv>): Promise<Principal | undefined> => {
+  const header = c.req.header("Authorization");
+  if (header === undefined) return undefined;
+  const token = BEARER.exec(header)?.[1];
+  if (!token) throw invalidToken("Use Authorization: Bearer <token>.");
+
+  const claims = await verifyAccessToken(c.env, token);
+  const session = await sessionsRepository(getDb(c.env.DB)).findWithUser(claims.sid);
+  if (!session || session.userId !== claims.sub || session.revokedAt || session.expiresAt <= new Date()) {
+    throw invalidToken("The session of this access token has ended; sign in again.");
+  }
+  return { kind: "user", id: session.user.id, role: session.user.role, sessionId: session.id };
+};

@@ -1,0 +1,77 @@
+import type { Bindings } from "../env";
+import type { User } from "../generated/prisma/client";
+import { ApiError } from "../http/api-error";
+import type { Db } from "../repositories/db";
+import { sessionsRepository } from "../repositories/sessions.repository";
+import { authConfig } from "./config";
+import { randomSecret, sha256Hex } from "./secrets";
+import { issueAccessToken } from "./tokens";
+
+/**
+ * Sessions: a short-lived JWT access token plus a long-lived opaque refresh token
+ * `<session id>.<secret>`, of which only the secret's SHA-256 is stored. Refreshing rotates the
+ * secret; presenting an already-rotated secret means it leaked, so the whole session is revoked.
+ */
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface TokenSet {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  refresh_token: string;
+  session_id: string;
+}
+
+const invalidGrant = (detail: string) => new ApiError("unauthorized", detail);
+
+const tokensFor = async (env: Bindings, user: User, sessionId: string, secret: string): Promise<TokenSet> => {
+  const { token, expiresIn } = await issueAccessToken(env, { sub: user.id, role: user.role, sid: sessionId });
+  return {
+    access_token: token,
+    token_type: "Bearer",
+    expires_in: expiresIn,
+    refresh_token: `${sessionId}.${secret}`,
+    session_id: sessionId,
+  };
+};
+
+export const startSession = async (db: Db, env: Bindings, user: User, client: ClientInfo): Promise<TokenSet> => {
+  const secret = randomSecret();
+  const session = await sessionsRepository(db).create({
+    userId: user.id,
+    refreshTokenHash: await sha256Hex(secret),
+    userAgent: client.userAgent?.slice(0, 512) ?? null,
+    ip: client.ip,
+    expiresAt: new Date(Date.now() + authConfig(env).refreshTokenTtlSeconds * 1000),
+  });
+  return tokensFor(env, user, session.id, secret);
+};
+
+export const refreshSession = async (db: Db, env: Bindings, refreshToken: string): Promise<TokenSet> => {
+  const [sessionId, secret, ...rest] = refreshToken.split(".");
+  if (!sessionId || !secret || rest.length > 0) throw invalidGrant("The refresh token is malformed.");
+  const sessions = sessionsRepository(db);
+  const session = await sessions.findWithUser(sessionId);
+  const now = new Date();
+  if (!session || session.revokedAt || session.expiresAt <= now) {
+    throw invalidGrant("The session has ended; sign in again.");
+  }
+  const presented = await sha256Hex(secret);
+  const next = randomSecret();
+  if (
+    presented !== session.refreshTokenHash ||
+    !(await sessions.rotate(session.id, presented, await sha256Hex(next), now))
+  ) {
+    // An old (already rotated) token came back, or lost a race with its twin: assume theft.
+    await sessions.revoke(session.id, now);
+    throw invalidGrant("This refresh token was already used; the session has been revoked. Sign in again.");
+  }
+  return tokensFor(env, session.user, session.id, next);
+};
+
+export const endSession = async (db: Db, sessionId: string) => {
+  await sessionsRepository(db).revoke(sessionId, new Date());
+};
