@@ -1,6 +1,7 @@
 // Load-tests the real worker under `wrangler dev` (fresh local D1, loopback only) and compares GET/POST /users with
 // raw-D1 twins of the same SQL (src/routes/bench/baseline.ts), measured in the same run, so the ratios say what
-// Prisma, validation and the envelope cost. Also reports the size of the bundle `wrangler deploy` would upload.
+// authentication, rate limiting, Prisma, validation and the envelope cost. /users is called as a signed-in admin.
+// Also reports the size of the bundle `wrangler deploy` would upload.
 //
 //   npm run bench -- [--rounds 4] [--duration 3] [--warmup 1] [--connections 10] [--seed 200]
 //
@@ -12,10 +13,11 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, constants, cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { experimental_readRawConfig } from "wrangler";
 import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-server.ts";
 
 const execFileAsync = promisify(execFile);
@@ -56,24 +58,63 @@ const jsonPost = (path) => ({
   setupRequest: (request) => ({ ...request, body: newUserBody() }),
 });
 
-// GETs run before POSTs so both reads see the same seeded table.
+// GETs run before POSTs so both reads see the same seeded table. `admin`: /users is for admins only, so those
+// requests carry the run's access token; the raw-D1 baselines and /health are public.
 const ROUTES = [
   { name: "GET /health", request: { method: "GET", path: "/health" } },
-  { name: "GET /users", request: { method: "GET", path: "/users?limit=20" } },
+  { name: "GET /users", request: { method: "GET", path: "/users?limit=20" }, admin: true },
   { name: "GET /_bench/users", request: { method: "GET", path: "/_bench/users?limit=20" } },
-  { name: "POST /users", request: jsonPost("/users") },
+  { name: "POST /users", request: jsonPost("/users"), admin: true },
   { name: "POST /_bench/users", request: jsonPost("/_bench/users") },
 ];
 
+const bearer = (token) => ({ authorization: `Bearer ${token}` });
+
+const AUTHENTICATION = "authentication (ES256 JWT verify + one session lookup)";
 const COMPARISONS = [
-  { route: "GET /users", baseline: "GET /_bench/users", meaning: "ORM + validation + envelope on a 20-row read" },
-  { route: "POST /users", baseline: "POST /_bench/users", meaning: "ORM + validation + envelope on an insert" },
+  {
+    route: "GET /users",
+    baseline: "GET /_bench/users",
+    meaning: `${AUTHENTICATION} + ORM + validation + envelope on a 20-row read`,
+  },
+  {
+    route: "POST /users",
+    baseline: "POST /_bench/users",
+    meaning: `${AUTHENTICATION} + rate-limit binding call + ORM + validation + envelope on an insert (no Idempotency-Key is sent, so the idempotency middleware does nothing)`,
+  },
   {
     route: "GET /health",
     baseline: "GET /_bench/users",
     meaning: "health (D1 ping + envelope) vs the raw 20-row read: the floor of a routed request with one query",
   },
 ];
+
+/**
+ * The repo's wrangler.jsonc for the bench, written into `dir`. Every rate limit is raised out of reach: the limiter is
+ * still called on every write, so its cost stays in the figures, but at the real 60 writes a minute POST /users would
+ * answer 429 within the first second of load. Relative paths are made absolute because wrangler resolves them against
+ * the config file's directory; `$schema` (an editor hint with such a path) and `env` (wrangler dev serves the top
+ * level) are left out.
+ */
+const writeBenchConfig = (dir) => {
+  const { rawConfig } = experimental_readRawConfig({ config: join(repoRoot, "wrangler.jsonc") });
+  const { $schema: _schema, env: _environments, ...config } = rawConfig;
+  const fromRepo = (path) => resolve(repoRoot, path);
+  const benchConfig = {
+    ...config,
+    main: fromRepo(config.main),
+    // wrangler's default migrations_dir, "migrations", is relative too.
+    d1_databases: config.d1_databases.map((db) => ({
+      ...db,
+      migrations_dir: fromRepo(db.migrations_dir ?? "migrations"),
+    })),
+    assets: { ...config.assets, directory: fromRepo(config.assets.directory) },
+    ratelimits: config.ratelimits.map((limiter) => ({ ...limiter, simple: { ...limiter.simple, limit: 1_000_000 } })),
+  };
+  const path = join(dir, "wrangler.json");
+  writeFileSync(path, `${JSON.stringify(benchConfig, null, 2)}\n`);
+  return path;
+};
 
 /** Sizes of the modules `wrangler deploy` would upload (no network: --dry-run). */
 const measureBundle = async () => {
@@ -105,13 +146,26 @@ const measureBundle = async () => {
   }
 };
 
-const seedUsers = async (url, count) => {
+/** One admin session for the whole run, so sign-in stays out of the figures; resolves its access token. */
+const signInAsAdmin = async (url) => {
+  const response = await fetch(`${url}/auth/dev/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `bench-admin-${runId}@example.com`, role: "ADMIN" }),
+  });
+  const text = await response.text();
+  const token = response.ok ? JSON.parse(text).data?.access_token : undefined;
+  if (typeof token !== "string") throw new Error(`POST /auth/dev/sign-in answered ${response.status}: ${text}`);
+  return token;
+};
+
+const seedUsers = async (url, token, count) => {
   const batch = 10;
   for (let start = 0; start < count; start += batch) {
     const posts = Array.from({ length: Math.min(batch, count - start) }, async () => {
       const response = await fetch(`${url}/users`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...bearer(token) },
         body: newUserBody(),
       });
       if (response.status !== 201)
@@ -122,16 +176,17 @@ const seedUsers = async (url, count) => {
 };
 
 /** Fails early if the baseline routes are not mounted, rather than benchmarking 404s. */
-const checkBaseline = async (url, seeded) => {
+const checkBaseline = async (url, users) => {
   const response = await fetch(`${url}/_bench/users?limit=20`);
   const rows = response.ok ? await response.json() : null;
-  if (!Array.isArray(rows) || rows.length !== Math.min(20, seeded)) {
+  if (!Array.isArray(rows) || rows.length !== Math.min(20, users)) {
     throw new Error(`GET /_bench/users answered ${response.status}; is BENCH_BASELINE honoured by src/routes/bench?`);
   }
 };
 
-const load = async (url, request, connections, duration) => {
-  const result = await autocannon({ url, connections, duration, requests: [request] });
+const load = async (url, token, { request, admin }, connections, duration) => {
+  const signed = admin ? { ...request, headers: { ...request.headers, ...bearer(token) } } : request;
+  const result = await autocannon({ url, connections, duration, requests: [signed] });
   return {
     requestsPerSec: result.requests.average,
     latencyP50Ms: result.latency.p50,
@@ -222,36 +277,49 @@ const main = async () => {
   log("measuring the deploy bundle (wrangler deploy --dry-run)…");
   const bundle = await measureBundle();
 
-  log("starting wrangler dev with BENCH_BASELINE=true…");
-  const server = await startDevServer({ vars: { BENCH_BASELINE: "true" } });
-  // Ctrl-C would otherwise leave the temporary state directory behind.
+  const configDir = mkdtempSync(join(tmpdir(), "experience-layer-bench-"));
+  const removeConfigDir = () => rmSync(configDir, { recursive: true, force: true });
+  const configPath = writeBenchConfig(configDir);
+  log(`starting wrangler dev with BENCH_BASELINE=true and rate limits raised (${configPath})…`);
+  // A day-long access token (the most the contract allows): a long run would outlast the default 15 minutes.
+  const server = await startDevServer({
+    configPath,
+    vars: { BENCH_BASELINE: "true", ACCESS_TOKEN_TTL_SECONDS: "86400" },
+  }).catch((error) => {
+    removeConfigDir();
+    throw error;
+  });
+  const stop = () => server.stop().finally(removeConfigDir);
+  // Ctrl-C would otherwise leave the temporary directories behind.
   for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.once(signal, () => server.stop().finally(() => process.exit(128 + constants.signals[signal])));
+    process.once(signal, () => stop().finally(() => process.exit(128 + constants.signals[signal])));
   }
 
   const samples = new Map(ROUTES.map(({ name }) => [name, []]));
   try {
-    log(`${server.url} is up; seeding ${options.seed} users through POST /users…`);
-    await seedUsers(server.url, options.seed);
-    await checkBaseline(server.url, options.seed);
+    log(`${server.url} is up; signing in as an admin, seeding ${options.seed} users through POST /users…`);
+    const token = await signInAsAdmin(server.url);
+    await seedUsers(server.url, token, options.seed);
+    // The admin who signed in is a user too.
+    await checkBaseline(server.url, options.seed + 1);
 
     if (options.warmup > 0) {
       log(`warming up each route for ${options.warmup}s…`);
-      for (const { request } of ROUTES) await load(server.url, request, options.connections, options.warmup);
+      for (const route of ROUTES) await load(server.url, token, route, options.connections, options.warmup);
     }
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order so no route is always measured first or last.
       const order = ROUTES.map((_, i) => ROUTES[(i + round) % ROUTES.length]);
       log(`round ${round + 1}/${options.rounds}: ${order.map((r) => r.name).join(", ")}, ${options.duration}s each…`);
-      for (const { name, request } of order) {
-        samples.get(name).push(await load(server.url, request, options.connections, options.duration));
+      for (const route of order) {
+        samples.get(route.name).push(await load(server.url, token, route, options.connections, options.duration));
       }
     }
   } catch (error) {
     console.error(`wrangler dev output (last 4000 characters):\n${server.output().slice(-4000)}`);
     throw error;
   } finally {
-    await server.stop();
+    await stop();
   }
 
   const routes = ROUTES.map(({ name }) => summarize(name, samples.get(name)));

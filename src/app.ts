@@ -11,6 +11,7 @@ import { problemResponse } from "./http/problem";
 import { requestContext } from "./middleware/request-context";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { registerSecuritySchemes } from "./openapi/security-schemes";
+import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { benchBaselineRouter } from "./routes/bench/baseline";
 import { healthRouter } from "./routes/health";
@@ -95,6 +96,7 @@ export const createApp = () => {
   app.route("/", authRouter);
   app.route("/", meRouter);
   app.route("/", usersRouter);
+  app.route("/", apiKeysRouter);
   app.route("/", metaRouter(app));
   app.route("/", benchBaselineRouter);
   registerErrorResponses(app);

@@ -24,6 +24,16 @@ export interface Bindings {
   REFRESH_TOKEN_TTL_SECONDS?: string;
   /** Secret: JSON array of private P-256 JWKs with `kid`; the first signs, all verify (rotation). */
   JWT_SIGNING_KEYS?: string;
+  /** Google sign-in (OIDC): the issuer whose discovery document and keys are trusted; Google's when unset. */
+  GOOGLE_ISSUER?: string;
+  /** The OAuth client id: the `aud` every Google ID token must carry. Unset: Google sign-in answers 500. */
+  GOOGLE_CLIENT_ID?: string;
+  /** Comma-separated Workspace domains (`hd` claim) that may sign in; empty: any Google account. */
+  GOOGLE_ALLOWED_DOMAINS?: string;
+  /** Where Google sends the browser back; `<request origin>/auth/google/callback` when unset. */
+  GOOGLE_REDIRECT_URI?: string;
+  /** Secret: the OAuth client secret, sent to the token endpoint when exchanging a code. */
+  GOOGLE_CLIENT_SECRET?: string;
   /** "true" mounts the raw-D1 baseline routes that bench/ compares against. */
   BENCH_BASELINE?: string;
 }

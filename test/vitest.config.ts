@@ -17,6 +17,11 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations")),
           // A fresh signing key per run: tests never depend on a committed secret.
           JWT_SIGNING_KEYS: await generateSigningKeys("test"),
+          // Google sign-in is configured but its provider is unreachable here (a closed local port,
+          // never the internet); the full flow is tested in test/e2e against a local OIDC provider.
+          GOOGLE_ISSUER: "http://127.0.0.1:9",
+          GOOGLE_CLIENT_ID: "workers-tests.apps.googleusercontent.com",
+          GOOGLE_CLIENT_SECRET: "workers-tests-secret",
         },
       },
     }),

@@ -80,6 +80,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/google/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start signing in with Google
+         * @description Open this in the browser: it answers 302 to Google's authorization endpoint (authorization code flow with PKCE S256, scopes `openid email profile`, a fresh `state` and `nonce`) and sets a signed, http-only cookie holding them for 10 minutes. Google then sends the browser to GET /auth/google/callback. 503 when Google's discovery document cannot be fetched.
+         */
+        get: operations["startGoogleSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/google/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finish signing in with Google
+         * @description Where Google sends the browser back. The sign-in cookie must be present and valid and `state` must match it; the code is then exchanged (with the PKCE verifier) for an ID token, which is verified (RS256 by Google's keys, `iss`, `aud`, `exp`, `nonce`, `email_verified`, `hd`). The user is found by Google account, else linked by email, else created with role USER; a new session starts. Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached.
+         */
+        get: operations["completeGoogleSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/google/id-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a Google ID token
+         * @description For Google One Tap and mobile apps, which obtain the ID token themselves: it is verified exactly like the callback's (its `nonce` only when you send one, which you should), then the user is found, linked or created and a new session starts. Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached.
+         */
+        post: operations["signInWithGoogleIdToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -194,6 +254,54 @@ export interface paths {
          * @description Changes the fields sent and leaves the rest. Send `If-Match` with the ETag you read to avoid overwriting someone else's change (412 if it moved on). Admins and API keys with `users:write` edit anyone; users edit only their own profile, and nobody changes their own role (403).
          */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys
+         * @description Every API key, newest first, including revoked and expired ones, in pages of `limit`; pass `next_cursor` back as `cursor`. Secrets are never shown again.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description Issues a partner API key with the given scopes and optional expiry. The response's `secret` is the whole key: it is shown only this once (only its SHA-256 is stored), so hand it over now. Send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an API key
+         * @description One API key with its scopes, expiry, last use and revocation; never its secret.
+         */
+        get: operations["getApiKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description The key stops working at once (401) and stays listed with `revoked_at`. Revoking a revoked key is a no-op that still answers 204.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/openapi.json": {
@@ -444,6 +552,18 @@ export interface components {
         };
         /**
          * @example {
+         *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6ImFiYzEyMyIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2FjY291bnRzLmdvb2dsZS5jb20ifQ.sig",
+         *       "nonce": "n-0S6_WzA2Mj"
+         *     }
+         */
+        GoogleIdTokenRequest: {
+            /** @description A Google ID token (RS256 JWT), e.g. the `credential` of Google One Tap. */
+            id_token: string;
+            /** @description The nonce your client put in the Google request; when sent, the token's `nonce` must equal it (replay protection). */
+            nonce?: string;
+        };
+        /**
+         * @example {
          *       "success": true,
          *       "data": {
          *         "id": "cmif7vj3k0000abcd12345678",
@@ -655,6 +775,190 @@ export interface components {
              * @example https://example.com/ada.png
              */
             avatar_url?: string | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000apikey000001",
+         *         "name": "Acme CRM sync",
+         *         "prefix": "k7m2xq4trb5z",
+         *         "scopes": [
+         *           "users:read"
+         *         ],
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "expires_at": "2027-11-25T10:00:00.000Z",
+         *         "last_used_at": null,
+         *         "revoked_at": null,
+         *         "created_by": "cmif7vj3k0000abcd12345678",
+         *         "secret": "elk_k7m2xq4trb5z_5q2JmW0b1Nf7pX8yVtq3cRkL9aZsD4eHgU6iOwYnB-_"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        CreatedApiKeyResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["CreatedApiKey"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /**
+             * @description The whole API key, `elk_<prefix>_<secret>`: send it as `X-API-Key` or `Authorization: Bearer`. Shown only in this response; only its hash is stored.
+             * @example elk_k7m2xq4trb5z_5q2JmW0b1Nf7pX8yVtq3cRkL9aZsD4eHgU6iOwYnB-_
+             */
+            secret: string;
+        };
+        /**
+         * @description What an API key may do: read or write one resource family.
+         * @enum {string}
+         */
+        ApiKeyScope: "users:read" | "users:write";
+        ApiKey: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * @description What the key is for; shown in listings.
+             * @example Acme CRM sync
+             */
+            name: string;
+            /**
+             * @description Identifies the key (it is the part after `elk_`); not a secret.
+             * @example k7m2xq4trb5z
+             */
+            prefix: string;
+            /**
+             * @example [
+             *       "users:read"
+             *     ]
+             */
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description After this the key stops working; null: never.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request, to the minute; null: never used.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description When an admin revoked it; null while active.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            revoked_at: string | null;
+            /**
+             * @description The admin who created it; null once that user is deleted.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            created_by: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "Acme CRM sync",
+         *       "scopes": [
+         *         "users:read"
+         *       ],
+         *       "expires_at": "2027-11-25T10:00:00.000Z"
+         *     }
+         */
+        CreateApiKeyRequest: {
+            /**
+             * @description What the key is for; shown in listings.
+             * @example Acme CRM sync
+             */
+            name: string;
+            /**
+             * @example [
+             *       "users:read"
+             *     ]
+             */
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /**
+             * Format: date-time
+             * @description When the key stops working (in the future); omit for a key that does not expire.
+             * @example 2027-11-25T10:00:00.000Z
+             */
+            expires_at?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000apikey000001",
+         *           "name": "Acme CRM sync",
+         *           "prefix": "k7m2xq4trb5z",
+         *           "scopes": [
+         *             "users:read"
+         *           ],
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "expires_at": "2027-11-25T10:00:00.000Z",
+         *           "last_used_at": null,
+         *           "revoked_at": null,
+         *           "created_by": "cmif7vj3k0000abcd12345678"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ApiKeyPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ApiKey"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000apikey000001",
+         *         "name": "Acme CRM sync",
+         *         "prefix": "k7m2xq4trb5z",
+         *         "scopes": [
+         *           "users:read"
+         *         ],
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "expires_at": "2027-11-25T10:00:00.000Z",
+         *         "last_used_at": null,
+         *         "revoked_at": null,
+         *         "created_by": "cmif7vj3k0000abcd12345678"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ApiKeyResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ApiKey"];
+            metadata: components["schemas"]["ResponseMetadata"];
         };
     };
     responses: {
@@ -970,6 +1274,121 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    startGoogleSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Go to Google to sign in. */
+            302: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Google's authorization endpoint with the request parameters. */
+                    Location?: string;
+                    /** @description The sign-in cookie: `google_sign_in=<JWT>; Max-Age=600; Path=/auth/google; HttpOnly; Secure; SameSite=Lax` (no `Secure` on plain-http localhost). */
+                    "Set-Cookie"?: string;
+                    /** @description `no-store`: the answer belongs to one sign-in and must never be cached. */
+                    "Cache-Control"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    completeGoogleSignIn: {
+        parameters: {
+            query?: {
+                /** @description The authorization code; absent when Google reports an `error` instead. */
+                code?: string;
+                /** @description Echoed by Google; must match the sign-in cookie set by GET /auth/google/start. */
+                state?: string;
+                /** @description Set by Google instead of `code` when the user declined or the request was refused. */
+                error?: string;
+                /** @description RFC 9207 issuer identification; when present it must be the configured Google issuer. */
+                iss?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: a new session. The sign-in cookie is cleared. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Clears the sign-in cookie (`Max-Age=0`). */
+                    "Set-Cookie"?: string;
+                    /** @description `no-store`: the answer belongs to one sign-in and must never be cached. */
+                    "Cache-Control"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signInWithGoogleIdToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoogleIdTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in: a new session. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMe: {
@@ -1309,6 +1728,141 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of API keys. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key was created; `secret` is shown only here. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description URL of the new key. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API key. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is revoked. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { getDb } from "../repositories/db";
 import { sessionsRepository } from "../repositories/sessions.repository";
+import { authenticateApiKey, isApiKey } from "./api-keys";
 import type { Principal } from "./principal";
 import { invalidToken, verifyAccessToken } from "./tokens";
 
@@ -11,13 +12,19 @@ const BEARER = /^Bearer ([\x21-\x7e]+)$/;
  * The caller of a guarded operation (public operations never look at credentials): from
  * `Authorization: Bearer <access token>`, which must verify and whose session must still be live
  * (one query, which also yields the user's current role). Undefined without credentials; 401 when
- * the credentials do not verify.
+ * the credentials do not verify. A partner API key comes as `X-API-Key: <key>` or as a bearer
+ * credential starting with `elk_` (see ./api-keys.ts); both headers with different values are refused.
  */
 export const resolvePrincipal = async (c: Context<AppEnv>): Promise<Principal | undefined> => {
   const header = c.req.header("Authorization");
-  if (header === undefined) return undefined;
+  const apiKey = c.req.header("X-API-Key");
+  if (header === undefined) return apiKey === undefined ? undefined : authenticateApiKey(c, apiKey);
   const token = BEARER.exec(header)?.[1];
   if (!token) throw invalidToken("Use Authorization: Bearer <token>.");
+  if (apiKey !== undefined && apiKey !== token) {
+    throw invalidToken("X-API-Key and Authorization carry different credentials; send only one.");
+  }
+  if (apiKey !== undefined || isApiKey(token)) return authenticateApiKey(c, token);
 
   const claims = await verifyAccessToken(c.env, token);
   const session = await sessionsRepository(getDb(c.env.DB)).findWithUser(claims.sid);

@@ -3,6 +3,7 @@ export const Status = {
   OK: 200,
   CREATED: 201,
   NO_CONTENT: 204,
+  FOUND: 302,
   NOT_MODIFIED: 304,
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,

@@ -28,6 +28,7 @@ export const documentConfig = (version: string) => ({
     { name: "Users", description: "People who sign in, with their roles." },
     { name: "Auth", description: "Sign-in, token refresh and sign-out." },
     { name: "Me", description: "The signed-in user: profile and sessions." },
+    { name: "API keys", description: "Partner API keys with scopes: created, listed and revoked by admins." },
     { name: "Meta", description: "This contract and its interactive reference." },
   ],
 });

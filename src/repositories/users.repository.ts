@@ -26,6 +26,34 @@ export const usersRepository = (db: Db) => ({
   upsertByEmail: (email: string, data: { name: string; role: Role }) =>
     db.user.upsert({ where: { email }, create: { email, ...data }, update: { role: data.role } }),
 
+  /**
+   * Google sign-in: the user linked to this Google account (`sub`); else the user with its verified
+   * email, which gets linked; else a new USER. Null when that email belongs to a user already linked
+   * to another Google account: a link is never moved, since an address can change hands.
+   */
+  upsertByGoogleSub: async (google: { sub: string; email: string; name: string; avatarUrl: string | null }) => {
+    const linked = await db.user.findUnique({ where: { googleSub: google.sub } });
+    if (linked) return linked;
+    const { count } = await db.user.updateMany({
+      where: { email: google.email, googleSub: null },
+      data: { googleSub: google.sub },
+    });
+    if (count > 0) return db.user.findUnique({ where: { googleSub: google.sub } });
+    if (await db.user.findUnique({ where: { email: google.email }, select: { id: true } })) return null;
+    // An upsert, so two first sign-ins racing each other end with one user instead of a unique-key error.
+    return db.user.upsert({
+      where: { googleSub: google.sub },
+      create: {
+        googleSub: google.sub,
+        email: google.email,
+        name: google.name,
+        avatarUrl: google.avatarUrl,
+        role: "USER",
+      },
+      update: {},
+    });
+  },
+
   /** One page plus one row, so the caller knows whether there is a next page. */
   listPage: ({ limit, after: position, role, email }: UserListOptions) =>
     db.user.findMany({ where: { role, email, ...after(position) }, orderBy: NEWEST_FIRST, take: limit + 1 }),

@@ -30,12 +30,29 @@ const templates = Object.keys(document.paths).map((template) => ({
 
 const pointerEscape = (segment: string) => segment.replaceAll("~", "~0").replaceAll("/", "~1");
 
+/**
+ * The document as the validator sees it: without `example(s)`, which are data, not schemas (the
+ * validator would otherwise read an example's `id` member as a schema id).
+ */
+const withoutExamples = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutExamples);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "example" && key !== "examples")
+      .map(([key, inner]) => [key, withoutExamples(inner)]),
+  );
+};
+
+/** The spec prepared once, for every validator. */
+export const specSchema = withoutExamples(spec) as Schema;
+
 const validators = new Map<string, Validator>();
 const validatorFor = (pointer: string) => {
   let validator = validators.get(pointer);
   if (!validator) {
     validator = new Validator({ $ref: `${SPEC_ID}#${pointer}` }, "2020-12", false);
-    validator.addSchema(spec as unknown as Schema, SPEC_ID);
+    validator.addSchema(specSchema, SPEC_ID);
     validators.set(pointer, validator);
   }
   return validator;

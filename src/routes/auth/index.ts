@@ -1,8 +1,13 @@
 import { createRouter } from "../../app-factory";
 import * as handlers from "./auth.handlers";
 import * as routes from "./auth.routes";
+import * as google from "./google.handlers";
+import * as googleRoutes from "./google.routes";
 
 export const authRouter = createRouter()
   .openapi(routes.devSignIn, handlers.devSignInHandler)
   .openapi(routes.refreshTokens, handlers.refreshTokensHandler)
-  .openapi(routes.signOut, handlers.signOutHandler);
+  .openapi(routes.signOut, handlers.signOutHandler)
+  .openapi(googleRoutes.startGoogleSignIn, google.startGoogleSignInHandler)
+  .openapi(googleRoutes.completeGoogleSignIn, google.completeGoogleSignInHandler)
+  .openapi(googleRoutes.signInWithGoogleIdToken, google.signInWithGoogleIdTokenHandler);

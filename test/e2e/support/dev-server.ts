@@ -17,6 +17,8 @@ export interface DevServerOptions {
   vars?: Record<string, string>;
   /** How long to wait for GET /health to answer 200. */
   readyTimeoutMs?: number;
+  /** Wrangler config for both the migrations and `wrangler dev` (`--config`); the repo's wrangler.jsonc if unset. */
+  configPath?: string;
 }
 
 export interface DevServer {
@@ -83,12 +85,14 @@ const isHealthy = async (url: string): Promise<boolean> => {
 export const startDevServer = async ({
   vars = {},
   readyTimeoutMs = 60_000,
+  configPath,
 }: DevServerOptions = {}): Promise<DevServer> => {
   const dir = mkdtempSync(join(tmpdir(), "experience-layer-e2e-"));
   const state = join(dir, "state");
   const logFile = join(dir, "wrangler.log");
   const env = wranglerEnv();
   const output = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
+  const configArgs = configPath === undefined ? [] : ["--config", configPath];
   let child: ChildProcess | undefined;
 
   // Synchronous, so it also runs when the parent exits without awaiting stop(): no orphaned workerd.
@@ -109,10 +113,11 @@ export const startDevServer = async ({
 
   try {
     try {
-      await execFileAsync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
-        cwd: repoRoot,
-        env,
-      });
+      await execFileAsync(
+        "npx",
+        ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs],
+        { cwd: repoRoot, env },
+      );
     } catch (error) {
       const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
       throw new Error(`wrangler d1 migrations apply failed:\n${stdout}\n${stderr}`);
@@ -137,6 +142,7 @@ export const startDevServer = async ({
         "--persist-to",
         state,
         "--show-interactive-dev-session=false",
+        ...configArgs,
         ...varArgs,
       ],
       // detached: its own process group, so stop() also reaches workerd and esbuild behind npx.

@@ -1,0 +1,80 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import type { Prisma } from "../generated/prisma/client";
+import { apiKeysRepository } from "../repositories/api-keys.repository";
+import { getDb } from "../repositories/db";
+import { SCOPES, type Scope } from "./access";
+import type { Principal } from "./principal";
+import { randomSecret, sha256Hex } from "./secrets";
+import { invalidToken } from "./tokens";
+
+/**
+ * Partner API keys: `elk_<prefix>_<secret>`. The prefix (12 base32 characters, 60 bits) names the
+ * key in listings and finds its row with one indexed query; only the SHA-256 of the whole key is
+ * stored, so the database never holds a usable credential.
+ */
+const API_KEY_MARKER = "elk_";
+const PREFIX_LENGTH = 12;
+const PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+/** The whole key; the group is the prefix. The secret is randomSecret(32): 43 base64url characters. */
+export const API_KEY_PATTERN = /^elk_([a-z2-7]{12})_[A-Za-z0-9_-]{43}$/;
+
+/** How often `last_used_at` is written at most: once a minute is plenty and spares D1 a write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Bearer credentials starting with the marker are API keys; anything else is an access token. */
+export const isApiKey = (credential: string) => credential.startsWith(API_KEY_MARKER);
+
+export const newApiKey = async () => {
+  // 32 divides 256, so masking a random byte to 5 bits picks every character equally often.
+  const prefix = [...crypto.getRandomValues(new Uint8Array(PREFIX_LENGTH))]
+    .map((byte) => PREFIX_ALPHABET[byte & 31])
+    .join("");
+  const key = `${API_KEY_MARKER}${prefix}_${randomSecret(32)}`;
+  return { key, prefix, keyHash: await sha256Hex(key) };
+};
+
+/** The known scopes in a stored `scopes` column: a scope dropped from SCOPES stops granting anything. */
+export const scopesOf = (stored: Prisma.JsonValue): Scope[] =>
+  Array.isArray(stored) ? SCOPES.filter((scope) => stored.includes(scope)) : [];
+
+const sameHash = (a: string, b: string) => {
+  const encoder = new TextEncoder();
+  return a.length === b.length && crypto.subtle.timingSafeEqual(encoder.encode(a), encoder.encode(b));
+};
+
+/** Runs after the response when the runtime allows it (`waitUntil`), inline otherwise (e.g. `app.request`). */
+const inBackground = async (c: Context<AppEnv>, task: Promise<unknown>) => {
+  const logged = task.catch((error: unknown) => {
+    c.get("logger")?.error("recording API key use failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+  let executionCtx: Context<AppEnv>["executionCtx"] | undefined;
+  try {
+    executionCtx = c.executionCtx;
+  } catch {
+    // Hono throws when the request came without an execution context.
+  }
+  if (executionCtx) executionCtx.waitUntil(logged);
+  else await logged;
+};
+
+/**
+ * The principal of an API key, or 401. Unknown prefixes and wrong secrets get the same answer, so
+ * a caller learns nothing from guessing; revoked and expired are told apart only to the key's holder.
+ */
+export const authenticateApiKey = async (c: Context<AppEnv>, key: string): Promise<Principal> => {
+  const prefix = API_KEY_PATTERN.exec(key)?.[1];
+  if (!prefix) throw invalidToken("The API key is malformed; it looks like elk_<prefix>_<secret>.");
+  const repository = apiKeysRepository(getDb(c.env.DB));
+  const apiKey = await repository.findByPrefix(prefix);
+  if (!apiKey || !sameHash(await sha256Hex(key), apiKey.keyHash)) throw invalidToken("The API key is not valid.");
+  const now = new Date();
+  if (apiKey.revokedAt) throw invalidToken("This API key has been revoked.");
+  if (apiKey.expiresAt && apiKey.expiresAt <= now) throw invalidToken("This API key has expired.");
+  if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await inBackground(c, repository.recordUse(apiKey.id, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)));
+  }
+  return { kind: "api_key", id: apiKey.id, scopes: scopesOf(apiKey.scopes) };
+};

@@ -1,0 +1,106 @@
+import { createRoute, type z } from "@hono/zod-openapi";
+import { guarded } from "../../auth/access";
+import { Status } from "../../http/status";
+import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import {
+  authErrors,
+  bodyErrors,
+  commonErrors,
+  notFound,
+  rateLimited,
+  rateLimitPolicyHeader,
+} from "../../openapi/error-responses";
+import { IdParams, PageQuery } from "../../schemas/common";
+import { ApiKeyPage, ApiKeyResponse, CreateApiKeyBody, CreatedApiKeyResponse } from "./api-keys.schemas";
+
+// Every rule here is admins with a user session only: no `scope`, so an API key never manages keys.
+const tags = ["API keys"];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const createApiKey = createRoute({
+  operationId: "createApiKey",
+  method: "post",
+  path: "/api-keys",
+  tags,
+  summary: "Create an API key",
+  description:
+    "Issues a partner API key with the given scopes and optional expiry. The response's `secret` is the whole key: it is shown only this once (only its SHA-256 is stored), so hand it over now. Send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`.",
+  // No Idempotency-Key: a stored replay would keep the plaintext key at rest.
+  ...guarded({ roles: ["ADMIN"] }, rateLimit(writeRateLimit)),
+  request: { body: { required: true, content: { "application/json": { schema: CreateApiKeyBody } } } },
+  responses: {
+    [Status.CREATED]: {
+      ...json(CreatedApiKeyResponse, "The key was created; `secret` is shown only here."),
+      headers: {
+        "RateLimit-Policy": rateLimitPolicyHeader,
+        Location: {
+          description: "URL of the new key.",
+          schema: { type: "string", format: "uri-reference", maxLength: 2048 },
+        },
+      },
+    },
+    ...commonErrors,
+    ...authErrors,
+    ...bodyErrors,
+    ...rateLimited,
+  },
+});
+
+export const listApiKeys = createRoute({
+  operationId: "listApiKeys",
+  method: "get",
+  path: "/api-keys",
+  tags,
+  summary: "List API keys",
+  description:
+    "Every API key, newest first, including revoked and expired ones, in pages of `limit`; pass `next_cursor` back as `cursor`. Secrets are never shown again.",
+  ...guarded({ roles: ["ADMIN"] }),
+  request: { query: PageQuery },
+  responses: {
+    [Status.OK]: json(ApiKeyPage, "A page of API keys."),
+    ...commonErrors,
+    ...authErrors,
+  },
+});
+
+export const getApiKey = createRoute({
+  operationId: "getApiKey",
+  method: "get",
+  path: "/api-keys/{id}",
+  tags,
+  summary: "Get an API key",
+  description: "One API key with its scopes, expiry, last use and revocation; never its secret.",
+  ...guarded({ roles: ["ADMIN"] }),
+  request: { params: IdParams },
+  responses: {
+    [Status.OK]: json(ApiKeyResponse, "The API key."),
+    ...commonErrors,
+    ...authErrors,
+    ...notFound,
+  },
+});
+
+export const revokeApiKey = createRoute({
+  operationId: "revokeApiKey",
+  method: "delete",
+  path: "/api-keys/{id}",
+  tags,
+  summary: "Revoke an API key",
+  description:
+    "The key stops working at once (401) and stays listed with `revoked_at`. Revoking a revoked key is a no-op that still answers 204.",
+  ...guarded({ roles: ["ADMIN"] }, rateLimit(writeRateLimit)),
+  request: { params: IdParams },
+  responses: {
+    [Status.NO_CONTENT]: {
+      description: "The key is revoked.",
+      headers: { "RateLimit-Policy": rateLimitPolicyHeader },
+    },
+    ...commonErrors,
+    ...authErrors,
+    ...notFound,
+    ...rateLimited,
+  },
+});

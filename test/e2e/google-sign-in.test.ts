@@ -1,0 +1,334 @@
+import { randomUUID } from "node:crypto";
+import { generateKeyPair, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "./support/dev-server";
+import { type IdTokenClaims, type OidcProvider, startOidcProvider } from "./support/oidc-provider";
+
+// Google sign-in end to end: a real `wrangler dev` of its own, configured against a real local OpenID
+// provider (oauth2-mock-server) instead of accounts.google.com, driven with plain fetch the way a
+// browser would be (redirects followed by hand, the cookie carried by hand).
+
+const CLIENT_ID = "e2e-client.apps.googleusercontent.com";
+const CLIENT_SECRET = "e2e-client-secret";
+const DOMAIN = "example.com";
+const UNAUTHORIZED = "https://docs.experience-layer.dev/problems/unauthorized";
+
+let provider: OidcProvider;
+let api: DevServer;
+
+beforeAll(async () => {
+  provider = await startOidcProvider(CLIENT_ID);
+  api = await startDevServer({
+    vars: {
+      GOOGLE_ISSUER: provider.issuer,
+      GOOGLE_CLIENT_ID: CLIENT_ID,
+      GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+      GOOGLE_ALLOWED_DOMAINS: DOMAIN,
+    },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await api?.stop();
+  await provider?.stop();
+});
+
+// Sign-in is limited to 10 requests a minute per client IP: every request comes from a fresh one.
+let lastIp = 0;
+const nextIp = () => {
+  lastIp += 1;
+  return `10.77.${lastIp >> 8}.${lastIp & 255}`;
+};
+
+const send = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
+  fetch(`${api.url}${path}`, {
+    redirect: "manual",
+    ...init,
+    headers: { "CF-Connecting-IP": nextIp(), ...init.headers },
+  });
+
+const postJson = (path: string, body: unknown) =>
+  send(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+
+/** A Google account of the allowed domain, with the claims Google puts in its ID tokens. */
+const googleUser = (label: string) => {
+  const id = randomUUID();
+  return {
+    sub: `1${id.replaceAll("-", "").slice(0, 20)}`,
+    email: `${label}-${id}@${DOMAIN}`,
+    email_verified: true,
+    name: `E2E ${label}`,
+    picture: "https://lh3.googleusercontent.com/a/e2e-avatar",
+    hd: DOMAIN,
+  };
+};
+
+const location = (response: Response) => {
+  const value = response.headers.get("location");
+  if (value === null) throw new Error(`no Location on a ${response.status} answer`);
+  return new URL(value);
+};
+
+/** GET /auth/google/start: the 302 to the provider and the sign-in cookie (`name=value`). */
+const start = async () => {
+  const response = await send("/auth/google/start");
+  expect(response.status).toBe(302);
+  const [setCookie] = response.headers.getSetCookie();
+  if (setCookie === undefined) throw new Error("GET /auth/google/start set no cookie");
+  return { response, authorize: location(response), setCookie, cookie: setCookie.split(";")[0] ?? "" };
+};
+
+/** The provider's /authorize approves at once and redirects to our callback with code and state. */
+const approve = async (authorize: URL) => {
+  const response = await fetch(authorize, { redirect: "manual" });
+  expect(response.status).toBe(302);
+  return location(response);
+};
+
+const callback = (url: URL, cookie?: string) =>
+  send(`${url.pathname}${url.search}`, cookie === undefined ? {} : { headers: { cookie } });
+
+/** The whole browser flow; `claims` go into the ID token the provider signs for it. */
+const signInThroughBrowser = async (claims: IdTokenClaims) => {
+  provider.nextIdToken(claims);
+  const { authorize, cookie } = await start();
+  return callback(await approve(authorize), cookie);
+};
+
+interface Tokens {
+  access_token: string;
+  refresh_token: string;
+}
+
+const tokensOf = async (response: Response): Promise<Tokens> => {
+  const body = (await response.json()) as { success: boolean; data: Tokens };
+  expect(response.status, JSON.stringify(body)).toBe(200);
+  expect(body.success).toBe(true);
+  return body.data;
+};
+
+const me = async ({ access_token }: Tokens) => {
+  const response = await send("/me", { headers: { Authorization: `Bearer ${access_token}` } });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { data: { id: string; email: string; name: string; role: string } }).data;
+};
+
+const expectRefused = async (response: Response, detail: string) => {
+  const body = (await response.json()) as { success: boolean; error: { type: string; status: number; detail: string } };
+  expect({ status: response.status, success: body.success, type: body.error.type, detail: body.error.detail }).toEqual({
+    status: 401,
+    success: false,
+    type: UNAUTHORIZED,
+    detail,
+  });
+};
+
+describe("sign-in with Google through the browser flow", () => {
+  it("redirects to the provider with PKCE, state and nonce, and keeps them in a signed http-only cookie", async () => {
+    const { response, authorize, setCookie } = await start();
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${provider.issuer}/authorize`);
+    const params = Object.fromEntries(authorize.searchParams);
+    expect(params).toMatchObject({
+      response_type: "code",
+      client_id: CLIENT_ID,
+      redirect_uri: `${api.url}/auth/google/callback`,
+      scope: "openid email profile",
+      code_challenge_method: "S256",
+      hd: DOMAIN,
+    });
+    expect(params.state).toMatch(/^[\w-]{43}$/);
+    expect(params.nonce).toMatch(/^[\w-]{43}$/);
+    expect(params.code_challenge).toMatch(/^[\w-]{43}$/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(setCookie).toMatch(
+      /^google_sign_in=[\w-]+\.[\w-]+\.[\w-]+; Max-Age=600; Path=\/auth\/google; HttpOnly; SameSite=Lax$/,
+    );
+  });
+
+  it("signs a new Google user in: tokens that work on GET /me, the cookie cleared, the code exchanged with PKCE", async () => {
+    const user = googleUser("new");
+    const response = await signInThroughBrowser(user);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^google_sign_in=; Max-Age=0; Path=\/auth\/google;/),
+    ]);
+    const profile = await me(await tokensOf(response));
+    expect(profile).toMatchObject({ email: user.email, name: user.name, role: "USER" });
+    expect(provider.lastExchange()).toMatchObject({
+      grant_type: "authorization_code",
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      redirect_uri: `${api.url}/auth/google/callback`,
+      code_verifier: expect.stringMatching(/^[\w-]{43}$/),
+    });
+  });
+
+  it("finds the same user again on the next sign-in of the same Google account", async () => {
+    const user = googleUser("returning");
+    const first = await me(await tokensOf(await signInThroughBrowser(user)));
+    const second = await me(await tokensOf(await signInThroughBrowser({ ...user, name: "Renamed At Google" })));
+    expect(second.id).toBe(first.id);
+  });
+
+  it("links an existing user with the same email (matched case-insensitively) and keeps their role", async () => {
+    const user = googleUser("existing");
+    const existing = await me(
+      await tokensOf(await postJson("/auth/dev/sign-in", { email: user.email, role: "ADMIN" })),
+    );
+    const linked = await me(await tokensOf(await signInThroughBrowser({ ...user, email: user.email.toUpperCase() })));
+    expect(linked).toMatchObject({ id: existing.id, email: user.email, role: "ADMIN" });
+  });
+
+  describe("refuses with 401", () => {
+    it("a callback whose state does not match the cookie's", async () => {
+      const { authorize, cookie } = await start();
+      const back = await approve(authorize);
+      back.searchParams.set("state", "attacker-state");
+      await expectRefused(await callback(back, cookie), "The state parameter does not match this browser's sign-in.");
+    });
+
+    it("a callback without a state", async () => {
+      const { authorize, cookie } = await start();
+      const back = await approve(authorize);
+      back.searchParams.delete("state");
+      await expectRefused(await callback(back, cookie), "The state parameter does not match this browser's sign-in.");
+    });
+
+    it("a callback without the sign-in cookie", async () => {
+      const { authorize } = await start();
+      await expectRefused(
+        await callback(await approve(authorize)),
+        "The sign-in cookie is missing: start at GET /auth/google/start in this browser, with cookies enabled.",
+      );
+    });
+
+    it("a callback with a forged sign-in cookie", async () => {
+      const { authorize, cookie } = await start();
+      const forged = `${cookie.slice(0, -4)}${cookie.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
+      await expectRefused(
+        await callback(await approve(authorize), forged),
+        "The sign-in cookie is not valid; start again at GET /auth/google/start.",
+      );
+    });
+
+    it("an ID token with another nonce", async () => {
+      await expectRefused(
+        await signInThroughBrowser({ ...googleUser("nonce"), nonce: "attacker-nonce" }),
+        "The Google ID token's nonce does not match this sign-in.",
+      );
+    });
+
+    it("an ID token whose email Google has not verified", async () => {
+      await expectRefused(
+        await signInThroughBrowser({ ...googleUser("unverified"), email_verified: false }),
+        "Google has not verified this account's email address.",
+      );
+    });
+
+    it("an ID token issued to another application", async () => {
+      await expectRefused(
+        await signInThroughBrowser({ ...googleUser("audience"), aud: "someone-else.apps.googleusercontent.com" }),
+        "The Google ID token was issued to another application.",
+      );
+    });
+
+    it("an expired ID token", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      await expectRefused(
+        await signInThroughBrowser({ ...googleUser("expired"), iat: now - 7200, exp: now - 3600 }),
+        "The Google ID token has expired.",
+      );
+    });
+
+    it("an ID token from another issuer", async () => {
+      await expectRefused(
+        await signInThroughBrowser({ ...googleUser("issuer"), iss: "https://accounts.google.com.evil.example" }),
+        "The ID token was not issued by Google.",
+      );
+    });
+
+    it("an account outside the allowed Workspace domains", async () => {
+      await expectRefused(
+        await signInThroughBrowser({ ...googleUser("domain"), hd: "evil.example" }),
+        "Only accounts of the allowed Google Workspace domains may sign in.",
+      );
+    });
+
+    it("a callback where the user declined at the provider", async () => {
+      provider.denyNextAuthorization();
+      const { authorize, cookie } = await start();
+      await expectRefused(
+        await callback(await approve(authorize), cookie),
+        "Google did not sign you in (access_denied).",
+      );
+    });
+
+    it("a code the provider rejects", async () => {
+      provider.failNextExchange(400, { error: "invalid_grant", error_description: "Bad Request" });
+      await expectRefused(
+        await signInThroughBrowser(googleUser("bad-code")),
+        "Google refused the authorization code (invalid_grant).",
+      );
+    });
+
+    it("a replay of a callback that already signed someone in", async () => {
+      provider.nextIdToken(googleUser("replay"));
+      const { authorize, cookie } = await start();
+      const back = await approve(authorize);
+      await tokensOf(await callback(back, cookie));
+      await expectRefused(await callback(back, cookie), "Google refused the authorization code (no reason given).");
+    });
+
+    it("a second Google account claiming an email already linked to another", async () => {
+      const owner = googleUser("owner");
+      await tokensOf(await signInThroughBrowser(owner));
+      await expectRefused(
+        await signInThroughBrowser({ ...googleUser("impostor"), email: owner.email }),
+        "This email address belongs to an account linked to another Google account.",
+      );
+    });
+  });
+
+  it("answers 503 with Retry-After when the provider fails", async () => {
+    provider.failNextExchange(500, { error: "server_error" });
+    const response = await signInThroughBrowser(googleUser("outage"));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("30");
+    expect(((await response.json()) as { error: { detail: string } }).error.detail).toBe(
+      "Google sign-in is unavailable right now (token endpoint); try again shortly.",
+    );
+  });
+});
+
+describe("sign-in with a Google ID token (One Tap, mobile)", () => {
+  it("signs in with a valid token and matching nonce", async () => {
+    const user = googleUser("one-tap");
+    const response = await postJson("/auth/google/id-token", {
+      id_token: await provider.idToken({ ...user, nonce: "one-tap-nonce" }),
+      nonce: "one-tap-nonce",
+    });
+    expect(await me(await tokensOf(response))).toMatchObject({ email: user.email, role: "USER" });
+  });
+
+  it("refuses a token signed by another key under the provider's kid (401)", async () => {
+    const { privateKey } = await generateKeyPair("RS256");
+    const forged = await new SignJWT({ ...googleUser("forged"), aud: CLIENT_ID })
+      .setProtectedHeader({ alg: "RS256", kid: provider.kid, typ: "JWT" })
+      .setIssuer(provider.issuer)
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(privateKey);
+    await expectRefused(
+      await postJson("/auth/google/id-token", { id_token: forged }),
+      "The Google ID token's signature is not valid.",
+    );
+  });
+
+  it("refuses a token whose nonce is not the one sent (401)", async () => {
+    const id_token = await provider.idToken({ ...googleUser("replayed"), nonce: "first-nonce" });
+    await expectRefused(
+      await postJson("/auth/google/id-token", { id_token, nonce: "second-nonce" }),
+      "The Google ID token's nonce does not match this sign-in.",
+    );
+  });
+});

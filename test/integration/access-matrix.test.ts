@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import committed from "../../openapi/openapi.json";
+import { unwrap } from "../../sdk/src";
+import { BASE_URL, client, clientWith, contractFetch, type Role, randomIp, signIn } from "../support/api";
+import { uniqueEmail } from "../support/factories";
+
+/**
+ * Every operation × every kind of caller, generated from the contract: each operation's `x-access`
+ * (written by the same `guarded`/`publicAccess` call that enforces it) gives the expected status of
+ * each cell. A new operation without a fixture below fails this suite, so it cannot go unchecked.
+ */
+type Access = { public: true } | { roles: Role[]; scope?: string; ownership?: "self" };
+interface Operation {
+  operationId: string;
+  "x-access": Access;
+  responses: Record<string, unknown>;
+}
+
+const operations = Object.entries(committed.paths as unknown as Record<string, Record<string, Operation>>).flatMap(
+  ([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
+);
+
+type Caller =
+  | { kind: "anonymous" }
+  | { kind: "user"; label: string; role: Role; owner: boolean }
+  | { kind: "api_key"; label: string; withScope: boolean };
+
+const CALLERS: Caller[] = [
+  { kind: "anonymous" },
+  { kind: "user", label: "user (owner)", role: "USER", owner: true },
+  { kind: "user", label: "other user", role: "USER", owner: false },
+  { kind: "user", label: "read-only", role: "VIEWER", owner: false },
+  { kind: "user", label: "admin", role: "ADMIN", owner: false },
+  { kind: "api_key", label: "API key with the scope", withScope: true },
+  { kind: "api_key", label: "API key without the scope", withScope: false },
+];
+const callerName = (caller: Caller) => (caller.kind === "anonymous" ? "anonymous" : caller.label);
+
+/** What a cell's request needs: the owner's user and the caller's own session, made fresh per cell. */
+interface CellContext {
+  ownerId: string;
+  ownerSessionId: string;
+  callerSessionId?: string;
+}
+interface Fixture {
+  /** Path parameters and body for this cell. */
+  request: (ctx: CellContext) => Promise<{ params?: Record<string, string>; body?: unknown }>;
+  /** Public operations whose success needs what no caller here has (a provider's code, a Google ID token). */
+  publicStatus?: number;
+}
+
+const fixtures: Record<string, Fixture> = {
+  getHealth: { request: async () => ({}) },
+  getOpenApiDocument: { request: async () => ({}) },
+  getApiReference: { request: async () => ({}) },
+  devSignIn: { request: async () => ({ body: { email: uniqueEmail("matrix"), role: "USER" } }) },
+  refreshTokens: { request: async () => ({ body: { refresh_token: (await signIn("USER")).refresh_token } }) },
+  signOut: { request: async () => ({}) },
+  getMe: { request: async () => ({}) },
+  updateMe: { request: async () => ({ body: { name: "Matrix" } }) },
+  listMySessions: { request: async () => ({}) },
+  revokeMySession: {
+    // Each caller revokes a session of its own; other people's sessions are covered in auth.sessions.test.ts.
+    request: async ({ callerSessionId }) => ({ params: { id: callerSessionId ?? "cnosession00000000000000" } }),
+  },
+  createUser: { request: async () => ({ body: { email: uniqueEmail("matrix"), name: "Matrix" } }) },
+  listUsers: { request: async () => ({}) },
+  getUser: { request: async ({ ownerId }) => ({ params: { id: ownerId } }) },
+  updateUser: { request: async ({ ownerId }) => ({ params: { id: ownerId }, body: { name: "Renamed" } }) },
+  deleteUser: { request: async ({ ownerId }) => ({ params: { id: ownerId } }) },
+  createApiKey: { request: async () => ({ body: { name: "matrix", scopes: ["users:read"] } }) },
+  listApiKeys: { request: async () => ({}) },
+  getApiKey: { request: async () => ({ params: { id: (await newApiKey(["users:read"])).id } }) },
+  revokeApiKey: { request: async () => ({ params: { id: (await newApiKey(["users:read"])).id } }) },
+  // Its provider is unreachable inside the workers tests: everyone alike gets 503 (the e2e suite gets the 302).
+  startGoogleSignIn: { request: async () => ({}), publicStatus: 503 },
+  // Without a state cookie and a provider's code the callback refuses everyone alike.
+  completeGoogleSignIn: { request: async () => ({}), publicStatus: 401 },
+  signInWithGoogleIdToken: { request: async () => ({ body: { id_token: "not.a.token" } }), publicStatus: 401 },
+};
+
+const newApiKey = async (scopes: string[]) =>
+  unwrap(
+    client.POST("/api-keys" as never, { body: { name: `matrix-${crypto.randomUUID()}`, scopes } } as never),
+  ) as Promise<{
+    id: string;
+    secret: string;
+  }>;
+
+const meOf = (token: string) => unwrap(clientWith(token).GET("/me"));
+
+const successStatus = (operation: Operation) => Number(Object.keys(operation.responses).find((s) => s.startsWith("2")));
+
+const expectedStatus = (operation: Operation, caller: Caller, fixture: Fixture): number => {
+  const access = operation["x-access"];
+  if ("public" in access) return fixture.publicStatus ?? successStatus(operation);
+  if (caller.kind === "anonymous") return 401;
+  if (caller.kind === "api_key") return access.scope && caller.withScope ? successStatus(operation) : 403;
+  if (!access.roles.includes(caller.role)) return 403;
+  if (access.ownership === "self" && caller.role !== "ADMIN" && !caller.owner) return 404;
+  return successStatus(operation);
+};
+
+/** The caller's credentials, made fresh for each cell (sign-out and deletes must not leak into others). */
+const credentialsFor = async (caller: Caller, owner: { accessToken: string; sessionId: string }, scope?: string) => {
+  if (caller.kind === "anonymous") return {};
+  if (caller.kind === "api_key") {
+    const scopes = caller.withScope && scope ? [scope] : scope === "users:read" ? ["users:write"] : ["users:read"];
+    return { token: (await newApiKey(scopes)).secret };
+  }
+  if (caller.owner) return { token: owner.accessToken, sessionId: owner.sessionId };
+  const tokens = await signIn(caller.role);
+  return { token: tokens.access_token, sessionId: tokens.session_id };
+};
+
+describe("access matrix", () => {
+  it("has a fixture for every operation in the contract", () => {
+    const missing = operations.map(({ operation }) => operation.operationId).filter((id) => !(id in fixtures));
+    expect(missing, "add a fixture for each new operation").toEqual([]);
+  });
+
+  describe.each(operations)("$method $path", ({ path, method, operation }) => {
+    it.each(CALLERS.map((caller) => ({ caller, name: callerName(caller) })))("$name", async ({ caller }) => {
+      const fixture = fixtures[operation.operationId];
+      if (!fixture) throw new Error(`no matrix fixture for ${operation.operationId}`);
+      const ownerTokens = await signIn("USER");
+      const ownerId = (await meOf(ownerTokens.access_token)).id;
+      const access = operation["x-access"];
+      const credentials = await credentialsFor(
+        caller,
+        { accessToken: ownerTokens.access_token, sessionId: ownerTokens.session_id },
+        "scope" in access ? access.scope : undefined,
+      );
+      const { params = {}, body } = await fixture.request({
+        ownerId,
+        ownerSessionId: ownerTokens.session_id,
+        callerSessionId: credentials.sessionId,
+      });
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? "");
+      const headers = new Headers({ "CF-Connecting-IP": randomIp() });
+      if (credentials.token) headers.set("Authorization", `Bearer ${credentials.token}`);
+      if (body !== undefined) headers.set("Content-Type", "application/json");
+      const response = await contractFetch(
+        new Request(new URL(url, BASE_URL), {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          redirect: "manual",
+        }),
+      );
+      expect(response.status).toBe(expectedStatus(operation, caller, fixture));
+    });
+  });
+});
