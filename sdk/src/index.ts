@@ -21,24 +21,85 @@ export class ApiProblemError extends Error {
   }
 }
 
+/** The tokens of a signed-in session (what sign-in and POST /auth/refresh return). */
+export interface SessionTokens {
+  access_token: string;
+  refresh_token: string;
+}
+
 export interface ClientOptions {
   /** e.g. `http://localhost:8787` */
   baseUrl: string;
   /** Bearer token or partner API key; a function is called before every request. */
   token?: string | (() => string | Promise<string>);
+  /**
+   * A signed-in session instead of `token`: when the access token is refused (401), the client
+   * refreshes it once with the refresh token and retries the request, transparently. Concurrent
+   * requests share one refresh (a second refresh with the same token would end the session).
+   */
+  session?: SessionTokens & { onRefresh?: (tokens: SessionTokens) => void };
   /** Custom fetch (tests pass the worker's own). */
   fetch?: (request: Request) => Promise<Response>;
   headers?: Record<string, string>;
 }
 
+const withBearer = (request: Request, token: string) => {
+  request.headers.set("Authorization", `Bearer ${token}`);
+  return request;
+};
+
+/** A fetch that carries the session's access token and refreshes it once on a 401. */
+const sessionFetch = (
+  baseUrl: string,
+  session: NonNullable<ClientOptions["session"]>,
+  send: (request: Request) => Promise<Response>,
+) => {
+  let tokens: SessionTokens = { access_token: session.access_token, refresh_token: session.refresh_token };
+  let refreshing: Promise<boolean> | undefined;
+
+  const refresh = async (): Promise<boolean> => {
+    const response = await send(
+      new Request(new URL("/auth/refresh", baseUrl), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refresh_token: tokens.refresh_token }),
+      }),
+    );
+    if (!response.ok) return false;
+    const { data } = (await response.json()) as { data: SessionTokens };
+    tokens = { access_token: data.access_token, refresh_token: data.refresh_token };
+    session.onRefresh?.(tokens);
+    return true;
+  };
+
+  return async (request: Request): Promise<Response> => {
+    const retry = request.clone();
+    const usedToken = tokens.access_token;
+    const response = await send(withBearer(request, usedToken));
+    if (response.status !== 401) return response;
+    // Another request may already have refreshed while this one was in flight.
+    if (tokens.access_token === usedToken) {
+      refreshing ??= refresh().finally(() => {
+        refreshing = undefined;
+      });
+      if (!(await refreshing)) return response;
+    }
+    return send(withBearer(retry, tokens.access_token));
+  };
+};
+
 /** A typed openapi-fetch client: `client.GET("/users/{id}", { params: { path: { id } } })`. */
-export const createClient = ({ baseUrl, token, fetch, headers }: ClientOptions) => {
-  const client = createFetchClient<paths>({ baseUrl, headers, ...(fetch ? { fetch } : {}) });
+export const createClient = ({ baseUrl, token, session, fetch, headers }: ClientOptions) => {
+  const send = fetch ?? ((request: Request) => globalThis.fetch(request));
+  const client = createFetchClient<paths>({
+    baseUrl,
+    headers,
+    fetch: session ? sessionFetch(baseUrl, session, send) : send,
+  });
   if (token !== undefined) {
     client.use({
       async onRequest({ request }) {
-        request.headers.set("Authorization", `Bearer ${typeof token === "function" ? await token() : token}`);
-        return request;
+        return withBearer(request, typeof token === "function" ? await token() : token);
       },
     });
   }

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Bindings } from "../env";
 import { ApiError } from "../http/api-error";
@@ -73,22 +73,47 @@ const DiscoveryDocument = z.object({
 export interface Provider {
   authorizationEndpoint: string;
   tokenEndpoint: string;
-  jwks: ReturnType<typeof createRemoteJWKSet>;
+  jwksUri: string;
 }
 
 /** Discovery answers rarely change: once per isolate and issuer (only successes are kept). */
 const providers = new Map<string, Provider>();
-/** One key set per jwks_uri and isolate: jose caches the keys and refetches on an unknown `kid`. */
-const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+/**
+ * The provider's signing keys, per jwks_uri and isolate. Only fetched key sets are cached, never a
+ * pending fetch (jose's remote key set shares one): in Workers a promise started by one request
+ * hangs any other request that awaits it. Google rotates keys, so an unknown `kid` refetches, at
+ * most once a minute.
+ */
+const REFETCH_COOLDOWN_MS = 60_000;
+const keySets = new Map<string, { keys: JWTVerifyGetKey; fetchedAt: number }>();
 
-const keySetFor = (jwksUri: string) => {
-  let keySet = keySets.get(jwksUri);
-  if (!keySet) {
-    keySet = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: PROVIDER_TIMEOUT_MS });
-    keySets.set(jwksUri, keySet);
+const fetchKeySet = async (jwksUri: string, log: Logger) => {
+  const step = "jwks";
+  const response = await fetchProvider(log, step, jwksUri, { headers: { Accept: "application/json" } });
+  if (response.status !== 200) throw providerUnavailable(log, step, `HTTP ${response.status}`);
+  let keys: JWTVerifyGetKey;
+  try {
+    keys = createLocalJWKSet((await response.json()) as JSONWebKeySet);
+  } catch {
+    throw providerUnavailable(log, step, "not a JWK set");
   }
+  const keySet = { keys, fetchedAt: Date.now() };
+  keySets.set(jwksUri, keySet);
   return keySet;
 };
+
+const providerKeys =
+  (jwksUri: string, log: Logger): JWTVerifyGetKey =>
+  async (header, token) => {
+    const keySet = keySets.get(jwksUri) ?? (await fetchKeySet(jwksUri, log));
+    try {
+      return await keySet.keys(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - keySet.fetchedAt < REFETCH_COOLDOWN_MS)
+        throw error;
+      return (await fetchKeySet(jwksUri, log)).keys(header, token);
+    }
+  };
 
 export const discover = async (config: GoogleConfig, log: Logger): Promise<Provider> => {
   const cached = providers.get(config.issuer);
@@ -110,7 +135,7 @@ export const discover = async (config: GoogleConfig, log: Logger): Promise<Provi
   const provider: Provider = {
     authorizationEndpoint: document.data.authorization_endpoint,
     tokenEndpoint: document.data.token_endpoint,
-    jwks: keySetFor(document.data.jwks_uri),
+    jwksUri: document.data.jwks_uri,
   };
   providers.set(config.issuer, provider);
   return provider;
@@ -262,7 +287,8 @@ export const verifyIdToken = async (
   log: Logger,
 ): Promise<GoogleIdentity> => {
   // Resolved only once the token parses and its header passes: garbage never costs a call to Google.
-  const keys: JWTVerifyGetKey = async (header, token) => (await discover(config, log)).jwks(header, token);
+  const keys: JWTVerifyGetKey = async (header, token) =>
+    providerKeys((await discover(config, log)).jwksUri, log)(header, token);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(idToken, keys, {

@@ -38,18 +38,19 @@ const buildKeyring = async (config: string): Promise<Keyring> => {
   };
 };
 
-/** Parsing and importing keys is costly: once per isolate and configuration. */
-const keyrings = new Map<string, Promise<Keyring>>();
+/**
+ * Parsing and importing keys is costly: once per isolate and configuration. Only built keyrings are
+ * cached, never the pending promise: a promise created while serving one request cannot be awaited
+ * by another in Workers (it hangs), so concurrent first requests each build one.
+ */
+const keyrings = new Map<string, Keyring>();
 
-export const keyringFor = (config: string | undefined): Promise<Keyring> => {
-  if (!config) {
-    return Promise.reject(new ApiError("internal-error", "Token signing is not configured."));
-  }
+export const keyringFor = async (config: string | undefined): Promise<Keyring> => {
+  if (!config) throw new ApiError("internal-error", "Token signing is not configured.");
   let keyring = keyrings.get(config);
   if (!keyring) {
-    keyring = buildKeyring(config);
+    keyring = await buildKeyring(config);
     keyrings.set(config, keyring);
-    keyring.catch(() => keyrings.delete(config));
   }
   return keyring;
 };

@@ -12,10 +12,10 @@ export const apiKeysRepository = (db: Db) => ({
     expiresAt: Date | null;
   }) => db.apiKey.create({ data }),
 
-  findById: (id: string) => db.apiKey.findUnique({ where: { id } }),
+  findById: (id: string) => db.apiKey.findFirst({ where: { id } }),
 
   /** Authentication's one query: the prefix is unique and indexed. */
-  findByPrefix: (prefix: string) => db.apiKey.findUnique({ where: { prefix } }),
+  findByPrefix: (prefix: string) => db.apiKey.findFirst({ where: { prefix } }),
 
   /** One page plus one row, so the caller knows whether there is a next page. */
   listPage: (limit: number, position: CursorPosition | null) =>

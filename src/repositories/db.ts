@@ -4,6 +4,11 @@ import { PrismaClient } from "../generated/prisma/client";
 /**
  * One PrismaClient per D1 binding per isolate: building a client is far costlier than a query,
  * and the binding object lives as long as the isolate does.
+ *
+ * Because the client is shared by concurrent requests, repositories use `findFirst`, never
+ * `findUnique`: Prisma batches concurrent `findUnique` calls into one query whose promise belongs to
+ * the request that started it, and Workers never resolves it for another request (that request
+ * hangs). test/integration/concurrency.test.ts guards this.
  */
 const clients = new WeakMap<D1Database, PrismaClient>();
 

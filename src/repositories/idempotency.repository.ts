@@ -41,7 +41,7 @@ export const idempotencyRepository = (db: Db) => {
       return false;
     },
 
-    find: (scope: string, key: string) => db.idempotencyRecord.findUnique({ where: where(scope, key) }),
+    find: (scope: string, key: string) => db.idempotencyRecord.findFirst({ where: { scope, key } }),
 
     complete: (scope: string, key: string, response: StoredResponse) =>
       db.idempotencyRecord.update({

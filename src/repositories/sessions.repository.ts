@@ -12,7 +12,7 @@ export const sessionsRepository = (db: Db) => ({
   }) => db.session.create({ data }),
 
   /** The session with its user, as every authenticated request needs both (one query). */
-  findWithUser: (id: string) => db.session.findUnique({ where: { id }, include: { user: true } }),
+  findWithUser: (id: string) => db.session.findFirst({ where: { id }, include: { user: true } }),
 
   /**
    * Swaps the refresh-token hash only if it is still `currentHash`, in one statement: of two

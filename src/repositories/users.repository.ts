@@ -20,7 +20,7 @@ export interface UserChanges {
 export const usersRepository = (db: Db) => ({
   create: (data: { email: string; name: string; role: Role; avatarUrl?: string | null }) => db.user.create({ data }),
 
-  findById: (id: string) => db.user.findUnique({ where: { id } }),
+  findById: (id: string) => db.user.findFirst({ where: { id } }),
 
   /** Local development sign-in: the user with this email, created or given this role. */
   upsertByEmail: (email: string, data: { name: string; role: Role }) =>
@@ -32,14 +32,14 @@ export const usersRepository = (db: Db) => ({
    * to another Google account: a link is never moved, since an address can change hands.
    */
   upsertByGoogleSub: async (google: { sub: string; email: string; name: string; avatarUrl: string | null }) => {
-    const linked = await db.user.findUnique({ where: { googleSub: google.sub } });
+    const linked = await db.user.findFirst({ where: { googleSub: google.sub } });
     if (linked) return linked;
     const { count } = await db.user.updateMany({
       where: { email: google.email, googleSub: null },
       data: { googleSub: google.sub },
     });
-    if (count > 0) return db.user.findUnique({ where: { googleSub: google.sub } });
-    if (await db.user.findUnique({ where: { email: google.email }, select: { id: true } })) return null;
+    if (count > 0) return db.user.findFirst({ where: { googleSub: google.sub } });
+    if (await db.user.findFirst({ where: { email: google.email }, select: { id: true } })) return null;
     // An upsert, so two first sign-ins racing each other end with one user instead of a unique-key error.
     return db.user.upsert({
       where: { googleSub: google.sub },
@@ -67,7 +67,7 @@ export const usersRepository = (db: Db) => ({
       where: { id, ...(expectedUpdatedAt ? { updatedAt: expectedUpdatedAt } : {}) },
       data: changes,
     });
-    return count === 0 ? null : db.user.findUnique({ where: { id } });
+    return count === 0 ? null : db.user.findFirst({ where: { id } });
   },
 
   delete: async (id: string) => (await db.user.deleteMany({ where: { id } })).count > 0,

@@ -1,7 +1,9 @@
+import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { ApiProblemError, createClient, paginate, unwrap } from "../../sdk/src";
-import { adminAccessToken, BASE_URL, client, contractFetch } from "../support/api";
+import { ApiProblemError, createClient, paginate, type SessionTokens, unwrap } from "../../sdk/src";
+import { adminAccessToken, BASE_URL, client, contractFetch, signIn } from "../support/api";
 import { createUser } from "../support/factories";
+import { forgeToken } from "../support/tokens";
 
 const missingId = "cmissing0000000000000000";
 
@@ -51,5 +53,60 @@ describe("SDK", () => {
     );
     expect(seen).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
     expect([fromString.response.status, fromFunction.response.status]).toEqual([200, 200]);
+  });
+});
+
+describe("SDK sessions", () => {
+  it("refresh an expired access token once, transparently, and keep the new tokens", async () => {
+    const tokens = await signIn("USER");
+    const refreshed: SessionTokens[] = [];
+    const sent: string[] = [];
+    const recording = (request: Request) => {
+      sent.push(`${request.method} ${new URL(request.url).pathname}`);
+      return contractFetch(request);
+    };
+    const api = createClient({
+      baseUrl: BASE_URL,
+      fetch: recording,
+      session: {
+        access_token: await forgeToken({ claims: { ...decodeJwt(tokens.access_token), exp: 1 } }),
+        refresh_token: tokens.refresh_token,
+        onRefresh: (next) => refreshed.push(next),
+      },
+    });
+    const me = await unwrap(api.GET("/me"));
+    await unwrap(api.GET("/me"));
+    expect(me.email).toContain("@example.com");
+    expect(sent).toEqual(["GET /me", "POST /auth/refresh", "GET /me", "GET /me"]);
+    expect(refreshed).toHaveLength(1);
+    expect(refreshed[0]?.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  it("share one refresh between concurrent requests (a second would revoke the session)", async () => {
+    const tokens = await signIn("USER");
+    let refreshes = 0;
+    const api = createClient({
+      baseUrl: BASE_URL,
+      fetch: contractFetch,
+      session: {
+        access_token: "expired-or-garbage",
+        refresh_token: tokens.refresh_token,
+        onRefresh: () => void refreshes++,
+      },
+    });
+    const results = await Promise.all([api.GET("/me"), api.GET("/me"), api.GET("/me/sessions")]);
+    expect(results.map((r) => r.response.status)).toEqual([200, 200, 200]);
+    expect(refreshes).toBe(1);
+  });
+
+  it("give up after one failed refresh and surface the 401", async () => {
+    const api = createClient({
+      baseUrl: BASE_URL,
+      fetch: contractFetch,
+      session: { access_token: "garbage", refresh_token: "cnosession00000000000000.nope" },
+    });
+    const error = await unwrap(api.GET("/me")).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiProblemError);
+    expect(error.status).toBe(401);
   });
 });
