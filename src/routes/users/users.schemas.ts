@@ -69,7 +69,3 @@ const userExample: z.input<typeof UserSchema> = {
 
 export const UserResponse = envelope(UserSchema, "UserResponse", userExample);
 export const UserPage = pageEnvelope(UserSchema, "UserPage", userExample);
-
-export type CreateUserInput = z.infer<typeof CreateUserBody>;
-export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
-export type ListUsersFilter = z.infer<typeof ListUsersQuery>;
