@@ -1,3 +1,5 @@
+import { base64url } from "jose";
+
 /**
  * Opaque keyset cursors: base64url of `[createdAt ISO, id]` of the last row of a page. Lists are
  * ordered newest first by (created_at, id), so the next page is everything strictly before it.
@@ -7,15 +9,12 @@ export interface CursorPosition {
   id: string;
 }
 
-const toBase64Url = (text: string) => btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-const fromBase64Url = (text: string) => atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-
 export const encodeCursor = ({ createdAt, id }: CursorPosition): string =>
-  toBase64Url(JSON.stringify([createdAt.toISOString(), id]));
+  base64url.encode(JSON.stringify([createdAt.toISOString(), id]));
 
 export const decodeCursor = (cursor: string): CursorPosition | null => {
   try {
-    const value: unknown = JSON.parse(fromBase64Url(cursor));
+    const value: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(cursor)));
     if (!Array.isArray(value) || value.length !== 2) return null;
     const [at, id] = value;
     if (typeof at !== "string" || typeof id !== "string" || id.length === 0) return null;

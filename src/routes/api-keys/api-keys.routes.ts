@@ -10,15 +10,12 @@ import {
   rateLimited,
   rateLimitPolicyHeader,
 } from "../../openapi/error-responses";
+import { jsonResponse } from "../../openapi/json-response";
 import { IdParams, PageQuery } from "../../schemas/common";
 import { ApiKeyPage, ApiKeyResponse, CreateApiKeyBody, CreatedApiKeyResponse } from "./api-keys.schemas";
 
 // Every rule here is admins with a user session only: no `scope`, so an API key never manages keys.
 const tags = ["API keys"];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 export const createApiKey = createRoute({
   operationId: "createApiKey",
@@ -33,7 +30,7 @@ export const createApiKey = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: CreateApiKeyBody } } } },
   responses: {
     [Status.CREATED]: {
-      ...json(CreatedApiKeyResponse, "The key was created; `secret` is shown only here."),
+      ...jsonResponse(CreatedApiKeyResponse, "The key was created; `secret` is shown only here."),
       headers: {
         "RateLimit-Policy": rateLimitPolicyHeader,
         Location: {
@@ -60,7 +57,7 @@ export const listApiKeys = createRoute({
   ...guarded({ roles: ["ADMIN"] }),
   request: { query: PageQuery },
   responses: {
-    [Status.OK]: json(ApiKeyPage, "A page of API keys."),
+    [Status.OK]: jsonResponse(ApiKeyPage, "A page of API keys."),
     ...commonErrors,
     ...authErrors,
   },
@@ -76,7 +73,7 @@ export const getApiKey = createRoute({
   ...guarded({ roles: ["ADMIN"] }),
   request: { params: IdParams },
   responses: {
-    [Status.OK]: json(ApiKeyResponse, "The API key."),
+    [Status.OK]: jsonResponse(ApiKeyResponse, "The API key."),
     ...commonErrors,
     ...authErrors,
     ...notFound,

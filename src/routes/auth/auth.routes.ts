@@ -10,13 +10,13 @@ import {
   rateLimited,
   rateLimitPolicyHeader,
 } from "../../openapi/error-responses";
+import { jsonResponse } from "../../openapi/json-response";
 import { DevSignInBody, RefreshBody, TokenResponse } from "./auth.schemas";
 
 const tags = ["Auth"];
 const tokens = (description: string) => ({
-  description,
+  ...jsonResponse(TokenResponse, description),
   headers: { "RateLimit-Policy": rateLimitPolicyHeader },
-  content: { "application/json": { schema: TokenResponse } },
 });
 
 export const devSignIn = createRoute({

@@ -10,12 +10,13 @@ import {
   rateLimited,
   rateLimitPolicyHeader,
 } from "../../openapi/error-responses";
+import { jsonResponse } from "../../openapi/json-response";
 import { IdParams, PageQuery } from "../../schemas/common";
 import { UserResponse } from "../users/users.schemas";
 import { SessionPage, UpdateProfileBody } from "./me.schemas";
 
 const tags = ["Me"];
-const user = (description: string) => ({ description, content: { "application/json": { schema: UserResponse } } });
+const user = (description: string) => jsonResponse(UserResponse, description);
 
 export const getMe = createRoute({
   operationId: "getMe",

@@ -14,6 +14,7 @@ import {
   rateLimited,
   rateLimitPolicyHeader,
 } from "../../openapi/error-responses";
+import { jsonResponse } from "../../openapi/json-response";
 import { IdempotencyHeaders, IdParams } from "../../schemas/common";
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserResponse } from "./users.schemas";
 
@@ -23,10 +24,6 @@ const ETag = {
   schema: { type: "string" as const, maxLength: 16, pattern: '^"[0-9a-z]+"$' },
 };
 const Precondition = z.string().max(512);
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 export const createUser = createRoute({
   operationId: "createUser",
@@ -43,7 +40,7 @@ export const createUser = createRoute({
   },
   responses: {
     [Status.CREATED]: {
-      ...json(UserResponse, "The user was created."),
+      ...jsonResponse(UserResponse, "The user was created."),
       headers: {
         ETag,
         "RateLimit-Policy": rateLimitPolicyHeader,
@@ -76,7 +73,7 @@ export const listUsers = createRoute({
     "Newest first, in pages of `limit`; pass `next_cursor` back as `cursor` for the next page. Filter by `role` or `email`.",
   request: { query: ListUsersQuery },
   responses: {
-    [Status.OK]: json(UserPage, "A page of users."),
+    [Status.OK]: jsonResponse(UserPage, "A page of users."),
     ...commonErrors,
     ...authErrors,
   },
@@ -97,7 +94,7 @@ export const getUser = createRoute({
     }),
   },
   responses: {
-    [Status.OK]: { ...json(UserResponse, "The user."), headers: { ETag } },
+    [Status.OK]: { ...jsonResponse(UserResponse, "The user."), headers: { ETag } },
     [Status.NOT_MODIFIED]: { description: "The user has not changed since the ETag you sent.", headers: { ETag } },
     ...commonErrors,
     ...authErrors,
@@ -123,7 +120,7 @@ export const updateUser = createRoute({
   },
   responses: {
     [Status.OK]: {
-      ...json(UserResponse, "The updated user."),
+      ...jsonResponse(UserResponse, "The updated user."),
       headers: { ETag, "RateLimit-Policy": rateLimitPolicyHeader },
     },
     ...commonErrors,
