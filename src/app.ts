@@ -14,9 +14,15 @@ import { registerSecuritySchemes } from "./openapi/security-schemes";
 import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { benchBaselineRouter } from "./routes/bench/baseline";
+import { eventsRouter } from "./routes/events";
 import { healthRouter } from "./routes/health";
 import { meRouter } from "./routes/me";
+import { memoryRouter } from "./routes/memory";
+import { messagesRouter } from "./routes/messages";
 import { metaRouter } from "./routes/meta";
+import { reactionsRouter } from "./routes/reactions";
+import { searchRouter } from "./routes/search";
+import { threadsRouter } from "./routes/threads";
 import { usersRouter } from "./routes/users";
 
 const EXPOSED_HEADERS = [
@@ -46,7 +52,7 @@ const allowedOrigins = memoize((list) => new Set(list.split(",").map((origin) =>
 
 const corsFromConfig = cors({
   origin: (origin, c) => (allowedOrigins((c.env as AppEnv["Bindings"]).CORS_ORIGINS).has(origin) ? origin : null),
-  allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+  allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
   allowHeaders: [
     "Authorization",
     "Content-Type",
@@ -97,6 +103,12 @@ export const createApp = () => {
   app.route("/", meRouter);
   app.route("/", usersRouter);
   app.route("/", apiKeysRouter);
+  app.route("/", threadsRouter);
+  app.route("/", memoryRouter);
+  app.route("/", messagesRouter);
+  app.route("/", reactionsRouter);
+  app.route("/", eventsRouter);
+  app.route("/", searchRouter);
   app.route("/", metaRouter(app));
   app.route("/", benchBaselineRouter);
   registerErrorResponses(app);

@@ -304,6 +304,222 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List threads
+         * @description Most recently active first (by `updated_at`, which every change in a thread moves), in pages of `limit`: pass `next_cursor` back as `cursor`. Users see their own threads; admins and API keys see every thread, or one user's with `owner_id`. A thread that gets busy while you page moves to the front, so it can show up twice or, on later pages, not at all: page again from the start to be sure.
+         */
+        get: operations["listThreads"];
+        put?: never;
+        /**
+         * Create a thread
+         * @description Creates a thread, optionally with its first messages, in one atomic write: either all of it is stored (with a `thread.created` event and a `message.created` event per message) or nothing is. Users create their own threads and post USER messages; API keys (`threads:write`) create threads for a user named in `owner_id` and post as ASSISTANT, SYSTEM or TOOL.
+         */
+        post: operations["createThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a thread
+         * @description One thread with its counters. `If-None-Match` with its ETag answers 304 while nothing in the thread changed. Other people's threads answer 404.
+         */
+        get: operations["getThread"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a thread
+         * @description Deletes the thread and everything in it: messages, reactions, attachments' links, artifacts, memory and its event log. This cannot be undone.
+         */
+        delete: operations["deleteThread"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a thread
+         * @description Changes the title, status (ACTIVE / ARCHIVED) or metadata, and logs a `thread.updated` event. With `If-Match` the change applies only if nothing in the thread changed since you read it (412 otherwise); without it, the fields you send are applied to the latest version.
+         */
+        patch: operations["updateThread"];
+        trace?: never;
+    };
+    "/threads/{id}/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the thread's memory
+         * @description The JSON document the agent keeps for this thread, with its version (0 and `{}` before the first write). Its ETag is the version; `If-None-Match` answers 304 while it is unchanged.
+         */
+        get: operations["getThreadMemory"];
+        /**
+         * Replace the thread's memory
+         * @description Replaces the whole document and logs `memory.updated`. Once a memory exists, a replacement must say which version it replaces: `If-Match` with the ETag you read (412 if it moved on), or `*` to overwrite whatever is there; without `If-Match` it answers 428, so a blind write never loses someone else's update. The first write needs no `If-Match`.
+         */
+        put: operations["replaceThreadMemory"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Merge-patch the thread's memory
+         * @description Applies a JSON Merge Patch (RFC 7396; send it as `application/merge-patch+json`) and logs `memory.updated`. Without `If-Match` the patch is applied to the latest version atomically, so concurrent patches to different members all land; with `If-Match` it applies only to the version you read (412 otherwise). A result beyond the memory limits answers 400.
+         */
+        patch: operations["updateThreadMemory"];
+        trace?: never;
+    };
+    "/threads/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List messages
+         * @description The thread's messages in the order they were stored (`seq`): newest first by default, `order=asc` for oldest first. `after` / `before` (message ids) bound the range; `parent_id` lists one message's replies, `top_level=true` only messages that are not replies. Pages continue with `next_cursor` as `cursor`; positions never shift, so paging while others post neither repeats nor skips a message. Deleted messages stay as tombstones (`deleted_at` set, content removed).
+         */
+        get: operations["listMessages"];
+        put?: never;
+        /**
+         * Post a message
+         * @description Posts a message to the thread: `text` (always, the plain fallback), optional Block Kit `blocks`, `metadata`, attached `file_ids` and `parent_id` for a reply. The message, its attachments, the reply count of its parent, the thread's counters and its `message.created` event are one atomic write. Its `seq` places it in the thread in the order messages were stored. Who wrote it comes from your credentials: users post USER messages, API keys (`messages:write`) ASSISTANT (default), SYSTEM or TOOL ones. Archived threads answer 409 `thread-archived`.
+         */
+        post: operations["createMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/messages/{message_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a message
+         * @description One message with its attachments and reactions. `If-None-Match` with its ETag answers 304 while it is unchanged (its reactions included).
+         */
+        get: operations["getMessage"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a message
+         * @description Turns the message into a tombstone: its text, blocks, metadata, attachments and reactions are removed; its place, author and replies stay, so the thread's history stays coherent. Logs `message.deleted`. Its author, the thread's owner, admins and API keys may delete. Deleting a deleted message changes nothing and answers 204 again.
+         */
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a message
+         * @description Changes the text, blocks or metadata of a message you wrote (only its author may: 403 otherwise), records `edited_at` and logs `message.updated`. The message keeps its place. With `If-Match` the edit applies only to the version you read (412 otherwise). Deleted messages cannot be edited (409).
+         */
+        patch: operations["updateMessage"];
+        trace?: never;
+    };
+    "/threads/{id}/messages/{message_id}/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a message's reactions
+         * @description The message's reactions grouped by emoji, in the order each emoji was first used: how many, whether you reacted, and who (first come first).
+         */
+        get: operations["listReactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/messages/{message_id}/reactions/{emoji}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * React to a message
+         * @description Adds your reaction (users and agents alike) and logs `reaction.added`. Idempotent: reacting with the same emoji again stores nothing new and answers 200 the same way. A message carries at most 50 different emoji (409 beyond); deleted messages and archived threads answer 409.
+         */
+        put: operations["addReaction"];
+        post?: never;
+        /**
+         * Remove your reaction
+         * @description Removes your reaction with this emoji and logs `reaction.removed`. Idempotent: without such a reaction it answers 204 and changes nothing.
+         */
+        delete: operations["removeReaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a thread's changes
+         * @description The thread's event log after `after`, oldest first: every change (thread created or updated, message created / edited / deleted, reaction added / removed, memory updated) with a gapless per-thread `seq`. Each event is written in the same atomic write as its change, so what you see here happened, in this order. Catch up, or poll: keep passing `pagination.next_after` back as `after`. Events are kept 30 days; asking for older ones answers 410 `event-log-truncated`: read the thread (its `last_event_seq`) and its messages again, then follow from that seq.
+         */
+        get: operations["listThreadEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/search/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search messages
+         * @description Full-text search over the text of the messages you can see (your threads; admins and API keys: every thread), best match first, with a highlighted snippet per hit. Deleted messages never match. Narrow to one thread with `thread_id`; page with `cursor`.
+         */
+        get: operations["searchMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -378,9 +594,12 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/method-not-allowed` (405): The path exists but does not support this method; see the `Allow` header.
              *     - `https://docs.experience-layer.dev/problems/conflict` (409): For example a unique field (such as an email) is already taken.
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
+             *     - `https://docs.experience-layer.dev/problems/thread-archived` (409): Archived threads are read-only; set its status to ACTIVE to change what is in it.
+             *     - `https://docs.experience-layer.dev/problems/event-log-truncated` (410): The events after the position you asked for have expired; read the thread and its messages again, then follow its events from the thread's `last_event_seq`.
              *     - `https://docs.experience-layer.dev/problems/precondition-failed` (412): The `If-Match` header does not match the current ETag; fetch the resource again.
+             *     - `https://docs.experience-layer.dev/problems/precondition-required` (428): This update would overwrite a version you may not have seen; send its ETag as `If-Match` (or `*`).
              *     - `https://docs.experience-layer.dev/problems/payload-too-large` (413): The body exceeds the size limit given in `detail`.
-             *     - `https://docs.experience-layer.dev/problems/unsupported-media-type` (415): Request bodies must be sent as `application/json`.
+             *     - `https://docs.experience-layer.dev/problems/unsupported-media-type` (415): The request body's `Content-Type` is not one this operation accepts (usually `application/json`).
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-reused` (422): Each key identifies one request; send a new key for a new request.
              *     - `https://docs.experience-layer.dev/problems/rate-limited` (429): Slow down; `Retry-After` says when to try again.
              *     - `https://docs.experience-layer.dev/problems/internal-error` (500): Nothing about the cause is disclosed; quote `trace_id` when reporting it.
@@ -817,7 +1036,7 @@ export interface components {
          * @description What an API key may do: read or write one resource family.
          * @enum {string}
          */
-        ApiKeyScope: "users:read" | "users:write";
+        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "messages:write";
         ApiKey: {
             /** @example cmif7vj3k0000abcd12345678 */
             id: string;
@@ -960,6 +1179,2158 @@ export interface components {
             data: components["schemas"]["ApiKey"];
             metadata: components["schemas"]["ResponseMetadata"];
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000thr000000001",
+         *         "owner_id": "cmif7vj3k0000abcd12345678",
+         *         "title": "Q3 churn review",
+         *         "status": "ACTIVE",
+         *         "metadata": {
+         *           "crm_account": "acme-42"
+         *         },
+         *         "message_count": 1,
+         *         "last_message_at": "2026-11-25T10:00:00.000Z",
+         *         "last_event_seq": 2,
+         *         "memory_version": 0,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Thread"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Thread: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * @description The user the thread belongs to.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            owner_id: string;
+            /** @example Q3 churn review */
+            title: string;
+            status: components["schemas"]["ThreadStatus"];
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description Messages in the thread, not counting deleted ones.
+             */
+            message_count: number;
+            /**
+             * Format: date-time
+             * @description When the newest message was posted.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            last_message_at: string | null;
+            /**
+             * Format: int32
+             * @description Sequence number of the thread's newest event: read the thread (and its messages), then follow `GET /threads/{id}/events?after=` this number.
+             */
+            last_event_seq: number;
+            /**
+             * Format: int32
+             * @description Version of the thread's memory document (0: none yet).
+             */
+            memory_version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last activity: the last change to the thread or anything in it. Lists are ordered by it.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        /**
+         * @description ARCHIVED threads are read-only: posting, editing, deleting and reacting answer 409 until unarchived.
+         * @enum {string}
+         */
+        ThreadStatus: "ACTIVE" | "ARCHIVED";
+        /**
+         * @description Up to 16 string pairs: keys 1–64 characters, values up to 512. Yours to use (e.g. ids in your systems); we never interpret them.
+         * @example {
+         *       "crm_account": "acme-42",
+         *       "channel": "web"
+         *     }
+         */
+        Metadata: {
+            [key: string]: string;
+        };
+        /**
+         * @example {
+         *       "title": "Q3 churn review",
+         *       "metadata": {
+         *         "crm_account": "acme-42"
+         *       },
+         *       "messages": [
+         *         {
+         *           "text": "What changed in churn since last quarter?"
+         *         }
+         *       ]
+         *     }
+         */
+        CreateThreadRequest: {
+            /** @example Q3 churn review */
+            title: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description Whose thread it is. Users create their own (omit it, or send their own id); admins and API keys name the user (API keys must).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            owner_id?: string;
+            /** @description Up to 20 messages to start the thread with, stored with it in one atomic write. */
+            messages?: components["schemas"]["MessageInput"][];
+        };
+        /**
+         * @example {
+         *       "text": "What changed in churn since last quarter?"
+         *     }
+         */
+        MessageInput: {
+            role?: components["schemas"]["MessageRole"];
+            /**
+             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
+             * @example The Q3 churn report is ready.
+             */
+            text: string;
+            blocks?: components["schemas"]["Blocks"];
+            metadata?: components["schemas"]["Metadata"];
+            /** @description Up to 10 files to attach, in this order: ids of files you uploaded (admins and API keys: any file). */
+            file_ids?: string[];
+        };
+        /**
+         * @description Defaults to USER for users and ASSISTANT for API keys; users may only post USER messages.
+         * @enum {string}
+         */
+        MessageRole: "USER" | "ASSISTANT" | "SYSTEM" | "TOOL";
+        /**
+         * @description Slack-compatible Block Kit blocks, at most 50. `block_id`s are unique within the message, and so are `action_id`s.
+         * @example [
+         *       {
+         *         "type": "header",
+         *         "text": {
+         *           "type": "plain_text",
+         *           "text": "Deploy #42 needs approval"
+         *         }
+         *       },
+         *       {
+         *         "type": "section",
+         *         "block_id": "summary",
+         *         "text": {
+         *           "type": "mrkdwn",
+         *           "text": "*api* `v1.8.0` → production, requested by <@U0123ABC>"
+         *         },
+         *         "accessory": {
+         *           "type": "overflow",
+         *           "action_id": "more",
+         *           "options": [
+         *             {
+         *               "text": {
+         *                 "type": "plain_text",
+         *                 "text": "View diff"
+         *               },
+         *               "value": "diff",
+         *               "url": "https://example.com/diff/42"
+         *             },
+         *             {
+         *               "text": {
+         *                 "type": "plain_text",
+         *                 "text": "Snooze"
+         *               },
+         *               "value": "snooze"
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       {
+         *         "type": "divider"
+         *       },
+         *       {
+         *         "type": "actions",
+         *         "block_id": "decision",
+         *         "elements": [
+         *           {
+         *             "type": "button",
+         *             "text": {
+         *               "type": "plain_text",
+         *               "text": "Approve"
+         *             },
+         *             "action_id": "approve",
+         *             "style": "primary",
+         *             "value": "42"
+         *           },
+         *           {
+         *             "type": "button",
+         *             "text": {
+         *               "type": "plain_text",
+         *               "text": "Reject"
+         *             },
+         *             "action_id": "reject",
+         *             "style": "danger",
+         *             "value": "42",
+         *             "confirm": {
+         *               "title": {
+         *                 "type": "plain_text",
+         *                 "text": "Reject deploy #42?"
+         *               },
+         *               "text": {
+         *                 "type": "plain_text",
+         *                 "text": "The requester is notified."
+         *               },
+         *               "confirm": {
+         *                 "type": "plain_text",
+         *                 "text": "Reject"
+         *               },
+         *               "deny": {
+         *                 "type": "plain_text",
+         *                 "text": "Cancel"
+         *               }
+         *             }
+         *           }
+         *         ]
+         *       },
+         *       {
+         *         "type": "context",
+         *         "elements": [
+         *           {
+         *             "type": "mrkdwn",
+         *             "text": "Expires in 24 hours"
+         *           }
+         *         ]
+         *       }
+         *     ]
+         */
+        Blocks: components["schemas"]["Block"][];
+        /** @description A Block Kit block, told apart by `type`. */
+        Block: components["schemas"]["SectionBlock"] | components["schemas"]["HeaderBlock"] | components["schemas"]["DividerBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["ContextBlock"] | components["schemas"]["ActionsBlock"] | components["schemas"]["InputBlock"] | components["schemas"]["RichTextBlock"] | components["schemas"]["MarkdownBlock"];
+        /**
+         * @description Text and/or up to 10 fields (shown in two columns), with an optional accessory element.
+         * @example {
+         *       "type": "section",
+         *       "text": {
+         *         "type": "mrkdwn",
+         *         "text": "*Deploy #42* is waiting for approval."
+         *       },
+         *       "fields": [
+         *         {
+         *           "type": "mrkdwn",
+         *           "text": "*Service*\napi"
+         *         },
+         *         {
+         *           "type": "mrkdwn",
+         *           "text": "*Requested by*\nAda"
+         *         }
+         *       ],
+         *       "accessory": {
+         *         "type": "button",
+         *         "text": {
+         *           "type": "plain_text",
+         *           "text": "Approve"
+         *         },
+         *         "action_id": "approve"
+         *       }
+         *     }
+         */
+        SectionBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "section";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            text?: components["schemas"]["TextObject"];
+            fields?: ({
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            } | {
+                /** @enum {string} */
+                type: "mrkdwn";
+                text: string;
+                verbatim?: boolean;
+            })[];
+            accessory?: components["schemas"]["SectionAccessory"];
+            expand?: boolean;
+        };
+        /** @description A plain_text or mrkdwn text object. */
+        TextObject: components["schemas"]["PlainTextObject"] | components["schemas"]["MrkdwnTextObject"];
+        /**
+         * @description Text shown as is (`emoji` turns `:emoji:` codes into emoji).
+         * @example {
+         *       "type": "plain_text",
+         *       "text": "Deploy finished",
+         *       "emoji": true
+         *     }
+         */
+        PlainTextObject: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "plain_text";
+            text: string;
+            emoji?: boolean;
+        };
+        /**
+         * @description Text formatted with Slack's mrkdwn (`verbatim` leaves URLs and mentions unparsed).
+         * @example {
+         *       "type": "mrkdwn",
+         *       "text": "*Deploy* finished in `2m 13s`"
+         *     }
+         */
+        MrkdwnTextObject: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mrkdwn";
+            text: string;
+            verbatim?: boolean;
+        };
+        /** @description The element shown beside a section's text. */
+        SectionAccessory: components["schemas"]["ButtonElement"] | components["schemas"]["ImageElement"] | components["schemas"]["StaticSelectElement"] | components["schemas"]["OverflowElement"] | components["schemas"]["DatepickerElement"] | components["schemas"]["CheckboxesElement"] | components["schemas"]["RadioButtonsElement"];
+        /**
+         * @description A button; with `url` it opens the URL, otherwise it sends `value` with `action_id`.
+         * @example {
+         *       "type": "button",
+         *       "text": {
+         *         "type": "plain_text",
+         *         "text": "Approve"
+         *       },
+         *       "action_id": "approve",
+         *       "value": "request-42",
+         *       "style": "primary"
+         *     }
+         */
+        ButtonElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "button";
+            text: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            /** @description Identifies the interactive element; unique within the message. */
+            action_id?: string;
+            /**
+             * Format: uri
+             * @description An http or https URL.
+             */
+            url?: string;
+            value?: string;
+            /** @enum {string} */
+            style?: "primary" | "danger";
+            confirm?: components["schemas"]["ConfirmObject"];
+            accessibility_label?: string;
+        };
+        /**
+         * @description A dialog asking the user to confirm before an interactive element acts.
+         * @example {
+         *       "title": {
+         *         "type": "plain_text",
+         *         "text": "Are you sure?"
+         *       },
+         *       "text": {
+         *         "type": "mrkdwn",
+         *         "text": "This restarts *production*."
+         *       },
+         *       "confirm": {
+         *         "type": "plain_text",
+         *         "text": "Restart"
+         *       },
+         *       "deny": {
+         *         "type": "plain_text",
+         *         "text": "Cancel"
+         *       },
+         *       "style": "danger"
+         *     }
+         */
+        ConfirmObject: {
+            title: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            text: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            } | {
+                /** @enum {string} */
+                type: "mrkdwn";
+                text: string;
+                verbatim?: boolean;
+            };
+            confirm: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            deny: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            /** @enum {string} */
+            style?: "primary" | "danger";
+        };
+        /**
+         * @description A small image inside a section or context block.
+         * @example {
+         *       "type": "image",
+         *       "image_url": "https://example.com/avatar.png",
+         *       "alt_text": "Ada's avatar"
+         *     }
+         */
+        ImageElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image";
+            /**
+             * Format: uri
+             * @description An http or https URL.
+             */
+            image_url: string;
+            alt_text: string;
+        };
+        /**
+         * @description A menu of `options` (or of `option_groups`, not both) to pick one from.
+         * @example {
+         *       "type": "static_select",
+         *       "action_id": "priority",
+         *       "placeholder": {
+         *         "type": "plain_text",
+         *         "text": "Priority"
+         *       },
+         *       "options": [
+         *         {
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "High"
+         *           },
+         *           "value": "high"
+         *         },
+         *         {
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "Low"
+         *           },
+         *           "value": "low"
+         *         }
+         *       ]
+         *     }
+         */
+        StaticSelectElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "static_select";
+            /** @description Identifies the interactive element; unique within the message. */
+            action_id?: string;
+            placeholder?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            options?: components["schemas"]["OptionObject"][];
+            option_groups?: components["schemas"]["OptionGroupObject"][];
+            initial_option?: components["schemas"]["OptionObject"];
+            confirm?: components["schemas"]["ConfirmObject"];
+            focus_on_load?: boolean;
+        };
+        /**
+         * @description An option of a select menu.
+         * @example {
+         *       "text": {
+         *         "type": "plain_text",
+         *         "text": "High"
+         *       },
+         *       "value": "high"
+         *     }
+         */
+        OptionObject: {
+            text: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            value: string;
+            description?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+        };
+        /** @description A labelled group of options in a select menu. */
+        OptionGroupObject: {
+            label: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            options: components["schemas"]["OptionObject"][];
+        };
+        /**
+         * @description A `…` menu of a few options.
+         * @example {
+         *       "type": "overflow",
+         *       "action_id": "more",
+         *       "options": [
+         *         {
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "Edit"
+         *           },
+         *           "value": "edit"
+         *         },
+         *         {
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "View logs"
+         *           },
+         *           "value": "logs",
+         *           "url": "https://example.com/logs"
+         *         }
+         *       ]
+         *     }
+         */
+        OverflowElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "overflow";
+            /** @description Identifies the interactive element; unique within the message. */
+            action_id?: string;
+            options: components["schemas"]["OverflowOptionObject"][];
+            confirm?: components["schemas"]["ConfirmObject"];
+        };
+        /**
+         * @description An option of an overflow menu; with `url`, choosing it opens the URL.
+         * @example {
+         *       "text": {
+         *         "type": "plain_text",
+         *         "text": "View logs"
+         *       },
+         *       "value": "logs",
+         *       "url": "https://example.com/logs"
+         *     }
+         */
+        OverflowOptionObject: {
+            text: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            value: string;
+            description?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            /**
+             * Format: uri
+             * @description An http or https URL.
+             */
+            url?: string;
+        };
+        /**
+         * @description A calendar to pick a date (`YYYY-MM-DD`).
+         * @example {
+         *       "type": "datepicker",
+         *       "action_id": "due",
+         *       "initial_date": "2026-11-25"
+         *     }
+         */
+        DatepickerElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "datepicker";
+            /** @description Identifies the interactive element; unique within the message. */
+            action_id?: string;
+            /**
+             * Format: date
+             * @example 2026-11-25
+             */
+            initial_date?: string;
+            placeholder?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            confirm?: components["schemas"]["ConfirmObject"];
+            focus_on_load?: boolean;
+        };
+        /**
+         * @description Checkboxes: pick any number of options.
+         * @example {
+         *       "type": "checkboxes",
+         *       "action_id": "notify",
+         *       "options": [
+         *         {
+         *           "text": {
+         *             "type": "mrkdwn",
+         *             "text": "*Replies* to my messages"
+         *           },
+         *           "value": "replies"
+         *         },
+         *         {
+         *           "text": {
+         *             "type": "mrkdwn",
+         *             "text": "*Mentions* of me"
+         *           },
+         *           "value": "mentions"
+         *         }
+         *       ]
+         *     }
+         */
+        CheckboxesElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "checkboxes";
+            /** @description Identifies the interactive element; unique within the message. */
+            action_id?: string;
+            options: components["schemas"]["ChoiceOptionObject"][];
+            initial_options?: components["schemas"]["ChoiceOptionObject"][];
+            confirm?: components["schemas"]["ConfirmObject"];
+            focus_on_load?: boolean;
+        };
+        /**
+         * @description An option of checkboxes or radio buttons; its text and description may be mrkdwn.
+         * @example {
+         *       "text": {
+         *         "type": "mrkdwn",
+         *         "text": "*Email* me"
+         *       },
+         *       "value": "email"
+         *     }
+         */
+        ChoiceOptionObject: {
+            text: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            } | {
+                /** @enum {string} */
+                type: "mrkdwn";
+                text: string;
+                verbatim?: boolean;
+            };
+            value: string;
+            description?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            } | {
+                /** @enum {string} */
+                type: "mrkdwn";
+                text: string;
+                verbatim?: boolean;
+            };
+        };
+        /**
+         * @description Radio buttons: pick one option.
+         * @example {
+         *       "type": "radio_buttons",
+         *       "action_id": "size",
+         *       "options": [
+         *         {
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "Small"
+         *           },
+         *           "value": "s"
+         *         },
+         *         {
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "Large"
+         *           },
+         *           "value": "l"
+         *         }
+         *       ]
+         *     }
+         */
+        RadioButtonsElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "radio_buttons";
+            /** @description Identifies the interactive element; unique within the message. */
+            action_id?: string;
+            options: components["schemas"]["ChoiceOptionObject"][];
+            initial_option?: components["schemas"]["ChoiceOptionObject"];
+            confirm?: components["schemas"]["ConfirmObject"];
+            focus_on_load?: boolean;
+        };
+        /**
+         * @description A title in large, bold text.
+         * @example {
+         *       "type": "header",
+         *       "text": {
+         *         "type": "plain_text",
+         *         "text": "Weekly report"
+         *       }
+         *     }
+         */
+        HeaderBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "header";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            text: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+        };
+        /**
+         * @description A horizontal rule.
+         * @example {
+         *       "type": "divider"
+         *     }
+         */
+        DividerBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "divider";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+        };
+        /**
+         * @description An image, with an optional title.
+         * @example {
+         *       "type": "image",
+         *       "image_url": "https://example.com/chart.png",
+         *       "alt_text": "Requests per minute, last 24 hours",
+         *       "title": {
+         *         "type": "plain_text",
+         *         "text": "Traffic"
+         *       }
+         *     }
+         */
+        ImageBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            /**
+             * Format: uri
+             * @description An http or https URL.
+             */
+            image_url: string;
+            alt_text: string;
+            title?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+        };
+        /**
+         * @description A line of small images and text, such as an author or a timestamp.
+         * @example {
+         *       "type": "context",
+         *       "elements": [
+         *         {
+         *           "type": "image",
+         *           "image_url": "https://example.com/avatar.png",
+         *           "alt_text": "Ada"
+         *         },
+         *         {
+         *           "type": "mrkdwn",
+         *           "text": "Posted by *Ada* · 3 replies"
+         *         }
+         *       ]
+         *     }
+         */
+        ContextBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "context";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            elements: components["schemas"]["ContextElement"][];
+        };
+        /** @description An image or a text object inside a context block. */
+        ContextElement: components["schemas"]["ImageElement"] | components["schemas"]["PlainTextObject"] | components["schemas"]["MrkdwnTextObject"];
+        /**
+         * @description A row of interactive elements.
+         * @example {
+         *       "type": "actions",
+         *       "elements": [
+         *         {
+         *           "type": "button",
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "Approve"
+         *           },
+         *           "action_id": "approve",
+         *           "style": "primary",
+         *           "value": "42"
+         *         },
+         *         {
+         *           "type": "button",
+         *           "text": {
+         *             "type": "plain_text",
+         *             "text": "Reject"
+         *           },
+         *           "action_id": "reject",
+         *           "value": "42"
+         *         }
+         *       ]
+         *     }
+         */
+        ActionsBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "actions";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            elements: components["schemas"]["ActionsElement"][];
+        };
+        /** @description An interactive element of an actions block. */
+        ActionsElement: components["schemas"]["ButtonElement"] | components["schemas"]["StaticSelectElement"] | components["schemas"]["OverflowElement"] | components["schemas"]["DatepickerElement"] | components["schemas"]["CheckboxesElement"] | components["schemas"]["RadioButtonsElement"];
+        /**
+         * @description A labelled field that collects a value.
+         * @example {
+         *       "type": "input",
+         *       "label": {
+         *         "type": "plain_text",
+         *         "text": "Reason"
+         *       },
+         *       "element": {
+         *         "type": "plain_text_input",
+         *         "action_id": "reason",
+         *         "multiline": true
+         *       },
+         *       "hint": {
+         *         "type": "plain_text",
+         *         "text": "Shown to the requester."
+         *       },
+         *       "optional": true
+         *     }
+         */
+        InputBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "input";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            label: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            element: components["schemas"]["InputElement"];
+            hint?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+            optional?: boolean;
+            dispatch_action?: boolean;
+        };
+        /** @description The element that collects the value of an input block. */
+        InputElement: components["schemas"]["PlainTextInputElement"] | components["schemas"]["StaticSelectElement"] | components["schemas"]["CheckboxesElement"] | components["schemas"]["RadioButtonsElement"] | components["schemas"]["DatepickerElement"];
+        /**
+         * @description A free-text field, on one line or several.
+         * @example {
+         *       "type": "plain_text_input",
+         *       "action_id": "reason",
+         *       "multiline": true,
+         *       "max_length": 500
+         *     }
+         */
+        PlainTextInputElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "plain_text_input";
+            /** @description Identifies the interactive element; unique within the message. */
+            action_id?: string;
+            initial_value?: string;
+            multiline?: boolean;
+            /** Format: int32 */
+            min_length?: number;
+            /** Format: int32 */
+            max_length?: number;
+            dispatch_action_config?: components["schemas"]["DispatchActionConfig"];
+            focus_on_load?: boolean;
+            placeholder?: {
+                /** @enum {string} */
+                type: "plain_text";
+                text: string;
+                emoji?: boolean;
+            };
+        };
+        /** @description When a text input dispatches a block action. */
+        DispatchActionConfig: {
+            trigger_actions_on: ("on_enter_pressed" | "on_character_entered")[];
+        };
+        /**
+         * @description Formatted text: paragraphs, lists, code and quotations, with mentions, links and emoji.
+         * @example {
+         *       "type": "rich_text",
+         *       "elements": [
+         *         {
+         *           "type": "rich_text_section",
+         *           "elements": [
+         *             {
+         *               "type": "text",
+         *               "text": "Hi "
+         *             },
+         *             {
+         *               "type": "user",
+         *               "user_id": "U0123ABC"
+         *             },
+         *             {
+         *               "type": "text",
+         *               "text": ", the build is ",
+         *               "style": {
+         *                 "bold": true
+         *               }
+         *             },
+         *             {
+         *               "type": "emoji",
+         *               "name": "white_check_mark"
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        RichTextBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "rich_text";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            elements: components["schemas"]["RichTextElement"][];
+        };
+        /** @description A paragraph, list, code block or quotation of a rich_text block. */
+        RichTextElement: components["schemas"]["RichTextSectionElement"] | components["schemas"]["RichTextListElement"] | components["schemas"]["RichTextPreformattedElement"] | components["schemas"]["RichTextQuoteElement"];
+        /** @description A paragraph. */
+        RichTextSectionElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "rich_text_section";
+            elements: components["schemas"]["RichTextInlineElement"][];
+        };
+        /** @description A run of text, a link, an emoji, a mention, a date or a color. */
+        RichTextInlineElement: components["schemas"]["RichTextTextElement"] | components["schemas"]["RichTextLinkElement"] | components["schemas"]["RichTextEmojiElement"] | components["schemas"]["RichTextUserElement"] | components["schemas"]["RichTextChannelElement"] | components["schemas"]["RichTextUsergroupElement"] | components["schemas"]["RichTextTeamElement"] | components["schemas"]["RichTextBroadcastElement"] | components["schemas"]["RichTextDateElement"] | components["schemas"]["RichTextColorElement"];
+        /** @description A run of text. */
+        RichTextTextElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            text: string;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description How a run of rich text is styled. */
+        RichTextStyle: {
+            bold?: boolean;
+            italic?: boolean;
+            strike?: boolean;
+            code?: boolean;
+            underline?: boolean;
+            highlight?: boolean;
+            client_highlight?: boolean;
+            unlink?: boolean;
+        };
+        /** @description A link; `text` is shown instead of the URL. */
+        RichTextLinkElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "link";
+            /**
+             * Format: uri
+             * @description An http or https URL.
+             */
+            url: string;
+            text?: string;
+            unsafe?: boolean;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description An emoji by name, e.g. `wave`. */
+        RichTextEmojiElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "emoji";
+            name: string;
+            unicode?: string;
+            /** Format: int32 */
+            skin_tone?: number;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description A mention of a user. */
+        RichTextUserElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user";
+            user_id: string;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description A mention of a channel. */
+        RichTextChannelElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "channel";
+            channel_id: string;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description A mention of a user group. */
+        RichTextUsergroupElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "usergroup";
+            usergroup_id: string;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description A mention of a whole team. */
+        RichTextTeamElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "team";
+            team_id: string;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description An @here, @channel or @everyone mention. */
+        RichTextBroadcastElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "broadcast";
+            /** @enum {string} */
+            range: "here" | "channel" | "everyone";
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description A date (Unix seconds) shown in the reader's time zone, formatted by `format`. */
+        RichTextDateElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "date";
+            /** Format: int64 */
+            timestamp: number;
+            /** @example {date_short_pretty} at {time} */
+            format: string;
+            /**
+             * Format: uri
+             * @description An http or https URL.
+             */
+            url?: string;
+            fallback?: string;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description A hex color, shown with a swatch. */
+        RichTextColorElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "color";
+            value: string;
+            style?: components["schemas"]["RichTextStyle"];
+        };
+        /** @description A bulleted or numbered list, one section per item. */
+        RichTextListElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "rich_text_list";
+            /** @enum {string} */
+            style: "bullet" | "ordered";
+            elements: components["schemas"]["RichTextSectionElement"][];
+            /** Format: int32 */
+            indent?: number;
+            /** Format: int32 */
+            offset?: number;
+            /** Format: int32 */
+            border?: number;
+        };
+        /** @description A code block. */
+        RichTextPreformattedElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "rich_text_preformatted";
+            elements: components["schemas"]["RichTextInlineElement"][];
+            /** Format: int32 */
+            border?: number;
+            language?: string;
+        };
+        /** @description A quotation. */
+        RichTextQuoteElement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "rich_text_quote";
+            elements: components["schemas"]["RichTextInlineElement"][];
+            /** Format: int32 */
+            border?: number;
+        };
+        /**
+         * @description Standard markdown, as AI agents write it. All markdown blocks of a message hold at most 12000 characters together.
+         * @example {
+         *       "type": "markdown",
+         *       "text": "**Summary**\n\n- 3 tests fixed\n- 1 flaky test quarantined"
+         *     }
+         */
+        MarkdownBlock: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "markdown";
+            /** @description Identifies the block; unique within the message. */
+            block_id?: string;
+            text: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000thr000000001",
+         *           "owner_id": "cmif7vj3k0000abcd12345678",
+         *           "title": "Q3 churn review",
+         *           "status": "ACTIVE",
+         *           "metadata": {
+         *             "crm_account": "acme-42"
+         *           },
+         *           "message_count": 1,
+         *           "last_message_at": "2026-11-25T10:00:00.000Z",
+         *           "last_event_seq": 2,
+         *           "memory_version": 0,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Thread"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "status": "ARCHIVED"
+         *     }
+         */
+        UpdateThreadRequest: {
+            /** @example Q3 churn review */
+            title?: string;
+            status?: components["schemas"]["ThreadStatus"];
+            /**
+             * @description Replaces the metadata; null clears it.
+             * @example {
+             *       "crm_account": "acme-42",
+             *       "channel": "web"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "version": 3,
+         *         "updated_at": "2026-11-25T10:00:00.000Z",
+         *         "memory": {
+         *           "customer": "Acme",
+         *           "goals": [
+         *             "reduce churn"
+         *           ],
+         *           "last_report": "q3-churn"
+         *         }
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadMemoryResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ThreadMemory"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        ThreadMemory: {
+            /**
+             * Format: int32
+             * @description Starts at 0 (no memory yet); every change adds one. The ETag is this number.
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string | null;
+            memory: components["schemas"]["MemoryDocument"];
+        };
+        /**
+         * @description The agent's memory of the thread: any JSON object, at most 64 KiB as compact UTF-8 JSON and 32 levels deep, keys up to 256 characters.
+         * @example {
+         *       "customer": "Acme",
+         *       "goals": [
+         *         "reduce churn"
+         *       ],
+         *       "last_report": "q3-churn"
+         *     }
+         */
+        MemoryDocument: {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A JSON Merge Patch (RFC 7396) of the memory document: members replace the document's, `null` removes a member, objects merge recursively. The patched document must stay within the memory limits.
+         * @example {
+         *       "last_report": "q4-churn",
+         *       "goals": null
+         *     }
+         */
+        MemoryMergePatch: {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000msg000000001",
+         *         "thread_id": "cmif7vj3k0000thr000000001",
+         *         "seq": 2,
+         *         "parent_id": null,
+         *         "role": "ASSISTANT",
+         *         "author": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000apikey000001"
+         *         },
+         *         "text": "Churn fell from 4.1% to 3.2%.",
+         *         "blocks": [
+         *           {
+         *             "type": "section",
+         *             "text": {
+         *               "type": "mrkdwn",
+         *               "text": "*Churn* fell from 4.1% to 3.2%."
+         *             }
+         *           }
+         *         ],
+         *         "metadata": {
+         *           "report_id": "q3-churn"
+         *         },
+         *         "attachments": [],
+         *         "reactions": [
+         *           {
+         *             "emoji": "tada",
+         *             "count": 2,
+         *             "me": true
+         *           }
+         *         ],
+         *         "reply_count": 0,
+         *         "edited_at": null,
+         *         "deleted_at": null,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        MessageResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Message"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Message: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * Format: int32
+             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
+             */
+            seq: number;
+            /**
+             * @description The message this one replies to; null for a top-level message.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            parent_id: string | null;
+            role: components["schemas"]["MessageRole"] & unknown;
+            author: components["schemas"]["Actor"];
+            /** @description Empty once the message was deleted. */
+            text: string;
+            blocks: components["schemas"]["Blocks"];
+            metadata: components["schemas"]["Metadata"];
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * Format: int32
+             * @description Live replies to this message.
+             */
+            reply_count: number;
+            /**
+             * Format: date-time
+             * @description When the text, blocks or metadata last changed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            edited_at: string | null;
+            /**
+             * Format: date-time
+             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            deleted_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /** @description One entry per emoji, in the order each was first used, with whether you reacted. */
+            reactions: components["schemas"]["ReactionSummary"][];
+        };
+        /**
+         * @description Who wrote it; null once that user was deleted.
+         * @example {
+         *       "type": "user",
+         *       "id": "cmif7vj3k0000abcd12345678"
+         *     }
+         */
+        Actor: {
+            /**
+             * @description `user`: a signed-in person; `api_key`: an agent.
+             * @enum {string}
+             */
+            type: "user" | "api_key";
+            /**
+             * @description The user's id, or the API key's id.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            id: string;
+        } | null;
+        /** @description A file attached to a message. */
+        Attachment: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            filename: string;
+            content_type: string;
+            /** Format: int64 */
+            size_bytes: number;
+        };
+        ReactionSummary: {
+            /**
+             * @description The short name, without colons.
+             * @example thumbsup
+             */
+            emoji: string;
+            /**
+             * Format: int32
+             * @description How many users and agents reacted with it.
+             */
+            count: number;
+            /** @description Whether you (the caller) reacted with it. */
+            me: boolean;
+        };
+        /**
+         * @example {
+         *       "role": "ASSISTANT",
+         *       "text": "Churn fell from 4.1% to 3.2%.",
+         *       "blocks": [
+         *         {
+         *           "type": "section",
+         *           "text": {
+         *             "type": "mrkdwn",
+         *             "text": "*Churn* fell from 4.1% to 3.2%."
+         *           }
+         *         },
+         *         {
+         *           "type": "actions",
+         *           "elements": [
+         *             {
+         *               "type": "button",
+         *               "action_id": "open_report",
+         *               "text": {
+         *                 "type": "plain_text",
+         *                 "text": "Open report"
+         *               },
+         *               "value": "q3"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "report_id": "q3-churn"
+         *       }
+         *     }
+         */
+        CreateMessageRequest: {
+            role?: components["schemas"]["MessageRole"];
+            /**
+             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
+             * @example The Q3 churn report is ready.
+             */
+            text: string;
+            blocks?: components["schemas"]["Blocks"];
+            metadata?: components["schemas"]["Metadata"];
+            /** @description Up to 10 files to attach, in this order: ids of files you uploaded (admins and API keys: any file). */
+            file_ids?: string[];
+            /**
+             * @description Post as a reply to this top-level message of the thread (like Slack's `thread_ts`).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            parent_id?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000msg000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "seq": 2,
+         *           "parent_id": null,
+         *           "role": "ASSISTANT",
+         *           "author": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "text": "Churn fell from 4.1% to 3.2%.",
+         *           "blocks": [
+         *             {
+         *               "type": "section",
+         *               "text": {
+         *                 "type": "mrkdwn",
+         *                 "text": "*Churn* fell from 4.1% to 3.2%."
+         *               }
+         *             }
+         *           ],
+         *           "metadata": {
+         *             "report_id": "q3-churn"
+         *           },
+         *           "attachments": [],
+         *           "reactions": [
+         *             {
+         *               "emoji": "tada",
+         *               "count": 2,
+         *               "me": true
+         *             }
+         *           ],
+         *           "reply_count": 0,
+         *           "edited_at": null,
+         *           "deleted_at": null,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        MessagePage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Message"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "text": "Churn fell from 4.1% to 3.1% (corrected)."
+         *     }
+         */
+        UpdateMessageRequest: {
+            /**
+             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
+             * @example The Q3 churn report is ready.
+             */
+            text?: string;
+            /**
+             * @description New blocks; null removes them.
+             * @example [
+             *       {
+             *         "type": "header",
+             *         "text": {
+             *           "type": "plain_text",
+             *           "text": "Deploy #42 needs approval"
+             *         }
+             *       },
+             *       {
+             *         "type": "section",
+             *         "block_id": "summary",
+             *         "text": {
+             *           "type": "mrkdwn",
+             *           "text": "*api* `v1.8.0` → production, requested by <@U0123ABC>"
+             *         },
+             *         "accessory": {
+             *           "type": "overflow",
+             *           "action_id": "more",
+             *           "options": [
+             *             {
+             *               "text": {
+             *                 "type": "plain_text",
+             *                 "text": "View diff"
+             *               },
+             *               "value": "diff",
+             *               "url": "https://example.com/diff/42"
+             *             },
+             *             {
+             *               "text": {
+             *                 "type": "plain_text",
+             *                 "text": "Snooze"
+             *               },
+             *               "value": "snooze"
+             *             }
+             *           ]
+             *         }
+             *       },
+             *       {
+             *         "type": "divider"
+             *       },
+             *       {
+             *         "type": "actions",
+             *         "block_id": "decision",
+             *         "elements": [
+             *           {
+             *             "type": "button",
+             *             "text": {
+             *               "type": "plain_text",
+             *               "text": "Approve"
+             *             },
+             *             "action_id": "approve",
+             *             "style": "primary",
+             *             "value": "42"
+             *           },
+             *           {
+             *             "type": "button",
+             *             "text": {
+             *               "type": "plain_text",
+             *               "text": "Reject"
+             *             },
+             *             "action_id": "reject",
+             *             "style": "danger",
+             *             "value": "42",
+             *             "confirm": {
+             *               "title": {
+             *                 "type": "plain_text",
+             *                 "text": "Reject deploy #42?"
+             *               },
+             *               "text": {
+             *                 "type": "plain_text",
+             *                 "text": "The requester is notified."
+             *               },
+             *               "confirm": {
+             *                 "type": "plain_text",
+             *                 "text": "Reject"
+             *               },
+             *               "deny": {
+             *                 "type": "plain_text",
+             *                 "text": "Cancel"
+             *               }
+             *             }
+             *           }
+             *         ]
+             *       },
+             *       {
+             *         "type": "context",
+             *         "elements": [
+             *           {
+             *             "type": "mrkdwn",
+             *             "text": "Expires in 24 hours"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            blocks?: components["schemas"]["Block"][] | null;
+            /**
+             * @description Replaces the metadata; null clears it.
+             * @example {
+             *       "crm_account": "acme-42",
+             *       "channel": "web"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "emoji": "thumbsup",
+         *           "count": 1,
+         *           "me": true,
+         *           "actors": [
+         *             {
+         *               "type": "user",
+         *               "id": "cmif7vj3k0000abcd12345678"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ReactionListResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ReactionGroup"][];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        ReactionGroup: {
+            /**
+             * @description The short name, without colons.
+             * @example thumbsup
+             */
+            emoji: string;
+            /** Format: int32 */
+            count: number;
+            me: boolean;
+            /** @description Who reacted, first come first, up to 100 (`count` is exact). */
+            actors: components["schemas"]["Actor"][];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "emoji": "thumbsup",
+         *         "count": 3,
+         *         "me": true
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ReactionResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ReactionSummary"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "seq": 3,
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "actor": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "type": "reaction.added",
+         *           "data": {
+         *             "message_id": "cmif7vj3k0000msg000000001",
+         *             "emoji": "tada",
+         *             "actor": {
+         *               "type": "user",
+         *               "id": "cmif7vj3k0000abcd12345678"
+         *             },
+         *             "count": 1
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 50,
+         *         "has_more": false,
+         *         "next_after": 3
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadEventPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ThreadEvent"][];
+            pagination: components["schemas"]["EventPagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description One change to a thread. Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
+        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"];
+        /** @description The thread was created; `data` is the new thread. */
+        ThreadCreatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.created";
+            data: components["schemas"]["Thread"];
+        };
+        /** @description Title, status or metadata changed; `data` is the thread. */
+        ThreadUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.updated";
+            data: components["schemas"]["Thread"];
+        };
+        /** @description A message was posted. */
+        MessageCreatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.created";
+            data: components["schemas"]["MessageSnapshot"];
+        };
+        /** @description A message without `reactions` (which say whether *you* reacted): how events and search carry it. */
+        MessageSnapshot: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * Format: int32
+             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
+             */
+            seq: number;
+            /**
+             * @description The message this one replies to; null for a top-level message.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            parent_id: string | null;
+            role: components["schemas"]["MessageRole"] & unknown;
+            author: components["schemas"]["Actor"];
+            /** @description Empty once the message was deleted. */
+            text: string;
+            blocks: components["schemas"]["Blocks"];
+            metadata: components["schemas"]["Metadata"];
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * Format: int32
+             * @description Live replies to this message.
+             */
+            reply_count: number;
+            /**
+             * Format: date-time
+             * @description When the text, blocks or metadata last changed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            edited_at: string | null;
+            /**
+             * Format: date-time
+             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            deleted_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        /** @description A message was edited. */
+        MessageUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.updated";
+            data: components["schemas"]["MessageSnapshot"];
+        };
+        /** @description A message became a tombstone. */
+        MessageDeletedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.deleted";
+            data: components["schemas"]["MessageSnapshot"];
+        };
+        /** @description Someone reacted to a message. */
+        ReactionAddedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reaction.added";
+            data: components["schemas"]["ReactionChange"];
+        };
+        ReactionChange: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            /**
+             * @description The short name, without colons.
+             * @example thumbsup
+             */
+            emoji: string;
+            actor: components["schemas"]["Actor"];
+            /**
+             * Format: int32
+             * @description The emoji's count on the message after the change.
+             */
+            count: number;
+        };
+        /** @description Someone took a reaction back. */
+        ReactionRemovedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reaction.removed";
+            data: components["schemas"]["ReactionChange"];
+        };
+        /** @description The memory document changed; `data` is all of it. */
+        MemoryUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "memory.updated";
+            data: components["schemas"]["ThreadMemory"];
+        };
+        EventPagination: {
+            /** Format: int32 */
+            limit: number;
+            has_more: boolean;
+            /**
+             * Format: int32
+             * @description Pass as `after` next time: the last `seq` of this page (or the `after` you sent when it is empty).
+             */
+            next_after: number;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "message_id": "cmif7vj3k0000msg000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "thread_title": "Q3 churn review",
+         *           "seq": 2,
+         *           "parent_id": null,
+         *           "role": "ASSISTANT",
+         *           "author": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "score": 2.41,
+         *           "snippet": {
+         *             "text": "The Q3 churn report is ready.",
+         *             "highlights": [
+         *               {
+         *                 "start": 7,
+         *                 "end": 12
+         *               },
+         *               {
+         *                 "start": 13,
+         *                 "end": 19
+         *               }
+         *             ]
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        SearchHitPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["SearchHit"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        SearchHit: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            thread_title: string;
+            /**
+             * Format: int32
+             * @description The message's position in its thread.
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            parent_id: string | null;
+            role: components["schemas"]["MessageRole"] & unknown;
+            author: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: double
+             * @description Relevance (BM25): higher is better; compare within one search only.
+             */
+            score: number;
+            snippet: components["schemas"]["SearchSnippet"];
+        };
+        SearchSnippet: {
+            /** @description A passage of the message around the matches, plain text. */
+            text: string;
+            /** @description Where the matching words are in `text`. */
+            highlights: components["schemas"]["SearchHighlight"][];
+        };
+        SearchHighlight: {
+            /**
+             * Format: int32
+             * @description Offset of the first character, in UTF-16 code units (JavaScript string indices).
+             */
+            start: number;
+            /**
+             * Format: int32
+             * @description Offset just past the last character.
+             */
+            end: number;
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists every failing field. */
@@ -1048,6 +3419,48 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The update needs `If-Match` (the ETag you read, or `*`). */
+        PreconditionRequired: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description What you asked for existed but is no longer kept (e.g. expired events). */
+        Gone: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The thread is archived (`thread-archived`), or what you act on changed or was deleted meanwhile (`conflict`). */
+        ThreadConflict: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request body exceeds the size limit. */
         PayloadTooLarge: {
             headers: {
@@ -1062,7 +3475,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is not `application/json`. */
+        /** @description The request body's `Content-Type` is not one this operation accepts. */
         UnsupportedMediaType: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
@@ -1864,6 +4277,804 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listThreads: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only threads with this status. */
+                status?: components["schemas"]["ThreadStatus"] & unknown;
+                /** @description Only threads with activity at or after this time. */
+                updated_since?: string;
+                /** @description Admins and API keys: only this user's threads (without it they see every thread). Users always see only their own. */
+                owner_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of threads. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createThread: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description The thread was created. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new thread. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getThread: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+            /** @description Nothing in the thread changed since the ETag you sent. */
+            304: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread was deleted. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateThread: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the update is refused (412) if the resource changed since. `*`: any version. */
+                "if-match"?: string;
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated thread. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getThreadMemory: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The memory document. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadMemoryResponse"];
+                };
+            };
+            /** @description The memory has not changed since the ETag you sent. */
+            304: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replaceThreadMemory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the update is refused (412) if the resource changed since. `*`: any version. */
+                "if-match"?: string;
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryDocument"];
+            };
+        };
+        responses: {
+            /** @description The new memory. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadMemoryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateThreadMemory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the update is refused (412) if the resource changed since. `*`: any version. */
+                "if-match"?: string;
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["MemoryMergePatch"];
+            };
+        };
+        responses: {
+            /** @description The patched memory. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadMemoryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `desc` (default): newest first; `asc`: oldest first. */
+                order?: "asc" | "desc";
+                /** @description Only messages stored after this message of the thread. */
+                after?: string;
+                /** @description Only messages stored before this message of the thread. */
+                before?: string;
+                /** @description Only the replies to this message. */
+                parent_id?: string;
+                /** @description `true`: only messages that are not replies. */
+                top_level?: "true" | "false";
+                /** @description `next_cursor` of the previous page: continues in the same order and range (send the same filters; not with `after`, `before` or `order`). */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message was posted. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new message. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            /** @description The message has not changed since the ETag you sent. */
+            304: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message is deleted. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the update is refused (412) if the resource changed since. `*`: any version. */
+                "if-match"?: string;
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The edited message. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listReactions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reactions, grouped by emoji. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addReaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+                /** @description A Slack-style short name, with or without colons, optionally with a skin tone 2–6: `thumbsup`, `:tada:`, `+1`, `thumbsup::skin-tone-3`. */
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description You have reacted with this emoji. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    removeReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+                /** @description A Slack-style short name, with or without colons, optionally with a skin tone 2–6: `thumbsup`, `:tada:`, `+1`, `thumbsup::skin-tone-3`. */
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description You have no reaction with this emoji. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listThreadEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events with a greater `seq`: the last one you have (0: from the start). */
+                after?: number | null;
+                /** @description Page size, 1–100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The next events. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    searchMessages: {
+        parameters: {
+            query: {
+                /** @description Words and "quoted phrases" (up to 32), all of which must occur; `word*` matches a prefix. Case and accents are ignored and English words match their stems (`deploy` finds "deployed"). */
+                q: string;
+                /** @description Only this thread. */
+                thread_id?: string;
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page (send the same `q` and `thread_id`). */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The best matches first. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchHitPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -1,11 +1,16 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import type { Role } from "../generated/prisma/client";
 import { ApiError } from "../http/api-error";
 import { resolvePrincipal } from "./authenticate";
+import type { Principal } from "./principal";
 
-/** What a partner API key may be granted: read or write per resource family. */
-export const SCOPES = ["users:read", "users:write"] as const;
+/**
+ * What a partner API key may be granted: read or write per resource family. Messages have a write
+ * scope of their own, apart from threads: an agent that answers in threads it is given needs to post
+ * (and react), not to create, rename, archive or delete threads or rewrite their memory.
+ */
+export const SCOPES = ["users:read", "users:write", "threads:read", "threads:write", "messages:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**
@@ -27,6 +32,13 @@ export const unauthenticated = () =>
   new ApiError("unauthorized", "Send an access token or API key: Authorization: Bearer <token>.", {
     headers: { "WWW-Authenticate": 'Bearer realm="experience-layer"' },
   });
+
+/** The caller of a guarded operation (its access rule has already admitted it). */
+export const principalOf = (c: Context<AppEnv>): Principal => {
+  const principal = c.get("principal");
+  if (!principal) throw unauthenticated();
+  return principal;
+};
 
 const requireAccess =
   (rule: AccessRule): MiddlewareHandler<AppEnv> =>

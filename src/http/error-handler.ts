@@ -13,7 +13,10 @@ const fromHttpException = (error: HTTPException): ApiError => {
     case Status.PAYLOAD_TOO_LARGE:
       return new ApiError("payload-too-large", error.message);
     case Status.UNSUPPORTED_MEDIA_TYPE:
-      return new ApiError("unsupported-media-type", "Send the request body as application/json.");
+      return new ApiError(
+        "unsupported-media-type",
+        "Send the request body as application/json (or application/merge-patch+json where an operation says so).",
+      );
     case Status.NOT_FOUND:
       return new ApiError("not-found", error.message || "Not found.");
     default:

@@ -47,10 +47,26 @@ export const problemTypes = {
     title: "A request with this Idempotency-Key is still in progress",
     description: "Retry after the first request has finished.",
   },
+  "thread-archived": {
+    status: Status.CONFLICT,
+    title: "The thread is archived",
+    description: "Archived threads are read-only; set its status to ACTIVE to change what is in it.",
+  },
+  "event-log-truncated": {
+    status: Status.GONE,
+    title: "Those events are no longer kept",
+    description:
+      "The events after the position you asked for have expired; read the thread and its messages again, then follow its events from the thread's `last_event_seq`.",
+  },
   "precondition-failed": {
     status: Status.PRECONDITION_FAILED,
     title: "The resource has changed",
     description: "The `If-Match` header does not match the current ETag; fetch the resource again.",
+  },
+  "precondition-required": {
+    status: Status.PRECONDITION_REQUIRED,
+    title: "Send If-Match",
+    description: "This update would overwrite a version you may not have seen; send its ETag as `If-Match` (or `*`).",
   },
   "payload-too-large": {
     status: Status.PAYLOAD_TOO_LARGE,
@@ -60,7 +76,7 @@ export const problemTypes = {
   "unsupported-media-type": {
     status: Status.UNSUPPORTED_MEDIA_TYPE,
     title: "Unsupported media type",
-    description: "Request bodies must be sent as `application/json`.",
+    description: "The request body's `Content-Type` is not one this operation accepts (usually `application/json`).",
   },
   "idempotency-key-reused": {
     status: Status.UNPROCESSABLE_ENTITY,

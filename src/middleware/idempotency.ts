@@ -17,7 +17,8 @@ export const requestHashOf = (method: string, path: string, body: string) => sha
  * `Idempotency-Key` on writes: the first request with a key runs and, if it succeeds, its response is
  * stored; the same key with the same method, path and body replays that response
  * (`Idempotent-Replayed: true`); with another request it is 422; while the first is still running
- * it is 409. Failed requests free their key, so a corrected retry may reuse it. Runs before body
+ * it is 409. Failed requests free their key, so a corrected retry may reuse it. Keys belong to the
+ * caller, so mount it after the access check (`guarded(rule, …, idempotency())`); it runs before body
  * validation (route middleware), so the hash covers the body exactly as sent.
  */
 export const idempotency = (): MiddlewareHandler<AppEnv> => async (c, next) => {
@@ -35,8 +36,9 @@ export const idempotency = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   }
 
   const key = parsed.data;
-  // Until callers are authenticated (identity issue), every key shares one scope.
-  const scope = "anonymous";
+  // Keys are per caller: two callers can never see (or block) each other's stored responses.
+  const principal = c.get("principal");
+  const scope = principal ? `${principal.kind}:${principal.id}` : "anonymous";
   const repository = idempotencyRepository(getDb(c.env.DB));
   const requestHash = await requestHashOf(c.req.method, c.req.path, await c.req.text());
   const claimed = await repository.claim({

@@ -29,6 +29,19 @@ export const documentConfig = (version: string) => ({
     { name: "Auth", description: "Sign-in, token refresh and sign-out." },
     { name: "Me", description: "The signed-in user: profile and sessions." },
     { name: "API keys", description: "Partner API keys with scopes: created, listed and revoked by admins." },
+    {
+      name: "Threads",
+      description: "Conversations between people and agents: created, listed by last activity, archived, deleted.",
+    },
+    {
+      name: "Messages",
+      description:
+        "Messages in a thread: plain text with Slack-compatible Block Kit blocks, metadata, attachments and replies.",
+    },
+    { name: "Reactions", description: "Emoji reactions on messages, by users and agents." },
+    { name: "Memory", description: "The JSON document an agent keeps per thread, versioned." },
+    { name: "Events", description: "Each thread's ordered log of changes: catch up with it, or poll it." },
+    { name: "Search", description: "Full-text search over the messages you can see." },
     { name: "Meta", description: "This contract and its interactive reference." },
   ],
 });

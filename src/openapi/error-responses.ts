@@ -31,8 +31,13 @@ const components = {
     "The request conflicts with current state (a unique field is taken, or an Idempotency-Key is in flight).",
   ),
   PreconditionFailed: problem("`If-Match` does not match the resource's current ETag."),
+  PreconditionRequired: problem("The update needs `If-Match` (the ETag you read, or `*`)."),
+  Gone: problem("What you asked for existed but is no longer kept (e.g. expired events)."),
+  ThreadConflict: problem(
+    "The thread is archived (`thread-archived`), or what you act on changed or was deleted meanwhile (`conflict`).",
+  ),
   PayloadTooLarge: problem("The request body exceeds the size limit."),
-  UnsupportedMediaType: problem("The request body is not `application/json`."),
+  UnsupportedMediaType: problem("The request body's `Content-Type` is not one this operation accepts."),
   UnprocessableEntity: problem("The Idempotency-Key was already used with a different request."),
   InternalError: problem("An unexpected error; nothing about it is disclosed beyond `trace_id`."),
   ServiceUnavailable: problem("A dependency such as the database is unreachable.", {
@@ -93,5 +98,9 @@ export const authErrors = {
 export const notFound = { [Status.NOT_FOUND]: ref("NotFound") };
 export const conflict = { [Status.CONFLICT]: ref("Conflict") };
 export const preconditionFailed = { [Status.PRECONDITION_FAILED]: ref("PreconditionFailed") };
+export const preconditionRequired = { [Status.PRECONDITION_REQUIRED]: ref("PreconditionRequired") };
+export const gone = { [Status.GONE]: ref("Gone") };
+/** Writes inside a thread: archived threads refuse them, and concurrent changes can get in the way. */
+export const threadConflict = { [Status.CONFLICT]: ref("ThreadConflict") };
 export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };
 export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };

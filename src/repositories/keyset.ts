@@ -1,12 +1,15 @@
 import type { CursorPosition } from "../http/cursor";
 
-/** Newest-first keyset order shared by every list: (created_at DESC, id DESC). */
-export const NEWEST_FIRST = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+type TimeColumn = "createdAt" | "updatedAt";
 
-/** Rows strictly after `after` in NEWEST_FIRST order (nothing to filter without a cursor). */
-export const after = (position: CursorPosition | null | undefined) =>
-  position
-    ? {
-        OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }],
-      }
-    : {};
+/** Newest-first keyset order shared by every list: (time DESC, id DESC); the time is `createdAt` unless told. */
+export const newestFirst = (column: TimeColumn = "createdAt") => [
+  { [column]: "desc" as const } as Record<TimeColumn, "desc">,
+  { id: "desc" as const },
+];
+
+export const NEWEST_FIRST = newestFirst();
+
+/** Rows strictly after `after` in newest-first order (nothing to filter without a cursor). */
+export const after = (position: CursorPosition | null | undefined, column: TimeColumn = "createdAt") =>
+  position ? { OR: [{ [column]: { lt: position.at } }, { [column]: position.at, id: { lt: position.id } }] } : {};

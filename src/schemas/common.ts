@@ -13,6 +13,9 @@ export const Id = z
   .regex(/^[a-z0-9]+$/, "Must be an id as returned by the API")
   .openapi({ example: "cmif7vj3k0000abcd12345678" });
 
+/** A count or position: a non-negative 32-bit integer. */
+export const Counter = z.int().min(0).max(2_147_483_647).openapi({ format: "int32" });
+
 export const IdParams = z.object({
   id: Id.openapi({ param: { name: "id", in: "path" } }),
 });

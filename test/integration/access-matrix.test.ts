@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import committed from "../../openapi/openapi.json";
 import { unwrap } from "../../sdk/src";
-import { BASE_URL, client, clientWith, contractFetch, type Role, randomIp, signIn } from "../support/api";
+import {
+  BASE_URL,
+  clientWith,
+  contractFetch,
+  createApiKey,
+  type Role,
+  randomIp,
+  type Scope,
+  signIn,
+} from "../support/api";
 import { uniqueEmail } from "../support/factories";
 
 /**
@@ -9,7 +18,7 @@ import { uniqueEmail } from "../support/factories";
  * (written by the same `guarded`/`publicAccess` call that enforces it) gives the expected status of
  * each cell. A new operation without a fixture below fails this suite, so it cannot go unchecked.
  */
-type Access = { public: true } | { roles: Role[]; scope?: string; ownership?: "self" };
+type Access = { public: true } | { roles: Role[]; scope?: Scope; ownership?: "self" };
 interface Operation {
   operationId: string;
   "x-access": Access;
@@ -40,12 +49,22 @@ const callerName = (caller: Caller) => (caller.kind === "anonymous" ? "anonymous
 /** What a cell's request needs: the owner's user and the caller's own session, made fresh per cell. */
 interface CellContext {
   ownerId: string;
+  ownerToken: string;
   ownerSessionId: string;
+  callerKind: Caller["kind"];
+  callerToken?: string;
   callerSessionId?: string;
 }
+interface CellRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Of the body; application/json unless told. */
+  contentType?: string;
+}
 interface Fixture {
-  /** Path parameters and body for this cell. */
-  request: (ctx: CellContext) => Promise<{ params?: Record<string, string>; body?: unknown }>;
+  /** Path parameters, query and body for this cell. */
+  request: (ctx: CellContext) => Promise<CellRequest>;
   /** Public operations whose success needs what no caller here has (a provider's code, a Google ID token). */
   publicStatus?: number;
 }
@@ -78,15 +97,62 @@ const fixtures: Record<string, Fixture> = {
   // Without a state cookie and a provider's code the callback refuses everyone alike.
   completeGoogleSignIn: { request: async () => ({}), publicStatus: 401 },
   signInWithGoogleIdToken: { request: async () => ({ body: { id_token: "not.a.token" } }), publicStatus: 401 },
+  createThread: {
+    // API keys name the user the thread is for; users create their own.
+    request: async ({ ownerId, callerKind }) => ({
+      body: { title: "matrix", ...(callerKind === "api_key" ? { owner_id: ownerId } : {}) },
+    }),
+  },
+  listThreads: { request: async () => ({}) },
+  getThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  updateThread: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { title: "Renamed" } }) },
+  deleteThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  getThreadMemory: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  replaceThreadMemory: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { notes: "first" } }) },
+  updateThreadMemory: {
+    request: async (ctx) => ({
+      params: await ownerThread(ctx),
+      body: { notes: "patched" },
+      contentType: "application/merge-patch+json",
+    }),
+  },
+  createMessage: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { text: "hello" } }) },
+  listMessages: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  getMessage: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  // Only a message's author edits it: the cell edits one of the caller's own where it could post one.
+  updateMessage: { request: async (ctx) => ({ params: await callersMessage(ctx), body: { text: "edited" } }) },
+  deleteMessage: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  listReactions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  addReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
+  removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
+  listThreadEvents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  searchMessages: { request: async () => ({ query: { q: "owner" } }) },
 };
 
-const newApiKey = async (scopes: string[]) =>
-  unwrap(
-    client.POST("/api-keys" as never, { body: { name: `matrix-${crypto.randomUUID()}`, scopes } } as never),
-  ) as Promise<{
-    id: string;
-    secret: string;
-  }>;
+/** A thread of the cell's owner, with one message by the owner. */
+const ownerThread = async ({ ownerToken }: CellContext) => {
+  const api = clientWith(ownerToken);
+  const thread = await unwrap(
+    api.POST("/threads", { body: { title: "matrix", messages: [{ text: "by the owner" }] } }),
+  );
+  const [message] = await unwrap(api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }));
+  if (!message) throw new Error("the owner's thread has no message");
+  return { id: thread.id, message_id: message.id };
+};
+
+/** A message in the owner's thread by the caller when the caller may post there, else by the owner. */
+const callersMessage = async (ctx: CellContext) => {
+  const thread = await ownerThread(ctx);
+  if (!ctx.callerToken) return thread;
+  const { data } = await clientWith(ctx.callerToken).POST("/threads/{id}/messages", {
+    params: { path: { id: thread.id } },
+    body: { text: "by the caller" },
+    headers: { "CF-Connecting-IP": randomIp() },
+  });
+  return data ? { id: thread.id, message_id: data.data.id } : thread;
+};
+
+const newApiKey = (scopes: Scope[]) => createApiKey(scopes, "matrix");
 
 const meOf = (token: string) => unwrap(clientWith(token).GET("/me"));
 
@@ -103,10 +169,12 @@ const expectedStatus = (operation: Operation, caller: Caller, fixture: Fixture):
 };
 
 /** The caller's credentials, made fresh for each cell (sign-out and deletes must not leak into others). */
-const credentialsFor = async (caller: Caller, owner: { accessToken: string; sessionId: string }, scope?: string) => {
+const credentialsFor = async (caller: Caller, owner: { accessToken: string; sessionId: string }, scope?: Scope) => {
   if (caller.kind === "anonymous") return {};
   if (caller.kind === "api_key") {
-    const scopes = caller.withScope && scope ? [scope] : scope === "users:read" ? ["users:write"] : ["users:read"];
+    // Without the scope: some other scope, so the key itself is valid.
+    const other: Scope = scope === "users:read" ? "users:write" : "users:read";
+    const scopes: Scope[] = [caller.withScope && scope ? scope : other];
     return { token: (await newApiKey(scopes)).secret };
   }
   if (caller.owner) return { token: owner.accessToken, sessionId: owner.sessionId };
@@ -132,17 +200,29 @@ describe("access matrix", () => {
         { accessToken: ownerTokens.access_token, sessionId: ownerTokens.session_id },
         "scope" in access ? access.scope : undefined,
       );
-      const { params = {}, body } = await fixture.request({
+      const {
+        params = {},
+        query = {},
+        body,
+        contentType = "application/json",
+      } = await fixture.request({
         ownerId,
+        ownerToken: ownerTokens.access_token,
         ownerSessionId: ownerTokens.session_id,
+        callerKind: caller.kind,
+        callerToken: credentials.token,
         callerSessionId: credentials.sessionId,
       });
-      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? "");
+      const url = new URL(
+        path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? ""),
+        BASE_URL,
+      );
+      for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
       const headers = new Headers({ "CF-Connecting-IP": randomIp() });
       if (credentials.token) headers.set("Authorization", `Bearer ${credentials.token}`);
-      if (body !== undefined) headers.set("Content-Type", "application/json");
+      if (body !== undefined) headers.set("Content-Type", contentType);
       const response = await contractFetch(
-        new Request(new URL(url, BASE_URL), {
+        new Request(url, {
           method,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),

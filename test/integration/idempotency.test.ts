@@ -1,20 +1,31 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { unwrap } from "../../sdk/src";
 import worker from "../../src/index";
 import { requestHashOf } from "../../src/middleware/idempotency";
 import { getDb } from "../../src/repositories/db";
-import { client, http, jsonBody } from "../support/api";
+import { client, http, jsonBody, signIn } from "../support/api";
 import { uniqueEmail } from "../support/factories";
 
 const withKey = (key: string, body: unknown) => jsonBody(body, { headers: { "Idempotency-Key": key } });
 const db = getDb(env.DB);
 const inAMinute = () => new Date(Date.now() + 60_000);
 
-/** A stored key as an earlier request would have left it. */
-const storeRecord = (fields: { expiresAt: Date; key?: string; requestHash?: string }) =>
+/** Keys are scoped to the caller: `http` calls as this file's admin. */
+const adminScope = async () => `user:${(await unwrap(client.GET("/me"))).id}`;
+
+/** A stored key as an earlier request of the admin would have left it. */
+const storeRecord = async (fields: { expiresAt: Date; key?: string; requestHash?: string }) =>
   db.idempotencyRecord.create({
-    data: { scope: "anonymous", method: "POST", path: "/users", key: crypto.randomUUID(), requestHash: "h", ...fields },
+    data: {
+      scope: await adminScope(),
+      method: "POST",
+      path: "/users",
+      key: crypto.randomUUID(),
+      requestHash: "h",
+      ...fields,
+    },
   });
 
 const countUsers = async (email: string) =>
@@ -78,6 +89,22 @@ describe("Idempotency-Key on POST /users", () => {
       const problem = (await response.json<{ error: { errors: { path: string }[] } }>()).error;
       expect(problem.errors.map((e) => e.path)).toEqual(["header.idempotency-key"]);
     }
+  });
+
+  it("keeps each caller's keys apart: the same key from another caller is a new request", async () => {
+    const key = crypto.randomUUID();
+    const other = (await signIn("ADMIN")).access_token;
+    const first = await http("/users", withKey(key, { email: uniqueEmail(), name: "Mine" }));
+    const theirs = await http(
+      "/users",
+      jsonBody(
+        { email: uniqueEmail(), name: "Theirs" },
+        { headers: { "Idempotency-Key": key, Authorization: `Bearer ${other}` } },
+      ),
+    );
+    expect(first.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.get("Idempotent-Replayed")).toBeNull();
   });
 
   it("keeps X-Request-Id and security headers on a replayed response", async () => {

@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { createClient, unwrap } from "../../sdk/src";
+import { type components, createClient, unwrap } from "../../sdk/src";
 import { assertIsProblem, assertMatchesContract } from "./contract";
 
 export const BASE_URL = "https://api.test";
@@ -67,3 +67,14 @@ export const jsonBody = (body: unknown, init: RequestInit = {}): RequestInit => 
   headers: { "Content-Type": "application/json", ...init.headers },
   body: JSON.stringify(body),
 });
+
+export type Scope = components["schemas"]["ApiKeyScope"];
+
+/**
+ * A partner API key with these scopes. Each is made by an admin of its own: creating keys counts
+ * against the creator's write limit, and a suite makes many.
+ */
+export const createApiKey = async (scopes: Scope[], label = "key") => {
+  const admin = clientWith((await signIn("ADMIN")).access_token);
+  return unwrap(admin.POST("/api-keys", { body: { name: `${label}-${crypto.randomUUID()}`, scopes } }));
+};

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from "../../src/http/cursor";
 
 describe("keyset cursors", () => {
   it("round-trip the position of the last row", () => {
-    const position = { createdAt: new Date("2026-11-25T10:00:00.123Z"), id: "cmabc123" };
+    const position = { at: new Date("2026-11-25T10:00:00.123Z"), id: "cmabc123" };
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 

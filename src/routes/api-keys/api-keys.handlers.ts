@@ -45,7 +45,7 @@ export const createApiKeyHandler: RouteHandler<typeof createApiKey, AppEnv> = as
 export const listApiKeysHandler: RouteHandler<typeof listApiKeys, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const rows = await apiKeysRepository(getDb(c.env.DB)).listPage(limit, cursor ? decodeCursor(cursor) : null);
-  const { page, pagination } = toPage(rows, limit);
+  const { page, pagination } = toPage(rows, limit, (row) => row.createdAt);
   return okPage(c, page.map(toWire), pagination);
 };
 

@@ -53,7 +53,7 @@ export const listMySessionsHandler: RouteHandler<typeof listMySessions, AppEnv> 
     limit,
     cursor ? decodeCursor(cursor) : null,
   );
-  const { page, pagination } = toPage(rows, limit);
+  const { page, pagination } = toPage(rows, limit, (row) => row.createdAt);
   return okPage(
     c,
     page.map((session) => sessionToWire(session, sessionId)),

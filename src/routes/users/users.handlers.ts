@@ -53,7 +53,7 @@ export const listUsersHandler: RouteHandler<typeof listUsers, AppEnv> = async (c
     role,
     email: email?.toLowerCase(),
   });
-  const { page, pagination } = toPage(rows, limit);
+  const { page, pagination } = toPage(rows, limit, (row) => row.createdAt);
   return okPage(c, page.map(toWire), pagination);
 };
 
@@ -77,8 +77,9 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async 
     throw new ApiError("forbidden", "You cannot change your own role; ask another admin.");
   }
   const repository = usersRepository(getDb(c.env.DB));
-  const expected = versionFromIfMatch(c.req.valid("header")["if-match"]);
-  if (expected === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
+  const version = versionFromIfMatch(c.req.valid("header")["if-match"]);
+  if (version === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
+  const expected = version === undefined ? undefined : new Date(version);
   const email = body.email?.toLowerCase();
   try {
     const user = await repository.update(

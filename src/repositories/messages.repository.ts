@@ -1,0 +1,275 @@
+import type { MessageRole, Prisma } from "../generated/prisma/client";
+import { and, type Sql, sql, sqlDate } from "./d1";
+import type { Db } from "./db";
+import { applied, eventSeq, NEXT_SEQ, type ThreadChange, threadChange } from "./thread-log";
+
+/** A message about to be written; `seq` is known only for messages of a new thread. */
+export interface NewMessage {
+  id: string;
+  threadId: string;
+  seq: number;
+  parentId: string | null;
+  authorId: string | null;
+  apiKeyId: string | null;
+  role: MessageRole;
+  text: string;
+  blocks: Prisma.JsonArray | null;
+  metadata: Prisma.JsonObject | null;
+  fileIds: string[];
+  createdAt: Date;
+}
+
+export interface MessageEdit {
+  text?: string;
+  blocks?: Prisma.JsonArray | null;
+  metadata?: Prisma.JsonObject | null;
+}
+
+export interface MessageListOptions {
+  threadId: string;
+  limit: number;
+  order: "asc" | "desc";
+  /** Only messages stored after / before these positions (exclusive). */
+  afterSeq?: number;
+  beforeSeq?: number;
+  /** Only the replies of this message. */
+  parentId?: string;
+  /** Only messages that are not replies. */
+  topLevel?: boolean;
+}
+
+const json = (value: Prisma.JsonValue | null | undefined) =>
+  value === null || value === undefined ? null : JSON.stringify(value);
+
+/** Attachments as the wire shows them, in the order they were given. */
+const WITH_ATTACHMENTS = {
+  attachments: {
+    orderBy: { position: "asc" as const },
+    select: { file: { select: { id: true, filename: true, contentType: true, sizeBytes: true } } },
+  },
+};
+
+/** The messages of a new thread and their attachments: one statement each, whatever their number. */
+export const insertMessages = (d1: D1Database, messages: NewMessage[]): D1PreparedStatement[] => {
+  if (messages.length === 0) return [];
+  const rows = messages.map((message) => ({ ...message, createdAt: sqlDate(message.createdAt) }));
+  const attachments = messages.flatMap((message) =>
+    message.fileIds.map((fileId, position) => ({ messageId: message.id, fileId, position })),
+  );
+  return [
+    d1
+      .prepare(
+        `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, blocks, metadata,
+                               created_at, updated_at)
+         SELECT m.value ->> '$.id', m.value ->> '$.threadId', m.value ->> '$.seq', m.value ->> '$.parentId',
+                m.value ->> '$.authorId', m.value ->> '$.apiKeyId', m.value ->> '$.role', m.value ->> '$.text',
+                nullif(m.value -> '$.blocks', 'null'), nullif(m.value -> '$.metadata', 'null'),
+                m.value ->> '$.createdAt', m.value ->> '$.createdAt'
+         FROM json_each(?) m`,
+      )
+      .bind(JSON.stringify(rows)),
+    ...(attachments.length === 0
+      ? []
+      : [
+          d1
+            .prepare(
+              `INSERT INTO message_files (message_id, file_id, position, created_at)
+               SELECT a.value ->> '$.messageId', a.value ->> '$.fileId', a.value ->> '$.position', ?
+               FROM json_each(?) a`,
+            )
+            .bind(sqlDate(messages[0]?.createdAt ?? new Date()), JSON.stringify(attachments)),
+        ]),
+  ];
+};
+
+/** The message exists in the change's thread (`t`), is live, and (when given) still has `updatedAt`. */
+export const liveMessage = (id: string, updatedAt?: Date): Sql =>
+  updatedAt
+    ? sql(
+        "EXISTS (SELECT 1 FROM messages m WHERE m.id = ? AND m.thread_id = t.id AND m.deleted_at IS NULL AND m.updated_at = ?)",
+        id,
+        sqlDate(updatedAt),
+      )
+    : sql("EXISTS (SELECT 1 FROM messages m WHERE m.id = ? AND m.thread_id = t.id AND m.deleted_at IS NULL)", id);
+
+/** Archived threads are read-only. */
+export const ACTIVE_THREAD = sql("t.status = 'ACTIVE'");
+
+const replyCountOf = (id: string) => sql("SELECT reply_count FROM messages WHERE id = ?", id);
+
+export const messagesRepository = (db: Db, d1: D1Database) => ({
+  /**
+   * Posts a message (and its attachments, and a reply's count on its parent) with its
+   * `message.created` event. Null when the guard failed: the thread is gone or archived, or the
+   * parent is no longer a live top-level message of it. Else the message's position (its seq).
+   */
+  post: async (event: Omit<ThreadChange, "guard" | "computed">, message: NewMessage): Promise<number | null> => {
+    const parentGuard = message.parentId
+      ? [
+          sql(
+            "EXISTS (SELECT 1 FROM messages m WHERE m.id = ? AND m.thread_id = t.id AND m.parent_id IS NULL AND m.deleted_at IS NULL)",
+            message.parentId,
+          ),
+        ]
+      : [];
+    const change = threadChange(d1, {
+      ...event,
+      guard: and(ACTIVE_THREAD, ...parentGuard),
+      computed: { seq: NEXT_SEQ },
+    });
+    const now = sqlDate(message.createdAt);
+    const statements = [
+      change.event,
+      d1
+        .prepare(
+          `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, blocks, metadata,
+                                 created_at, updated_at)
+           SELECT ?, t.id, t.last_seq + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM threads t WHERE t.id = ? AND ${change.pending.sql}`,
+        )
+        .bind(
+          message.id,
+          message.parentId,
+          message.authorId,
+          message.apiKeyId,
+          message.role,
+          message.text,
+          json(message.blocks),
+          json(message.metadata),
+          now,
+          now,
+          message.threadId,
+          ...change.pending.params,
+        ),
+    ];
+    if (message.fileIds.length > 0) {
+      statements.push(
+        d1
+          .prepare(
+            `INSERT INTO message_files (message_id, file_id, position, created_at)
+             SELECT ?, f.value, f.key, ? FROM json_each(?) f WHERE ${change.pending.sql}`,
+          )
+          .bind(message.id, now, JSON.stringify(message.fileIds), ...change.pending.params),
+      );
+    }
+    if (message.parentId) {
+      statements.push(
+        d1
+          .prepare(`UPDATE messages SET reply_count = reply_count + 1 WHERE id = ? AND ${change.pending.sql}`)
+          .bind(message.parentId, ...change.pending.params),
+      );
+    }
+    statements.push(change.bump(sql("message_count = message_count + 1, last_message_at = ?", now)));
+    const results = await d1.batch(statements);
+    return applied(results) ? eventSeq(results) : null;
+  },
+
+  /**
+   * Edits a live message that still has `expectedUpdatedAt`, logging `message.updated`. False when
+   * the guard failed: the message changed, was deleted, or the thread is gone or archived.
+   */
+  edit: async (
+    event: Omit<ThreadChange, "guard" | "computed">,
+    id: string,
+    edit: MessageEdit,
+    expectedUpdatedAt: Date,
+  ): Promise<boolean> => {
+    const change = threadChange(d1, {
+      ...event,
+      guard: and(ACTIVE_THREAD, liveMessage(id, expectedUpdatedAt)),
+      computed: { reply_count: replyCountOf(id) },
+    });
+    const now = sqlDate(event.now);
+    const sets = [
+      sql("edited_at = ?, updated_at = ?", now, now),
+      ...(edit.text !== undefined ? [sql("text = ?", edit.text)] : []),
+      ...(edit.blocks !== undefined ? [sql("blocks = ?", json(edit.blocks))] : []),
+      ...(edit.metadata !== undefined ? [sql("metadata = ?", json(edit.metadata))] : []),
+    ];
+    const results = await d1.batch([
+      change.event,
+      d1
+        .prepare(`UPDATE messages SET ${sets.map((set) => set.sql).join(", ")} WHERE id = ? AND ${change.pending.sql}`)
+        .bind(...sets.flatMap((set) => set.params), id, ...change.pending.params),
+      change.bump(),
+    ]);
+    return applied(results);
+  },
+
+  /**
+   * Turns a live message into a tombstone: content, attachments and reactions removed, position,
+   * author and replies kept; logs `message.deleted`. False when it was already deleted (or gone).
+   */
+  tombstone: async (
+    event: Omit<ThreadChange, "guard" | "computed">,
+    message: { id: string; parentId: string | null },
+  ): Promise<boolean> => {
+    const change = threadChange(d1, {
+      ...event,
+      guard: and(ACTIVE_THREAD, liveMessage(message.id)),
+      computed: { reply_count: replyCountOf(message.id) },
+    });
+    const now = sqlDate(event.now);
+    const pending = change.pending;
+    const statements = [
+      change.event,
+      d1
+        .prepare(
+          `UPDATE messages SET text = '', blocks = NULL, metadata = NULL, deleted_at = ?, updated_at = ?
+           WHERE id = ? AND ${pending.sql}`,
+        )
+        .bind(now, now, message.id, ...pending.params),
+      d1
+        .prepare(`DELETE FROM message_files WHERE message_id = ? AND ${pending.sql}`)
+        .bind(message.id, ...pending.params),
+      d1.prepare(`DELETE FROM reactions WHERE message_id = ? AND ${pending.sql}`).bind(message.id, ...pending.params),
+    ];
+    if (message.parentId) {
+      statements.push(
+        d1
+          .prepare(`UPDATE messages SET reply_count = reply_count - 1 WHERE id = ? AND ${pending.sql}`)
+          .bind(message.parentId, ...pending.params),
+      );
+    }
+    statements.push(change.bump(sql("message_count = message_count - 1")));
+    return applied(await d1.batch(statements));
+  },
+
+  findInThread: (threadId: string, id: string) =>
+    db.message.findFirst({ where: { id, threadId }, include: WITH_ATTACHMENTS }),
+
+  /** The position of a message of this thread (for `before` / `after`); null when it is not in it. */
+  seqOf: async (threadId: string, id: string) =>
+    (await db.message.findFirst({ where: { id, threadId }, select: { seq: true } }))?.seq ?? null,
+
+  /** One page plus one row, by position in the thread. */
+  listPage: ({ threadId, limit, order, afterSeq, beforeSeq, parentId, topLevel }: MessageListOptions) =>
+    db.message.findMany({
+      where: {
+        threadId,
+        ...(afterSeq !== undefined || beforeSeq !== undefined
+          ? {
+              seq: {
+                ...(afterSeq !== undefined ? { gt: afterSeq } : {}),
+                ...(beforeSeq !== undefined ? { lt: beforeSeq } : {}),
+              },
+            }
+          : {}),
+        ...(parentId !== undefined ? { parentId } : {}),
+        ...(topLevel ? { parentId: null } : {}),
+      },
+      orderBy: { seq: order },
+      take: limit + 1,
+      include: WITH_ATTACHMENTS,
+    }),
+
+  /** Files that exist, are not deleted, and (unless `anyOwner`) were uploaded by `ownerId`. */
+  attachableFiles: (ids: string[], ownerId: string | null) =>
+    db.file.findMany({
+      where: { id: { in: ids }, status: { not: "DELETED" }, ...(ownerId === null ? {} : { uploadedById: ownerId }) },
+      select: { id: true, filename: true, contentType: true, sizeBytes: true },
+    }),
+});
+
+export type MessageWithAttachments = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof messagesRepository>["findInThread"]>>
+>;

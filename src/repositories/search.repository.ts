@@ -1,0 +1,71 @@
+/**
+ * Full-text search over message text: the FTS5 table `messages_fts` (migrations/0004), kept in sync
+ * with `messages` by triggers, so a tombstone's emptied text stops matching in the same write.
+ */
+
+/** Marks around each matching term in a snippet: private-use characters, never in an FTS token. */
+export const HIGHLIGHT_START = "\uE000";
+export const HIGHLIGHT_END = "\uE001";
+/** Tokens of context in a snippet (FTS5 allows up to 64). */
+const SNIPPET_TOKENS = 24;
+
+export interface SearchOptions {
+  /** An FTS5 query (see toFtsQuery). */
+  match: string;
+  /** Only threads of this owner; null: every thread. */
+  ownerId: string | null;
+  threadId?: string;
+  limit: number;
+  /** Continue after this (score, row) position: results are ordered by score, then row. */
+  after?: { score: number; row: number };
+}
+
+export interface SearchRow {
+  row: number;
+  score: number;
+  snippet: string;
+  id: string;
+  thread_id: string;
+  thread_title: string;
+  seq: number;
+  parent_id: string | null;
+  role: string;
+  author_id: string | null;
+  api_key_id: string | null;
+  created_at: string;
+}
+
+/** Live messages only; bm25 is lower for better matches, so ascending is best first. */
+export const searchRepository = (d1: D1Database) => ({
+  search: async ({ match, ownerId, threadId, limit, after }: SearchOptions) => {
+    const { results } = await d1
+      .prepare(
+        `SELECT * FROM (
+           SELECT s.rowid AS row, bm25(messages_fts) AS score,
+                  snippet(messages_fts, 0, ?1, ?2, '…', ${SNIPPET_TOKENS}) AS snippet,
+                  m.id, m.thread_id, t.title AS thread_title, m.seq, m.parent_id, m.role, m.author_id, m.api_key_id,
+                  m.created_at
+           FROM messages_fts
+           JOIN message_search_rows s ON s.rowid = messages_fts.rowid
+           JOIN messages m ON m.id = s.message_id
+           JOIN threads t ON t.id = m.thread_id
+           WHERE messages_fts MATCH ?3 AND m.deleted_at IS NULL
+             AND (?4 IS NULL OR t.owner_id = ?4) AND (?5 IS NULL OR m.thread_id = ?5)
+         )
+         WHERE ?6 IS NULL OR score > ?6 OR (score = ?6 AND row > ?7)
+         ORDER BY score, row LIMIT ?8`,
+      )
+      .bind(
+        HIGHLIGHT_START,
+        HIGHLIGHT_END,
+        match,
+        ownerId,
+        threadId ?? null,
+        after?.score ?? null,
+        after?.row ?? null,
+        limit + 1,
+      )
+      .all<SearchRow>();
+    return results;
+  },
+});

@@ -1,0 +1,110 @@
+import type { Actor } from "../auth/principal";
+import { jsonWith, type Sql, sql, sqlDate } from "./d1";
+
+/**
+ * The thread event log's write side. Every change to a thread goes to D1 as one `env.DB.batch`:
+ *
+ *   1. the event row, `seq = last_seq + 1`, inserted only if the thread exists and the change's
+ *      guard holds on the state *before* the change;
+ *   2. the change's own statements, each conditional on `pending` (the event row of step 1 exists);
+ *   3. the thread's bump (`last_seq + 1`, `updated_at`, counters), also conditional on `pending`.
+ *
+ * A batch is one transaction and D1 runs batches one at a time, so `seq` is strictly increasing and
+ * gapless per thread, and an event exists if and only if its change does. A guard that fails (a
+ * stale If-Match, a deleted message, an archived thread) makes every statement a no-op instead of an
+ * error: the caller reads `applied` off the first result and answers 404 / 409 / 412 as it fits.
+ */
+
+export const EVENT_TYPES = [
+  "thread.created",
+  "thread.updated",
+  "message.created",
+  "message.updated",
+  "message.deleted",
+  "reaction.added",
+  "reaction.removed",
+  "memory.updated",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The seq the change's event gets, for payload members and rows that carry it (a message's position). */
+export const NEXT_SEQ = sql("t.last_seq + 1");
+
+export interface ThreadChange {
+  threadId: string;
+  type: EventType;
+  actor: Actor;
+  /** The wire object the REST API returns for this change. */
+  payload: object;
+  /** Payload members computed by SQL from the state before the change (`t` is the thread's row). */
+  computed?: Record<string, Sql>;
+  /** Holds on the state before the change or nothing is written (`t` is the thread's row). */
+  guard?: Sql;
+  now: Date;
+}
+
+export const threadChange = (db: D1Database, change: ThreadChange) => {
+  const guard = change.guard ?? sql("1");
+  const payload = jsonWith(change.payload, change.computed);
+  const event = db
+    .prepare(
+      `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
+       SELECT t.id, t.last_seq + 1, ?, ?, ?, ${payload.sql}, ? FROM threads t WHERE t.id = ? AND (${guard.sql})
+       RETURNING seq`,
+    )
+    .bind(
+      change.type,
+      change.actor.type,
+      change.actor.id,
+      ...payload.params,
+      sqlDate(change.now),
+      change.threadId,
+      ...guard.params,
+    );
+  // True from step 1 until the bump: the event row of this change was written.
+  const pending = sql(
+    `EXISTS (SELECT 1 FROM thread_events e JOIN threads p ON p.id = e.thread_id
+             WHERE e.thread_id = ? AND e.seq = p.last_seq + 1)`,
+    change.threadId,
+  );
+  /** Step 3, last in the batch: `sets` adds assignments (counters, memory) to the thread's row. */
+  const bump = (sets?: Sql) =>
+    db
+      .prepare(
+        `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?${sets ? `, ${sets.sql}` : ""}
+         WHERE id = ? AND ${pending.sql}`,
+      )
+      .bind(sqlDate(change.now), ...(sets?.params ?? []), change.threadId, ...pending.params);
+  return { event, pending, bump };
+};
+
+/** Whether the change went through: its event row (the batch's first statement) was written. */
+export const applied = (results: D1Result[]): boolean => (results[0]?.meta.changes ?? 0) === 1;
+
+/** The seq of the change's event, from the batch's first statement. */
+export const eventSeq = (results: D1Result[]): number => {
+  const row = results[0]?.results[0] as { seq?: number } | undefined;
+  if (typeof row?.seq !== "number") throw new Error("the event insert returned no seq");
+  return row.seq;
+};
+
+export interface NewEvent {
+  seq: number;
+  type: EventType;
+  actor: Actor;
+  payload: object;
+}
+
+/**
+ * Events of a thread nobody else can know of yet (it is being created in the same batch): their
+ * seqs are computed up front and they go in as one statement, whatever their number.
+ */
+export const insertEvents = (db: D1Database, threadId: string, events: NewEvent[], now: Date) =>
+  db
+    .prepare(
+      `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
+       SELECT ?, e.value ->> '$.seq', e.value ->> '$.type', e.value ->> '$.actor.type', e.value ->> '$.actor.id',
+              json(e.value -> '$.payload'), ?
+       FROM json_each(?) e`,
+    )
+    .bind(threadId, sqlDate(now), JSON.stringify(events));

@@ -1,0 +1,109 @@
+import { z } from "@hono/zod-openapi";
+import { ActorSchema } from "../../schemas/actor";
+import { Counter, Id, MAX_PAGE_SIZE, Metadata, Timestamp } from "../../schemas/common";
+import { ThreadMemorySchema } from "../memory/memory.schemas";
+import { MessageSnapshotSchema } from "../messages/messages.schemas";
+import { ReactionChangeSchema } from "../reactions/reactions.schemas";
+import { ThreadSchema } from "../threads/threads.schemas";
+
+const eventFields = {
+  seq: Counter.openapi({ description: "Position in the thread's log: strictly increasing, no gaps.", example: 7 }),
+  thread_id: Id,
+  actor: ActorSchema.nullable().openapi({ description: "Who made the change." }),
+  created_at: Timestamp,
+};
+
+/** One schema per event type; `data` is what the REST API returns for the changed object. */
+const event = <T extends string, D extends z.ZodType>(type: T, data: D, name: string, description: string) =>
+  z.object({ ...eventFields, type: z.literal(type), data }).openapi(name, { description });
+
+export const ThreadEventSchema = z
+  .discriminatedUnion("type", [
+    event("thread.created", ThreadSchema, "ThreadCreatedEvent", "The thread was created; `data` is the new thread."),
+    event(
+      "thread.updated",
+      ThreadSchema,
+      "ThreadUpdatedEvent",
+      "Title, status or metadata changed; `data` is the thread.",
+    ),
+    event("message.created", MessageSnapshotSchema, "MessageCreatedEvent", "A message was posted."),
+    event("message.updated", MessageSnapshotSchema, "MessageUpdatedEvent", "A message was edited."),
+    event("message.deleted", MessageSnapshotSchema, "MessageDeletedEvent", "A message became a tombstone."),
+    event("reaction.added", ReactionChangeSchema, "ReactionAddedEvent", "Someone reacted to a message."),
+    event("reaction.removed", ReactionChangeSchema, "ReactionRemovedEvent", "Someone took a reaction back."),
+    event(
+      "memory.updated",
+      ThreadMemorySchema,
+      "MemoryUpdatedEvent",
+      "The memory document changed; `data` is all of it.",
+    ),
+  ])
+  .openapi("ThreadEvent", {
+    description:
+      "One change to a thread. Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
+  });
+
+export const ListEventsQuery = z.object({
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .default(0)
+    .openapi({
+      param: { name: "after", in: "query" },
+      description: "Only events with a greater `seq`: the last one you have (0: from the start).",
+      format: "int32",
+      example: 0,
+    }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(50)
+    .openapi({ param: { name: "limit", in: "query" }, description: `Page size, 1–${MAX_PAGE_SIZE}.`, format: "int32" }),
+});
+
+export const EventPage = z
+  .object({
+    success: z.literal(true),
+    data: z.array(ThreadEventSchema).max(MAX_PAGE_SIZE),
+    pagination: z
+      .object({
+        limit: z.int().min(1).max(MAX_PAGE_SIZE).openapi({ format: "int32" }),
+        has_more: z.boolean(),
+        next_after: Counter.openapi({
+          description:
+            "Pass as `after` next time: the last `seq` of this page (or the `after` you sent when it is empty).",
+        }),
+      })
+      .openapi("EventPagination"),
+    metadata: Metadata,
+  })
+  .openapi("ThreadEventPage", {
+    example: {
+      success: true,
+      data: [
+        {
+          seq: 3,
+          thread_id: "cmif7vj3k0000thr000000001",
+          actor: { type: "user", id: "cmif7vj3k0000abcd12345678" },
+          created_at: "2026-11-25T10:00:00.000Z",
+          type: "reaction.added",
+          data: {
+            message_id: "cmif7vj3k0000msg000000001",
+            emoji: "tada",
+            actor: { type: "user", id: "cmif7vj3k0000abcd12345678" },
+            count: 1,
+          },
+        },
+      ],
+      pagination: { limit: 50, has_more: false, next_after: 3 },
+      metadata: {
+        timestamp: "2026-11-25T10:00:00.000Z",
+        correlation_id: "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+        version: "1.0.0",
+      },
+    },
+  });

@@ -1,0 +1,5 @@
+import { createRouter } from "../../app-factory";
+import * as handlers from "./events.handlers";
+import * as routes from "./events.routes";
+
+export const eventsRouter = createRouter().openapi(routes.listThreadEvents, handlers.listThreadEventsHandler);

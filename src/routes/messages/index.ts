@@ -1,0 +1,10 @@
+import { createRouter } from "../../app-factory";
+import * as handlers from "./messages.handlers";
+import * as routes from "./messages.routes";
+
+export const messagesRouter = createRouter()
+  .openapi(routes.createMessage, handlers.createMessageHandler)
+  .openapi(routes.listMessages, handlers.listMessagesHandler)
+  .openapi(routes.getMessage, handlers.getMessageHandler)
+  .openapi(routes.updateMessage, handlers.updateMessageHandler)
+  .openapi(routes.deleteMessage, handlers.deleteMessageHandler);

@@ -1,0 +1,239 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { principalOf } from "../../auth/access";
+import { type Actor, actorOf } from "../../auth/principal";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../http/api-error";
+import { ok, okPage } from "../../http/envelope";
+import { etagOfRepresentation, matchesIfMatch, matchesIfNoneMatch } from "../../http/etag";
+import { retryOnConflict } from "../../http/optimistic";
+import { Status } from "../../http/status";
+import { isForeignKeyViolation, newId } from "../../repositories/d1";
+import type { NewMessage } from "../../repositories/messages.repository";
+import { reactionsRepository } from "../../repositories/reactions.repository";
+import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../threads/thread-access";
+import { assertCanDelete, assertCanEdit, attachableFiles, authorFor, messagesOf } from "./authoring";
+import { decodeMessageCursor, encodeMessageCursor, type MessageRange, nextRange } from "./message-cursor";
+import {
+  type MessageRow,
+  type MessageWire,
+  messageSnapshot,
+  messageToWire,
+  type ReactionSummary,
+} from "./message-wire";
+import type { createMessage, deleteMessage, getMessage, listMessages, updateMessage } from "./messages.routes";
+
+export const messageNotFound = (threadId: string, id: string) =>
+  new ApiError("not-found", `No message with id ${id} in thread ${threadId}.`);
+
+const invalidField = (path: string, message: string, code: string) =>
+  new ApiError("validation-error", "1 field is not valid.", { errors: [{ path, message, code }] });
+
+/** Messages as `viewer` sees them: with reaction counts and whether they reacted (one query per page). */
+export const withReactions = async (c: Context<AppEnv>, rows: MessageRow[], viewer: Actor): Promise<MessageWire[]> => {
+  const summaries = await reactionsRepository(c.env.DB).summaries(
+    rows.map((row) => row.id),
+    viewer,
+  );
+  const byMessage = new Map<string, ReactionSummary[]>();
+  for (const { message_id, emoji, count, me } of summaries) {
+    byMessage.set(message_id, [...(byMessage.get(message_id) ?? []), { emoji, count, me: me === 1 }]);
+  }
+  return rows.map((row) => messageToWire(row, byMessage.get(row.id) ?? []));
+};
+
+/** One message of the thread as `viewer` sees it, or 404. */
+export const visibleMessage = async (c: Context<AppEnv>, threadId: string, id: string, viewer: Actor) => {
+  const row = await messagesOf(c).findInThread(threadId, id);
+  if (!row) throw messageNotFound(threadId, id);
+  const [wire] = await withReactions(c, [row], viewer);
+  if (!wire) throw messageNotFound(threadId, id);
+  return { row, wire };
+};
+
+export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const principal = principalOf(c);
+  await writableThread(c, id);
+  const author = authorFor(principal, body.role);
+  const messages = messagesOf(c);
+  if (body.parent_id !== undefined) {
+    const parent = await messages.findInThread(id, body.parent_id);
+    if (!parent || parent.parentId !== null || parent.deletedAt) {
+      throw invalidField("body.parent_id", "Not a live top-level message of this thread", "invalid_parent");
+    }
+  }
+  const files = await attachableFiles(c, principal, body.file_ids ?? [], "body.file_ids");
+
+  const now = new Date();
+  const message: NewMessage = {
+    id: newId(),
+    threadId: id,
+    seq: 0, // given by the write: the seq of its event
+    parentId: body.parent_id ?? null,
+    ...author,
+    text: body.text,
+    blocks: body.blocks ?? null,
+    metadata: body.metadata ?? null,
+    fileIds: body.file_ids ?? [],
+    createdAt: now,
+  };
+  const row: MessageRow = {
+    ...message,
+    replyCount: 0,
+    editedAt: null,
+    deletedAt: null,
+    updatedAt: now,
+    attachments: files.map((file) => ({ file })),
+  };
+  let seq: number | null;
+  try {
+    seq = await messages.post(
+      { threadId: id, type: "message.created", actor: actorOf(principal), payload: messageSnapshot(row), now },
+      message,
+    );
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw new ApiError("conflict", "An attached file was deleted meanwhile.");
+    throw error;
+  }
+  if (seq === null) {
+    await assertThreadStillWritable(c, id);
+    throw new ApiError("conflict", "The message you reply to was deleted meanwhile.");
+  }
+  const wire = messageToWire({ ...row, seq }, []);
+  c.header("Location", `/threads/${id}/messages/${message.id}`);
+  c.header("ETag", await etagOfRepresentation(wire));
+  return ok(c, wire, Status.CREATED);
+};
+
+/** The position of a message given as `after` / `before`, which must be in this thread. */
+const positionOf = async (c: Context<AppEnv>, threadId: string, messageId: string | undefined, param: string) => {
+  if (messageId === undefined) return undefined;
+  const seq = await messagesOf(c).seqOf(threadId, messageId);
+  if (seq === null) throw invalidField(`query.${param}`, "No message with this id in this thread", "unknown_message");
+  return seq;
+};
+
+export const listMessagesHandler: RouteHandler<typeof listMessages, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const query = c.req.valid("query");
+  await reachableThread(c, id);
+  let range: MessageRange;
+  if (query.cursor !== undefined) {
+    const positional = (["after", "before", "order"] as const).filter((name) => c.req.query(name) !== undefined);
+    if (positional.length > 0) {
+      throw invalidField(
+        `query.${positional[0]}`,
+        "A cursor already carries the range and order; send it alone",
+        "cursor_conflict",
+      );
+    }
+    range = decodeMessageCursor(query.cursor) ?? { order: query.order };
+  } else {
+    range = {
+      order: query.order,
+      afterSeq: await positionOf(c, id, query.after, "after"),
+      beforeSeq: await positionOf(c, id, query.before, "before"),
+    };
+  }
+  const rows = await messagesOf(c).listPage({
+    threadId: id,
+    limit: query.limit,
+    ...range,
+    parentId: query.parent_id,
+    topLevel: query.top_level === "true",
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const hasMore = rows.length > query.limit;
+  return okPage(c, await withReactions(c, page, actorOf(principalOf(c))), {
+    limit: query.limit,
+    has_more: hasMore,
+    next_cursor: hasMore && last ? encodeMessageCursor(nextRange(range, last.seq)) : null,
+  });
+};
+
+export const getMessageHandler: RouteHandler<typeof getMessage, AppEnv> = async (c) => {
+  const { id, message_id } = c.req.valid("param");
+  await reachableThread(c, id);
+  const { wire } = await visibleMessage(c, id, message_id, actorOf(principalOf(c)));
+  const etag = await etagOfRepresentation(wire);
+  c.header("ETag", etag);
+  if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
+  return ok(c, wire, Status.OK);
+};
+
+export const updateMessageHandler: RouteHandler<typeof updateMessage, AppEnv> = async (c) => {
+  const { id, message_id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const ifMatch = c.req.valid("header")["if-match"];
+  const principal = principalOf(c);
+  const actor = actorOf(principal);
+  await writableThread(c, id);
+  const messages = messagesOf(c);
+
+  await retryOnConflict(async () => {
+    const { row: current, wire } = await visibleMessage(c, id, message_id, actor);
+    assertCanEdit(principal, current);
+    if (current.deletedAt) throw new ApiError("conflict", "Deleted messages cannot be edited.");
+    if (ifMatch !== undefined && !matchesIfMatch(ifMatch, await etagOfRepresentation(wire))) {
+      throw new ApiError("precondition-failed", "The message changed since you read it; fetch it again.");
+    }
+    const now = new Date();
+    const next: MessageRow = {
+      ...current,
+      text: body.text ?? current.text,
+      blocks: body.blocks === undefined ? current.blocks : body.blocks,
+      metadata: body.metadata === undefined ? current.metadata : body.metadata,
+      editedAt: now,
+      updatedAt: now,
+    };
+    const done = await messages.edit(
+      { threadId: id, type: "message.updated", actor, payload: messageSnapshot(next), now },
+      message_id,
+      { text: body.text, blocks: body.blocks, metadata: body.metadata },
+      current.updatedAt,
+    );
+    if (!done) await assertThreadStillWritable(c, id);
+    return done || undefined;
+  }, ifMatch !== undefined);
+
+  const { wire } = await visibleMessage(c, id, message_id, actor);
+  c.header("ETag", await etagOfRepresentation(wire));
+  return ok(c, wire, Status.OK);
+};
+
+export const deleteMessageHandler: RouteHandler<typeof deleteMessage, AppEnv> = async (c) => {
+  const { id, message_id } = c.req.valid("param");
+  const principal = principalOf(c);
+  const thread = await reachableThread(c, id);
+  const messages = messagesOf(c);
+  const current = await messages.findInThread(id, message_id);
+  if (!current) throw messageNotFound(id, message_id);
+  assertCanDelete(principal, current, thread.ownerId);
+  if (current.deletedAt) return c.body(null, Status.NO_CONTENT);
+  if (thread.status === "ARCHIVED") throw threadArchived(id);
+
+  const now = new Date();
+  const tombstone: MessageRow = {
+    ...current,
+    text: "",
+    blocks: null,
+    metadata: null,
+    attachments: [],
+    deletedAt: now,
+    updatedAt: now,
+  };
+  const done = await messages.tombstone(
+    { threadId: id, type: "message.deleted", actor: actorOf(principal), payload: messageSnapshot(tombstone), now },
+    current,
+  );
+  if (!done) {
+    // Someone else deleted it first (fine: it is deleted), or the thread went away or was archived.
+    const again = await messages.findInThread(id, message_id);
+    if (!again?.deletedAt) await assertThreadStillWritable(c, id);
+    if (!again) throw messageNotFound(id, message_id);
+  }
+  return c.body(null, Status.NO_CONTENT);
+};

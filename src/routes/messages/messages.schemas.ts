@@ -1,0 +1,202 @@
+import { z } from "@hono/zod-openapi";
+import { ActorSchema } from "../../schemas/actor";
+import { Blocks } from "../../schemas/blocks";
+import { Counter, envelope, Id, MAX_PAGE_SIZE, pageEnvelope, Timestamp } from "../../schemas/common";
+import { MetadataMap } from "../../schemas/metadata";
+import { ReactionSummarySchema } from "../reactions/reactions.schemas";
+import { decodeMessageCursor } from "./message-cursor";
+
+export const MESSAGE_LIMITS = {
+  /** Slack's limit for `text`. */
+  maxTextLength: 40_000,
+  /** Files per message (Slack's limit for one message). */
+  maxAttachments: 10,
+} as const;
+
+export const MessageRoleSchema = z.enum(["USER", "ASSISTANT", "SYSTEM", "TOOL"]).openapi("MessageRole", {
+  description:
+    "Who speaks: USER messages are written by signed-in users (and only they write them); ASSISTANT, SYSTEM and TOOL messages by agents (API keys).",
+});
+
+const Text = z
+  .string()
+  .max(MESSAGE_LIMITS.maxTextLength)
+  .refine((text) => text.trim().length > 0, "Must not be blank")
+  .openapi({
+    description: `The message as plain text (at most ${MESSAGE_LIMITS.maxTextLength.toLocaleString("en")} characters): what notifications, search and clients without Block Kit show. Always required, also next to \`blocks\`.`,
+    example: "The Q3 churn report is ready.",
+  });
+
+const FileIds = z
+  .array(Id)
+  .max(MESSAGE_LIMITS.maxAttachments)
+  .refine((ids) => new Set(ids).size === ids.length, "Each file may be attached once")
+  .openapi({
+    uniqueItems: true,
+    description: `Up to ${MESSAGE_LIMITS.maxAttachments} files to attach, in this order: ids of files you uploaded (admins and API keys: any file).`,
+  });
+
+const messageInputFields = {
+  role: MessageRoleSchema.optional().openapi({
+    description: "Defaults to USER for users and ASSISTANT for API keys; users may only post USER messages.",
+  }),
+  text: Text,
+  blocks: Blocks.optional(),
+  metadata: MetadataMap.optional(),
+  file_ids: FileIds.optional(),
+};
+
+/** A message among the initial messages of a new thread. */
+export const MessageInput = z
+  .strictObject(messageInputFields)
+  .openapi("MessageInput", { example: { text: "What changed in churn since last quarter?" } });
+
+// Not `MessageInput.extend(...)`: extending a named strict schema emits an `allOf` whose second part
+// forbids the first part's members.
+export const CreateMessageBody = z.strictObject({
+  ...messageInputFields,
+  parent_id: Id.optional().openapi({
+    description: "Post as a reply to this top-level message of the thread (like Slack's `thread_ts`).",
+  }),
+}).openapi("CreateMessageRequest", {
+  example: {
+    role: "ASSISTANT",
+    text: "Churn fell from 4.1% to 3.2%.",
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } },
+      {
+        type: "actions",
+        elements: [
+          { type: "button", action_id: "open_report", text: { type: "plain_text", text: "Open report" }, value: "q3" },
+        ],
+      },
+    ],
+    metadata: { report_id: "q3-churn" },
+  },
+});
+
+export const UpdateMessageBody = z
+  .strictObject({
+    text: Text.optional(),
+    blocks: Blocks.nullable().optional().openapi({ description: "New blocks; null removes them." }),
+    metadata: MetadataMap.nullable().optional().openapi({ description: "Replaces the metadata; null clears it." }),
+  })
+  .refine((body) => Object.keys(body).length > 0, "Send at least one field to change")
+  .openapi("UpdateMessageRequest", { example: { text: "Churn fell from 4.1% to 3.1% (corrected)." } });
+
+const AttachmentSchema = z
+  .object({
+    id: Id,
+    filename: z.string().max(255),
+    content_type: z.string().max(255),
+    size_bytes: z.int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ format: "int64" }),
+  })
+  .openapi("Attachment", { description: "A file attached to a message." });
+
+const messageFields = {
+  id: Id,
+  thread_id: Id,
+  seq: Counter.openapi({
+    description:
+      "Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.",
+  }),
+  parent_id: Id.nullable().openapi({ description: "The message this one replies to; null for a top-level message." }),
+  role: MessageRoleSchema,
+  author: ActorSchema.nullable().openapi({ description: "Who wrote it; null once that user was deleted." }),
+  text: z.string().max(MESSAGE_LIMITS.maxTextLength).openapi({ description: "Empty once the message was deleted." }),
+  blocks: Blocks,
+  metadata: MetadataMap,
+  attachments: z.array(AttachmentSchema).max(MESSAGE_LIMITS.maxAttachments),
+  reply_count: Counter.openapi({ description: "Live replies to this message." }),
+  edited_at: Timestamp.nullable().openapi({ description: "When the text, blocks or metadata last changed." }),
+  deleted_at: Timestamp.nullable().openapi({
+    description:
+      "Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.",
+  }),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+};
+
+/** A message as event payloads carry it: everything but the reactions, which depend on who is asking. */
+export const MessageSnapshotSchema = z.object(messageFields).openapi("MessageSnapshot", {
+  description: "A message without `reactions` (which say whether *you* reacted): how events and search carry it.",
+});
+
+export const MessageSchema = z
+  .object({
+    ...messageFields,
+    reactions: z.array(ReactionSummarySchema).max(50).openapi({
+      description: "One entry per emoji, in the order each was first used, with whether you reacted.",
+    }),
+  })
+  .openapi("Message");
+
+export const ListMessagesQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(20)
+    .openapi({ param: { name: "limit", in: "query" }, description: `Page size, 1–${MAX_PAGE_SIZE}.`, format: "int32" }),
+  order: z
+    .enum(["asc", "desc"])
+    .default("desc")
+    .openapi({
+      param: { name: "order", in: "query" },
+      description: "`desc` (default): newest first; `asc`: oldest first.",
+    }),
+  after: Id.optional().openapi({
+    param: { name: "after", in: "query" },
+    description: "Only messages stored after this message of the thread.",
+  }),
+  before: Id.optional().openapi({
+    param: { name: "before", in: "query" },
+    description: "Only messages stored before this message of the thread.",
+  }),
+  parent_id: Id.optional().openapi({
+    param: { name: "parent_id", in: "query" },
+    description: "Only the replies to this message.",
+  }),
+  top_level: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ param: { name: "top_level", in: "query" }, description: "`true`: only messages that are not replies." }),
+  cursor: z
+    .string()
+    .max(512)
+    .refine((cursor) => decodeMessageCursor(cursor) !== null, "Not a cursor returned by this API")
+    .optional()
+    .openapi({
+      param: { name: "cursor", in: "query" },
+      description:
+        "`next_cursor` of the previous page: continues in the same order and range (send the same filters; not with `after`, `before` or `order`).",
+    }),
+});
+
+export const MessageParams = z.object({
+  id: Id.openapi({ param: { name: "id", in: "path" }, description: "The thread's id." }),
+  message_id: Id.openapi({ param: { name: "message_id", in: "path" } }),
+});
+
+export const messageExample: z.input<typeof MessageSchema> = {
+  id: "cmif7vj3k0000msg000000001",
+  thread_id: "cmif7vj3k0000thr000000001",
+  seq: 2,
+  parent_id: null,
+  role: "ASSISTANT",
+  author: { type: "api_key", id: "cmif7vj3k0000apikey000001" },
+  text: "Churn fell from 4.1% to 3.2%.",
+  blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } }],
+  metadata: { report_id: "q3-churn" },
+  attachments: [],
+  reactions: [{ emoji: "tada", count: 2, me: true }],
+  reply_count: 0,
+  edited_at: null,
+  deleted_at: null,
+  created_at: "2026-11-25T10:00:00.000Z",
+  updated_at: "2026-11-25T10:00:00.000Z",
+};
+
+export const MessageResponse = envelope(MessageSchema, "MessageResponse", messageExample);
+export const MessagePage = pageEnvelope(MessageSchema, "MessagePage", messageExample);

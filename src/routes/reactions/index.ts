@@ -1,0 +1,8 @@
+import { createRouter } from "../../app-factory";
+import * as handlers from "./reactions.handlers";
+import * as routes from "./reactions.routes";
+
+export const reactionsRouter = createRouter()
+  .openapi(routes.listReactions, handlers.listReactionsHandler)
+  .openapi(routes.addReaction, handlers.addReactionHandler)
+  .openapi(routes.removeReaction, handlers.removeReactionHandler);

@@ -1,0 +1,5 @@
+import { createRouter } from "../../app-factory";
+import * as handlers from "./search.handlers";
+import * as routes from "./search.routes";
+
+export const searchRouter = createRouter().openapi(routes.searchMessages, handlers.searchMessagesHandler);

@@ -1,0 +1,53 @@
+import { base64url } from "jose";
+import { HIGHLIGHT_END, HIGHLIGHT_START } from "../../repositories/search.repository";
+
+/** Terms one search may combine (all must match). */
+export const MAX_SEARCH_TERMS = 32;
+
+/**
+ * The words and "quoted phrases" of a user's query as an FTS5 query in which every term must match.
+ * Each term is quoted, so FTS5's own syntax (AND, NEAR, column filters, stray quotes) can never
+ * make the query fail; a trailing `*` on a word asks for a prefix. Terms without a letter or digit
+ * are dropped, as FTS5's tokenizer would drop them. Null when nothing searchable is left.
+ */
+export const toFtsQuery = (query: string): string | null => {
+  const terms = [...query.matchAll(/"([^"]*)"|(\S+)/g)]
+    .map(([, phrase, word]) => {
+      const prefix = word?.endsWith("*") ?? false;
+      const text = (phrase ?? word ?? "").replace(/\*+$/, "").replaceAll('"', "");
+      return { text, prefix };
+    })
+    .filter(({ text }) => /[\p{L}\p{N}]/u.test(text))
+    .slice(0, MAX_SEARCH_TERMS);
+  return terms.length === 0 ? null : terms.map(({ text, prefix }) => `"${text}"${prefix ? "*" : ""}`).join(" ");
+};
+
+/** A snippet with FTS5's highlight marks turned into plain text and the ranges of the matches in it. */
+export const parseSnippet = (marked: string) => {
+  const highlights: { start: number; end: number }[] = [];
+  let text = "";
+  let start: number | null = null;
+  for (const char of marked) {
+    if (char === HIGHLIGHT_START) start = text.length;
+    else if (char === HIGHLIGHT_END) {
+      if (start !== null && text.length > start) highlights.push({ start, end: text.length });
+      start = null;
+    } else text += char;
+  }
+  return { text, highlights };
+};
+
+/** Opaque cursors over ranked results: the score and row of the last result of a page. */
+export const encodeSearchCursor = (position: { score: number; row: number }) =>
+  base64url.encode(JSON.stringify([position.score, position.row]));
+
+export const decodeSearchCursor = (cursor: string): { score: number; row: number } | null => {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(cursor)));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [score, row] = value;
+    return typeof score === "number" && Number.isFinite(score) && Number.isSafeInteger(row) ? { score, row } : null;
+  } catch {
+    return null;
+  }
+};

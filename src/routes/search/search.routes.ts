@@ -1,0 +1,23 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ALL_ROLES, guarded } from "../../auth/access";
+import { Status } from "../../http/status";
+import { authErrors, commonErrors } from "../../openapi/error-responses";
+import { jsonResponse } from "../../openapi/json-response";
+import { SearchMessagesQuery, SearchPage } from "./search.schemas";
+
+export const searchMessages = createRoute({
+  operationId: "searchMessages",
+  method: "get",
+  path: "/search/messages",
+  ...guarded({ roles: ALL_ROLES, scope: "threads:read" }),
+  tags: ["Search"],
+  summary: "Search messages",
+  description:
+    "Full-text search over the text of the messages you can see (your threads; admins and API keys: every thread), best match first, with a highlighted snippet per hit. Deleted messages never match. Narrow to one thread with `thread_id`; page with `cursor`.",
+  request: { query: SearchMessagesQuery },
+  responses: {
+    [Status.OK]: jsonResponse(SearchPage, "The best matches first."),
+    ...commonErrors,
+    ...authErrors,
+  },
+});

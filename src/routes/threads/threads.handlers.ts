@@ -1,0 +1,196 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { principalOf } from "../../auth/access";
+import { actorOf, type Principal } from "../../auth/principal";
+import type { AppEnv } from "../../env";
+import type { Thread } from "../../generated/prisma/client";
+import { ApiError } from "../../http/api-error";
+import { decodeCursor } from "../../http/cursor";
+import { ok, okPage } from "../../http/envelope";
+import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag";
+import { retryOnConflict } from "../../http/optimistic";
+import { toPage } from "../../http/pagination";
+import { Status } from "../../http/status";
+import { isForeignKeyViolation, newId } from "../../repositories/d1";
+import { getDb } from "../../repositories/db";
+import type { NewEvent } from "../../repositories/thread-log";
+import { usersRepository } from "../../repositories/users.repository";
+import { attachableFiles, authorFor } from "../messages/authoring";
+import { messageSnapshot } from "../messages/message-wire";
+import { reachableThread, threadNotFound, threadsOf } from "./thread-access";
+import { threadToWire } from "./thread-wire";
+import type { createThread, deleteThread, getThread, listThreads, updateThread } from "./threads.routes";
+
+const invalidOwner = (message: string) =>
+  new ApiError("validation-error", "1 field is not valid.", {
+    errors: [{ path: "body.owner_id", message, code: "invalid_owner" }],
+  });
+
+/** Whose thread a new one is: users create their own; admins and API keys name an existing user. */
+const ownerFor = async (c: Context<AppEnv>, principal: Principal, requested: string | undefined) => {
+  if (principal.kind === "user" && principal.role !== "ADMIN") {
+    if (requested !== undefined && requested !== principal.id) {
+      throw new ApiError(
+        "forbidden",
+        "Users create threads of their own; only admins and API keys name another owner.",
+      );
+    }
+    return principal.id;
+  }
+  const ownerId = requested ?? (principal.kind === "user" ? principal.id : undefined);
+  if (ownerId === undefined) throw invalidOwner("API keys must name the user the thread belongs to");
+  if (!(await usersRepository(getDb(c.env.DB)).findById(ownerId))) throw invalidOwner("No user with this id");
+  return ownerId;
+};
+
+export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const principal = principalOf(c);
+  const actor = actorOf(principal);
+  const ownerId = await ownerFor(c, principal, body.owner_id);
+  const drafts = await Promise.all(
+    (body.messages ?? []).map(async (input, index) => ({
+      input,
+      author: authorFor(principal, input.role),
+      files: await attachableFiles(c, principal, input.file_ids ?? [], `body.messages.${index}.file_ids`),
+    })),
+  );
+
+  const now = new Date();
+  const threadId = newId();
+  // The thread.created event is seq 1; message i follows as seq i + 2.
+  const messages = drafts.map(({ input, author, files }, index) => ({
+    id: newId(),
+    threadId,
+    seq: index + 2,
+    parentId: null,
+    ...author,
+    text: input.text,
+    blocks: input.blocks ?? null,
+    metadata: input.metadata ?? null,
+    fileIds: input.file_ids ?? [],
+    files,
+    createdAt: now,
+  }));
+  const thread: Thread = {
+    id: threadId,
+    ownerId,
+    title: body.title,
+    status: "ACTIVE",
+    memory: null,
+    memoryVersion: 0,
+    memoryUpdatedAt: null,
+    metadata: body.metadata ?? null,
+    messageCount: messages.length,
+    lastMessageAt: messages.length > 0 ? now : null,
+    lastSeq: messages.length + 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const events: NewEvent[] = [
+    {
+      seq: 1,
+      type: "thread.created",
+      actor,
+      payload: threadToWire({ ...thread, messageCount: 0, lastMessageAt: null, lastSeq: 1 }),
+    },
+    ...messages.map((message) => ({
+      seq: message.seq,
+      type: "message.created" as const,
+      actor,
+      payload: messageSnapshot({
+        ...message,
+        replyCount: 0,
+        editedAt: null,
+        deletedAt: null,
+        updatedAt: now,
+        attachments: message.files.map((file) => ({ file })),
+      }),
+    })),
+  ];
+  try {
+    await threadsOf(c).create(thread, messages, events);
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      throw new ApiError("conflict", "An attached file or the owner was deleted while the thread was being created.");
+    }
+    throw error;
+  }
+  c.header("Location", `/threads/${thread.id}`);
+  c.header("ETag", etagFor(thread.lastSeq));
+  return ok(c, threadToWire(thread), Status.CREATED);
+};
+
+export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = async (c) => {
+  const { limit, cursor, status, updated_since, owner_id } = c.req.valid("query");
+  const principal = principalOf(c);
+  const seesAll = principal.kind === "api_key" || principal.role === "ADMIN";
+  // Users see their own threads only; asking for someone else's is simply an empty list.
+  const ownerId = seesAll ? owner_id : principal.id;
+  const rows =
+    !seesAll && owner_id !== undefined && owner_id !== principal.id
+      ? []
+      : await threadsOf(c).listPage({
+          limit,
+          after: cursor ? decodeCursor(cursor) : null,
+          ownerId,
+          status,
+          updatedSince: updated_since ? new Date(updated_since) : undefined,
+        });
+  const { page, pagination } = toPage(rows, limit, (row) => row.updatedAt);
+  return okPage(c, page.map(threadToWire), pagination);
+};
+
+export const getThreadHandler: RouteHandler<typeof getThread, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  await reachableThread(c, id);
+  const thread = await threadsOf(c).findById(id);
+  if (!thread) throw threadNotFound(id);
+  const etag = etagFor(thread.lastSeq);
+  c.header("ETag", etag);
+  if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
+  return ok(c, threadToWire(thread), Status.OK);
+};
+
+export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const actor = actorOf(principalOf(c));
+  const pinned = versionFromIfMatch(c.req.valid("header")["if-match"]);
+  if (pinned === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
+  await reachableThread(c, id);
+  const threads = threadsOf(c);
+
+  // Read, change, write only if nothing moved in between; without If-Match, try again on the newer version.
+  const updated = await retryOnConflict(async () => {
+    const current = await threads.findById(id);
+    if (!current) throw threadNotFound(id);
+    if (pinned !== undefined && pinned !== current.lastSeq) {
+      throw new ApiError("precondition-failed", "The thread changed since you read it; fetch it again.");
+    }
+    const now = new Date();
+    const next: Thread = {
+      ...current,
+      title: body.title ?? current.title,
+      status: body.status ?? current.status,
+      metadata: body.metadata === undefined ? current.metadata : body.metadata,
+      lastSeq: current.lastSeq + 1,
+      updatedAt: now,
+    };
+    const done = await threads.update(
+      { threadId: id, type: "thread.updated", actor, payload: threadToWire(next), now },
+      { title: body.title, status: body.status, metadata: body.metadata },
+      current.lastSeq,
+    );
+    return done ? next : undefined;
+  }, pinned !== undefined);
+  c.header("ETag", etagFor(updated.lastSeq));
+  return ok(c, threadToWire(updated), Status.OK);
+};
+
+export const deleteThreadHandler: RouteHandler<typeof deleteThread, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  await reachableThread(c, id);
+  if (!(await threadsOf(c).delete(id))) throw threadNotFound(id);
+  return c.body(null, Status.NO_CONTENT);
+};
