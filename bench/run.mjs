@@ -1,15 +1,18 @@
-// Load-tests the real worker under `wrangler dev` (fresh local D1, loopback only) and compares GET/POST /users with
+// Load-tests the real worker under `wrangler dev` (fresh local D1, loopback only) and compares real operations with
 // raw-D1 twins of the same SQL (src/routes/bench/baseline.ts), measured in the same run, so the ratios say what
-// authentication, rate limiting, Prisma, validation and the envelope cost. /users is called as a signed-in admin.
-// Also reports the size of the bundle `wrangler deploy` would upload.
+// authentication, rate limiting, Prisma, validation and the envelope cost: GET/POST /users, GET /threads/{id}, a
+// thread's messages (first page and a deep page of a 100,000-message thread), search, and posting a message. It also
+// compares the first page of a 100-message thread with that of a 100,000-message one (keyset pagination should keep
+// them within 1.2x). Every real request is made as a signed-in admin. Also reports the size of the bundle
+// `wrangler deploy` would upload.
 //
-//   npm run bench -- [--rounds 4] [--duration 3] [--warmup 1] [--connections 10] [--seed 200]
+//   npm run bench -- [--rounds 4] [--duration 3] [--warmup 1] [--connections 10] [--seed 200] [--large 100000]
 //
-// Flags default to BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS and BENCH_SEED. Durations are
-// seconds per route per round. wrangler dev's own processes take most of the CPU of a 2-core machine and a single
-// long run per route drifts by 10-15 %, so routes are measured in interleaved rounds (a route and its baseline
-// always close together in time, in rotating order) and the report gives medians, and per-round ratios' spread.
-// Progress goes to stderr; the markdown report to stdout; the numbers to bench/results/latest.json.
+// Flags default to BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_SEED and BENCH_LARGE.
+// Durations are seconds per route per round. wrangler dev's own processes take most of the CPU of a 2-core machine
+// and a single long run per route drifts by 10-15 %, so routes are measured in interleaved rounds (a route and its
+// baseline always close together in time, in rotating order) and the report gives medians, and per-round ratios'
+// spread. Progress goes to stderr; the markdown report to stdout; the numbers to bench/results/latest.json.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, constants, cpus, tmpdir } from "node:os";
@@ -23,7 +26,7 @@ import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-s
 const execFileAsync = promisify(execFile);
 const log = (message) => console.error(`[bench] ${message}`);
 
-const MINIMUM = { rounds: 1, duration: 1, warmup: 0, connections: 1, seed: 0 };
+const MINIMUM = { rounds: 1, duration: 1, warmup: 0, connections: 1, seed: 0, large: 200 };
 
 const readOptions = () => {
   const { values } = parseArgs({
@@ -33,6 +36,7 @@ const readOptions = () => {
       warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "1" },
       connections: { type: "string", default: process.env.BENCH_CONNECTIONS ?? "10" },
       seed: { type: "string", default: process.env.BENCH_SEED ?? "200" },
+      large: { type: "string", default: process.env.BENCH_LARGE ?? "100000" },
     },
   });
   return Object.fromEntries(
@@ -51,43 +55,148 @@ const runId = Date.now().toString(36);
 let emailCounter = 0;
 const newUserBody = () => JSON.stringify({ email: `bench-${runId}-${emailCounter++}@example.com`, name: "Bench User" });
 
-const jsonPost = (path) => ({
+const jsonPost = (path, newBody = newUserBody) => ({
   method: "POST",
   path,
   headers: { "content-type": "application/json" },
-  setupRequest: (request) => ({ ...request, body: newUserBody() }),
+  setupRequest: (request) => ({ ...request, body: newBody() }),
 });
 
-// GETs run before POSTs so both reads see the same seeded table. `admin`: /users is for admins only, so those
-// requests carry the run's access token; the raw-D1 baselines and /health are public.
-const ROUTES = [
-  { name: "GET /health", request: { method: "GET", path: "/health" } },
-  { name: "GET /users", request: { method: "GET", path: "/users?limit=20" }, admin: true },
-  { name: "GET /_bench/users", request: { method: "GET", path: "/_bench/users?limit=20" } },
-  { name: "POST /users", request: jsonPost("/users"), admin: true },
-  { name: "POST /_bench/users", request: jsonPost("/_bench/users") },
+/** Messages the load posts: nothing dedupes them, but unique text keeps them apart in the event log. */
+let messageCounter = 0;
+const newMessageBody = () => JSON.stringify({ text: `Load message ${messageCounter++} from the bench run ${runId}` });
+
+/** The messages in the small thread; the large one has `--large`. */
+const SMALL_THREAD = 100;
+/** Page size of every list and search measured. */
+const PAGE = 20;
+/** In a few messages only (none of the seeded ones, none of the load's), so search has a stable, small answer. */
+const SEARCH_WORD = "quokka";
+const SEARCHABLE_TEXTS = [
+  `The ${SEARCH_WORD} cohort retained best in Q3`,
+  `Why did the ${SEARCH_WORD} segment churn less?`,
+  `Draft: ${SEARCH_WORD} pricing insight for the board`,
+  `Reminder: the ${SEARCH_WORD} dashboard refreshes nightly`,
+  `${SEARCH_WORD} funnel numbers attached to the report`,
+  `Is the ${SEARCH_WORD} forecast still on track?`,
 ];
+
+/** 100000 → "100k", for route names. */
+const sizeLabel = (count) => (count % 1000 === 0 ? `${count / 1000}k` : String(count));
+
+/** Route names that depend on the threads' sizes. */
+const namesFor = ({ largeCount }) => {
+  const big = sizeLabel(largeCount);
+  const little = sizeLabel(SMALL_THREAD);
+  return {
+    firstPage: `GET messages, first page (${big})`,
+    firstPageTwin: `GET /_bench messages, first page (${big})`,
+    firstPageSmall: `GET messages, first page (${little})`,
+    deepPage: `GET messages, deep page (${big})`,
+    deepPageTwin: `GET /_bench messages, deep page (${big})`,
+  };
+};
+
+/**
+ * Routes in the order of the first round. `admin`: the request carries the run's access token (every real route
+ * but /health needs it); the raw-D1 baselines (/_bench/…) and /health are public. `fixture` holds the ids the
+ * conversation routes need (see setUpConversations). Messages are posted to a thread of their own, so the lists
+ * and the search measured do not change during the run.
+ */
+const routesFor = (fixture) => {
+  const { small, large, writes, deep } = fixture;
+  const names = namesFor(fixture);
+  const get = (path) => ({ method: "GET", path });
+  return [
+    { name: "GET /health", request: get("/health") },
+    { name: "GET /users", request: get(`/users?limit=${PAGE}`), admin: true },
+    { name: "GET /_bench/users", request: get(`/_bench/users?limit=${PAGE}`) },
+    { name: "POST /users", request: jsonPost("/users"), admin: true },
+    { name: "POST /_bench/users", request: jsonPost("/_bench/users") },
+    { name: "GET /threads/{id}", request: get(`/threads/${large}`), admin: true },
+    { name: "GET /_bench/threads/{id}", request: get(`/_bench/threads/${large}`) },
+    { name: names.firstPage, request: get(`/threads/${large}/messages?limit=${PAGE}`), admin: true },
+    { name: names.firstPageTwin, request: get(`/_bench/threads/${large}/messages?limit=${PAGE}`) },
+    { name: names.firstPageSmall, request: get(`/threads/${small}/messages?limit=${PAGE}`), admin: true },
+    {
+      name: names.deepPage,
+      request: get(`/threads/${large}/messages?limit=${PAGE}&cursor=${deep.cursor}`),
+      admin: true,
+    },
+    {
+      name: names.deepPageTwin,
+      request: get(`/_bench/threads/${large}/messages?limit=${PAGE}&order=desc&before_seq=${deep.beforeSeq}`),
+    },
+    { name: "GET /search/messages", request: get(`/search/messages?q=${SEARCH_WORD}&limit=${PAGE}`), admin: true },
+    { name: "GET /_bench/search", request: get(`/_bench/search?q=${SEARCH_WORD}&limit=${PAGE}`) },
+    {
+      name: "POST /threads/{id}/messages",
+      request: jsonPost(`/threads/${writes}/messages`, newMessageBody),
+      admin: true,
+    },
+    {
+      name: "POST /_bench/threads/{id}/messages",
+      request: jsonPost(`/_bench/threads/${writes}/messages`, newMessageBody),
+    },
+  ];
+};
 
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
 
 const AUTHENTICATION = "authentication (ES256 JWT verify + one session lookup)";
-const COMPARISONS = [
-  {
-    route: "GET /users",
-    baseline: "GET /_bench/users",
-    meaning: `${AUTHENTICATION} + ORM + validation + envelope on a 20-row read`,
-  },
-  {
-    route: "POST /users",
-    baseline: "POST /_bench/users",
-    meaning: `${AUTHENTICATION} + rate-limit binding call + ORM + validation + envelope on an insert (no Idempotency-Key is sent, so the idempotency middleware does nothing)`,
-  },
-  {
-    route: "GET /health",
-    baseline: "GET /_bench/users",
-    meaning: "health (D1 ping + envelope) vs the raw 20-row read: the floor of a routed request with one query",
-  },
-];
+const READ_LAYERS = `${AUTHENTICATION} + ORM + validation + envelope`;
+const comparisonsFor = (fixture) => {
+  const names = namesFor(fixture);
+  return [
+    {
+      route: "GET /users",
+      baseline: "GET /_bench/users",
+      meaning: `${READ_LAYERS} on a 20-row read`,
+    },
+    {
+      route: "POST /users",
+      baseline: "POST /_bench/users",
+      meaning: `${AUTHENTICATION} + rate-limit binding call + ORM + validation + envelope on an insert (no Idempotency-Key is sent, so the idempotency middleware does nothing)`,
+    },
+    {
+      route: "GET /threads/{id}",
+      baseline: "GET /_bench/threads/{id}",
+      meaning: `${READ_LAYERS} + ETag; one read of the thread (without its memory)`,
+    },
+    {
+      route: names.firstPage,
+      baseline: names.firstPageTwin,
+      meaning: `${READ_LAYERS} + wire mapping on access read + 20-message page + its attachments (the twin: one join) + reactions summary`,
+    },
+    {
+      route: names.deepPage,
+      baseline: names.deepPageTwin,
+      meaning: "as the first page, for 20 messages near the thread's start (the real route pages by cursor)",
+    },
+    {
+      route: "GET /search/messages",
+      baseline: "GET /_bench/search",
+      meaning: `${AUTHENTICATION} + validation + snippet parsing + envelope on the same FTS5 query (${SEARCHABLE_TEXTS.length} hits)`,
+    },
+    {
+      route: "POST /threads/{id}/messages",
+      baseline: "POST /_bench/threads/{id}/messages",
+      meaning: `${AUTHENTICATION} + rate-limit binding call + body validation + ORM access read + ETag + envelope; both run the access read and the same 3-statement batch (event, message + FTS triggers, thread bump)`,
+    },
+    {
+      route: "GET /health",
+      baseline: "GET /_bench/users",
+      meaning: "health (D1 ping + envelope) vs the raw 20-row read: the floor of a routed request with one query",
+    },
+  ];
+};
+
+/** Keyset pagination: the same first page of a large thread and of a small one should cost the same. */
+const TARGET_SIZE_RATIO = 1.2;
+const sizeComparisonFor = (fixture) => {
+  const names = namesFor(fixture);
+  return { route: names.firstPage, baseline: names.firstPageSmall, target: TARGET_SIZE_RATIO };
+};
 
 /**
  * The repo's wrangler.jsonc for the bench, written into `dir`. Every rate limit is raised out of reach: the limiter is
@@ -184,6 +293,181 @@ const checkBaseline = async (url, users) => {
   }
 };
 
+/** A call to the API (as the admin when `token` is given) that must answer 2xx; resolves the parsed JSON, if any. */
+const call = async (url, token, method, path, body) => {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? bearer(token) : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 2000)}`);
+  return text === "" ? null : JSON.parse(text);
+};
+
+/** Appends `count` messages to a thread through the bench-only bulk route; resolves the time it took. */
+const seedMessages = async (url, threadId, count) => {
+  const started = performance.now();
+  const result = await call(url, null, "POST", `/_bench/threads/${threadId}/seed`, { count });
+  return { count, ms: Math.round(performance.now() - started), workerMs: result.elapsed_ms, lastSeq: result.last_seq };
+};
+
+/** The admin's thumbsup and tada on each message, so the reactions summary of a page has rows to count. */
+const react = async (url, token, threadId, messageIds) => {
+  for (const id of messageIds) {
+    for (const emoji of ["thumbsup", "tada"]) {
+      await call(url, token, "PUT", `/threads/${threadId}/messages/${id}/reactions/${emoji}`);
+    }
+  }
+};
+
+/**
+ * The threads the conversation routes use, made through the real API as the admin: a small one (SMALL_THREAD
+ * messages) and a large one (`largeCount`), both filled by the bulk seeding route, and one that takes the load's
+ * posts and holds the only messages with SEARCH_WORD (half given to POST /threads, half posted one by one). The
+ * newest three messages of both listed threads and three of the deep page carry reactions. The deep page is 20
+ * messages near the large thread's start, reached as a client would: `before=<id>` from an ascending listing,
+ * then that page's `next_cursor`.
+ */
+const setUpConversations = async (url, token, largeCount) => {
+  const newThread = async (title, messages) =>
+    (await call(url, token, "POST", "/threads", { title, ...(messages ? { messages } : {}) })).data.id;
+  const half = SEARCHABLE_TEXTS.length / 2;
+  const small = await newThread(`Bench: ${SMALL_THREAD} messages`);
+  const large = await newThread(`Bench: ${largeCount} messages`);
+  const writes = await newThread(
+    "Bench: posts",
+    SEARCHABLE_TEXTS.slice(0, half).map((text) => ({ text })),
+  );
+  for (const text of SEARCHABLE_TEXTS.slice(half)) {
+    await call(url, token, "POST", `/threads/${writes}/messages`, { text });
+  }
+
+  const seeding = { small: await seedMessages(url, small, SMALL_THREAD) };
+  log(`seeding ${largeCount} messages into one thread…`);
+  seeding.large = await seedMessages(url, large, largeCount);
+  log(`seeded ${largeCount} messages in ${seeding.large.ms} ms (${seeding.large.workerMs} ms in the worker)`);
+
+  const newest = async (threadId) =>
+    (await call(url, token, "GET", `/threads/${threadId}/messages?limit=3`)).data.map((message) => message.id);
+  await react(url, token, small, await newest(small));
+  await react(url, token, large, await newest(large));
+
+  const early = (await call(url, token, "GET", `/threads/${large}/messages?order=asc&limit=100`)).data;
+  const anchor = early[Math.min(60, early.length - 1)];
+  const above = await call(
+    url,
+    token,
+    "GET",
+    `/threads/${large}/messages?order=desc&limit=${PAGE}&before=${anchor.id}`,
+  );
+  const cursor = above.pagination.next_cursor;
+  if (typeof cursor !== "string") throw new Error("the large thread has no page below its first 60 messages");
+  const beforeSeq = above.data.at(-1).seq;
+  const deepPage = (await call(url, token, "GET", `/threads/${large}/messages?limit=${PAGE}&cursor=${cursor}`)).data;
+  await react(
+    url,
+    token,
+    large,
+    deepPage.slice(0, 3).map((message) => message.id),
+  );
+  return {
+    small,
+    large,
+    writes,
+    largeCount,
+    deep: { cursor, beforeSeq, firstSeq: deepPage.at(-1)?.seq, lastSeq: deepPage[0]?.seq },
+    seeding,
+  };
+};
+
+/**
+ * Fails early, rather than benchmarking 404s or twins that do less: each GET twin must return the same rows
+ * (messages, with as many reactions; search hits) as its real route.
+ */
+const checkTwins = async (url, token, fixture) => {
+  const { small, large, deep } = fixture;
+  const same = (what, real, twin) => {
+    if (JSON.stringify(real) !== JSON.stringify(twin)) {
+      throw new Error(`${what}: the twin's answer differs from the real route's\n${JSON.stringify({ real, twin })}`);
+    }
+  };
+  const realPage = async (query, threadId = large) => {
+    const { data } = await call(url, token, "GET", `/threads/${threadId}/messages?${query}`);
+    return { ids: data.map((m) => m.id), reactions: data.reduce((sum, m) => sum + m.reactions.length, 0) };
+  };
+  const twinPage = async (query) => {
+    const body = await call(url, null, "GET", `/_bench/threads/${large}/messages?${query}`);
+    return { ids: body.messages.map((m) => m.id), reactions: body.reactions.length };
+  };
+  const first = await realPage(`limit=${PAGE}`);
+  same("first page", first, await twinPage(`limit=${PAGE}`));
+  same(
+    "deep page",
+    await realPage(`limit=${PAGE}&cursor=${deep.cursor}`),
+    await twinPage(`limit=${PAGE}&order=desc&before_seq=${deep.beforeSeq}`),
+  );
+  if (first.reactions === 0 || (await realPage(`limit=${PAGE}`, small)).reactions === 0) {
+    throw new Error("the first pages carry no reactions");
+  }
+  const realHits = (await call(url, token, "GET", `/search/messages?q=${SEARCH_WORD}&limit=${PAGE}`)).data;
+  const twinHits = (await call(url, null, "GET", `/_bench/search?q=${SEARCH_WORD}&limit=${PAGE}`)).hits;
+  same(
+    "search",
+    realHits.map((hit) => hit.message_id),
+    twinHits.map((hit) => hit.id),
+  );
+  if (realHits.length !== SEARCHABLE_TEXTS.length) throw new Error(`search found ${realHits.length} messages`);
+  same(
+    "thread",
+    (await call(url, token, "GET", `/threads/${large}`)).data.id,
+    (await call(url, null, "GET", `/_bench/threads/${large}`)).id,
+  );
+};
+
+/** A word of every seeded message: what one search costs when the term is everywhere. */
+const COMMON_WORD = "seeded";
+const PROBE_TIMES = 3;
+
+/**
+ * Single requests, one after another, outside the load: searches for a word that is in every seeded message, real
+ * and twin, and the same search within the posts' thread, which holds none of them. FTS5 ranks every match (bm25)
+ * before LIMIT applies and `thread_id` filters after the match, so this is where search cost grows with the data.
+ */
+const runProbes = async (url, token, fixture) => {
+  const probe = async (name, path, auth, hitsOf) => {
+    const timingsMs = [];
+    let hits = 0;
+    for (let i = 0; i < PROBE_TIMES; i++) {
+      const started = performance.now();
+      const body = await call(url, auth ? token : null, "GET", path);
+      timingsMs.push(Math.round(performance.now() - started));
+      hits = hitsOf(body);
+    }
+    return { name, path, hits, timingsMs, medianMs: median(timingsMs) };
+  };
+  return [
+    await probe(
+      `GET /search/messages?q=${COMMON_WORD}&limit=${PAGE}`,
+      `/search/messages?q=${COMMON_WORD}&limit=${PAGE}`,
+      true,
+      (body) => body.data.length,
+    ),
+    await probe(
+      `GET /_bench/search?q=${COMMON_WORD}&limit=${PAGE}`,
+      `/_bench/search?q=${COMMON_WORD}&limit=${PAGE}`,
+      false,
+      (body) => body.hits.length,
+    ),
+    await probe(
+      `GET /search/messages?q=${COMMON_WORD}&limit=${PAGE}&thread_id=<the posts' thread>`,
+      `/search/messages?q=${COMMON_WORD}&limit=${PAGE}&thread_id=${fixture.writes}`,
+      true,
+      (body) => body.data.length,
+    ),
+  ];
+};
+
 const load = async (url, token, { request, admin }, connections, duration) => {
   const signed = admin ? { ...request, headers: { ...request.headers, ...bearer(token) } } : request;
   const result = await autocannon({ url, connections, duration, requests: [signed] });
@@ -230,8 +514,9 @@ const ratio = (route, baseline, figure) => {
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 const range = ({ median: m, min, max }) => `${fixed(m, 2)}× (${fixed(min, 2)}–${fixed(max, 2)})`;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const count = (n) => n.toLocaleString("en");
 
-const report = ({ options, routes, comparisons, bundle, failures }) => {
+const report = ({ options, fixture, routes, comparisons, pagination, probes, bundle, failures }) => {
   const lines = [
     `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.duration}s per route`,
     "",
@@ -253,6 +538,24 @@ const report = ({ options, routes, comparisons, bundle, failures }) => {
       (c) =>
         `| ${c.route} vs ${c.baseline} | ${range(c.requestsPerSec)} | ${range(c.latencyP50)} | ${range(c.latencyP99)} | ${c.meaning} |`,
     ),
+    "",
+    `### Keyset pagination: the first page (limit ${PAGE}) of a ${count(pagination.largeMessages)}-message thread vs a ${count(pagination.smallMessages)}-message one`,
+    "",
+    `| Thread | p50 ms | p99 ms |`,
+    "| --- | ---: | ---: |",
+    `| ${count(pagination.smallMessages)} messages | ${fixed(pagination.small.latencyP50Ms, 0)} | ${fixed(pagination.small.latencyP99Ms, 0)} |`,
+    `| ${count(pagination.largeMessages)} messages | ${fixed(pagination.large.latencyP50Ms, 0)} | ${fixed(pagination.large.latencyP99Ms, 0)} |`,
+    `| ratio, median (min–max over rounds) | ${range(pagination.latencyP50)} | ${range(pagination.latencyP99)} |`,
+    "",
+    `Target: within ${pagination.target}× (p50 and p99 medians): **${pagination.withinTarget ? "met" : "NOT met"}**.`,
+    "",
+    `Setup: ${count(fixture.seeding.large.count)} messages seeded in ${fixture.seeding.large.ms} ms (one bulk request, ${fixture.seeding.large.workerMs} ms in the worker; FTS triggers included); the deep page holds seq ${fixture.deep.firstSeq}–${fixture.deep.lastSeq}.`,
+    "",
+    "Single requests, one at a time (median of the timings):",
+    "",
+    "| Request | Results | Timings ms | Median ms |",
+    "| --- | ---: | --- | ---: |",
+    ...probes.map((p) => `| ${p.name} | ${p.hits} | ${p.timingsMs.join(", ")} | ${fixed(p.medianMs, 0)} |`),
     "",
     `### Worker bundle (wrangler deploy --dry-run --env production): ${kib(bundle.bytes)}, gzip ${kib(bundle.gzipBytes)}`,
     "",
@@ -295,13 +598,23 @@ const main = async () => {
     process.once(signal, () => stop().finally(() => process.exit(128 + constants.signals[signal])));
   }
 
-  const samples = new Map(ROUTES.map(({ name }) => [name, []]));
+  let ROUTES = [];
+  let fixture;
+  let probes = [];
+  const samples = new Map();
   try {
     log(`${server.url} is up; signing in as an admin, seeding ${options.seed} users through POST /users…`);
     const token = await signInAsAdmin(server.url);
     await seedUsers(server.url, token, options.seed);
     // The admin who signed in is a user too.
     await checkBaseline(server.url, options.seed + 1);
+    log(`creating threads of ${SMALL_THREAD} and ${options.large} messages…`);
+    fixture = await setUpConversations(server.url, token, options.large);
+    await checkTwins(server.url, token, fixture);
+    ROUTES = routesFor(fixture);
+    for (const { name } of ROUTES) samples.set(name, []);
+    log("timing single searches for a word in every seeded message…");
+    probes = await runProbes(server.url, token, fixture);
 
     if (options.warmup > 0) {
       log(`warming up each route for ${options.warmup}s…`);
@@ -324,7 +637,7 @@ const main = async () => {
 
   const routes = ROUTES.map(({ name }) => summarize(name, samples.get(name)));
   const byName = new Map(routes.map((route) => [route.name, route]));
-  const comparisons = COMPARISONS.map(({ route, baseline, meaning }) => {
+  const comparisons = comparisonsFor(fixture).map(({ route, baseline, meaning }) => {
     const [r, b] = [byName.get(route), byName.get(baseline)];
     return {
       route,
@@ -335,6 +648,18 @@ const main = async () => {
       latencyP99: ratio(r, b, "latencyP99Ms"),
     };
   });
+  const size = sizeComparisonFor(fixture);
+  const [sizeRoute, sizeBaseline] = [byName.get(size.route), byName.get(size.baseline)];
+  const pagination = {
+    ...size,
+    largeMessages: fixture.largeCount,
+    smallMessages: SMALL_THREAD,
+    large: { latencyP50Ms: sizeRoute.latencyP50Ms, latencyP99Ms: sizeRoute.latencyP99Ms },
+    small: { latencyP50Ms: sizeBaseline.latencyP50Ms, latencyP99Ms: sizeBaseline.latencyP99Ms },
+    latencyP50: ratio(sizeRoute, sizeBaseline, "latencyP50Ms"),
+    latencyP99: ratio(sizeRoute, sizeBaseline, "latencyP99Ms"),
+  };
+  pagination.withinTarget = pagination.latencyP50.median <= size.target && pagination.latencyP99.median <= size.target;
   const failures = routes
     .filter((r) => r.non2xx > 0 || r.errors > 0 || r.requests === 0)
     .map(
@@ -346,8 +671,11 @@ const main = async () => {
     date: new Date().toISOString(),
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
     options,
+    fixture: { ...fixture, smallCount: SMALL_THREAD },
     routes,
     comparisons,
+    pagination,
+    probes,
     bundle,
     failures,
   };

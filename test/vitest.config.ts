@@ -31,5 +31,8 @@ export default defineConfig(async () => ({
     setupFiles: ["test/support/apply-migrations.ts"],
     // The worker logs one JSON line per request; show logs only for failing tests.
     silent: "passed-only" as const,
+    // The first request of a file compiles Prisma's query compiler (3-4 s on the 2-core CI machine,
+    // more when it is busy): vitest's default of 5 s would fail whichever test comes first.
+    testTimeout: 20_000,
   },
 }));

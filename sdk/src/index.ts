@@ -2,8 +2,29 @@ import createFetchClient from "openapi-fetch";
 import type { components, paths } from "./schema";
 
 export type { components, paths };
-export type Problem = components["schemas"]["Problem"];
-export type Pagination = components["schemas"]["Pagination"];
+
+type Schemas = components["schemas"];
+export type Problem = Schemas["Problem"];
+export type Pagination = Schemas["Pagination"];
+export type Thread = Schemas["Thread"];
+export type Message = Schemas["Message"];
+export type MessageSnapshot = Schemas["MessageSnapshot"];
+export type ReactionSummary = Schemas["ReactionSummary"];
+export type ThreadMemory = Schemas["ThreadMemory"];
+export type SearchHit = Schemas["SearchHit"];
+/** One change in a thread's event log; narrow on `type` to get the matching `data`. */
+export type ThreadEvent = Schemas["ThreadEvent"];
+/** Slack-compatible Block Kit blocks: the union, and one type per block. */
+export type Block = Schemas["Block"];
+export type SectionBlock = Schemas["SectionBlock"];
+export type HeaderBlock = Schemas["HeaderBlock"];
+export type DividerBlock = Schemas["DividerBlock"];
+export type ImageBlock = Schemas["ImageBlock"];
+export type ContextBlock = Schemas["ContextBlock"];
+export type ActionsBlock = Schemas["ActionsBlock"];
+export type InputBlock = Schemas["InputBlock"];
+export type RichTextBlock = Schemas["RichTextBlock"];
+export type MarkdownBlock = Schemas["MarkdownBlock"];
 
 /** Thrown by `unwrap` and `paginate` for every non-2xx answer; carries the RFC 9457 problem. */
 export class ApiProblemError extends Error {

@@ -1,4 +1,4 @@
-import type { MessageRole, Prisma } from "../generated/prisma/client";
+import type { Message, MessageRole, Prisma } from "../generated/prisma/client";
 import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Db } from "./db";
 import { applied, eventSeq, NEXT_SEQ, type ThreadChange, threadChange } from "./thread-log";
@@ -41,12 +41,37 @@ export interface MessageListOptions {
 const json = (value: Prisma.JsonValue | null | undefined) =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
-/** Attachments as the wire shows them, in the order they were given. */
-const WITH_ATTACHMENTS = {
-  attachments: {
-    orderBy: { position: "asc" as const },
-    select: { file: { select: { id: true, filename: true, contentType: true, sizeBytes: true } } },
-  },
+export interface AttachedFile {
+  id: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
+/** A message with its attachments' files, in the order they were attached. */
+export type MessageRow = Message & { attachments: { file: AttachedFile }[] };
+
+/**
+ * The attachments of a page of messages in one query. Not Prisma's `include`: it loads a relation
+ * with one bound parameter per message, and a full page (101 rows) is past D1's 100.
+ */
+const withAttachments = async (d1: D1Database, messages: Message[]): Promise<MessageRow[]> => {
+  if (messages.length === 0) return [];
+  const { results } = await d1
+    .prepare(
+      `SELECT mf.message_id, f.id, f.filename, f.content_type, f.size_bytes
+       FROM message_files mf JOIN files f ON f.id = mf.file_id
+       WHERE mf.message_id IN (SELECT value FROM json_each(?))
+       ORDER BY mf.message_id, mf.position`,
+    )
+    .bind(JSON.stringify(messages.map((message) => message.id)))
+    .all<{ message_id: string; id: string; filename: string; content_type: string; size_bytes: number }>();
+  const byMessage = new Map<string, { file: AttachedFile }[]>();
+  for (const row of results) {
+    const file = { id: row.id, filename: row.filename, contentType: row.content_type, sizeBytes: row.size_bytes };
+    byMessage.set(row.message_id, [...(byMessage.get(row.message_id) ?? []), { file }]);
+  }
+  return messages.map((message) => ({ ...message, attachments: byMessage.get(message.id) ?? [] }));
 };
 
 /** The messages of a new thread and their attachments: one statement each, whatever their number. */
@@ -234,16 +259,18 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
     return applied(await d1.batch(statements));
   },
 
-  findInThread: (threadId: string, id: string) =>
-    db.message.findFirst({ where: { id, threadId }, include: WITH_ATTACHMENTS }),
+  findInThread: async (threadId: string, id: string): Promise<MessageRow | null> => {
+    const message = await db.message.findFirst({ where: { id, threadId } });
+    return message ? ((await withAttachments(d1, [message]))[0] ?? null) : null;
+  },
 
   /** The position of a message of this thread (for `before` / `after`); null when it is not in it. */
   seqOf: async (threadId: string, id: string) =>
     (await db.message.findFirst({ where: { id, threadId }, select: { seq: true } }))?.seq ?? null,
 
   /** One page plus one row, by position in the thread. */
-  listPage: ({ threadId, limit, order, afterSeq, beforeSeq, parentId, topLevel }: MessageListOptions) =>
-    db.message.findMany({
+  listPage: async ({ threadId, limit, order, afterSeq, beforeSeq, parentId, topLevel }: MessageListOptions) => {
+    const messages = await db.message.findMany({
       where: {
         threadId,
         ...(afterSeq !== undefined || beforeSeq !== undefined
@@ -259,8 +286,9 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
       },
       orderBy: { seq: order },
       take: limit + 1,
-      include: WITH_ATTACHMENTS,
-    }),
+    });
+    return withAttachments(d1, messages);
+  },
 
   /** Files that exist, are not deleted, and (unless `anyOwner`) were uploaded by `ownerId`. */
   attachableFiles: (ids: string[], ownerId: string | null) =>

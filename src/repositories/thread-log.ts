@@ -50,7 +50,7 @@ export const threadChange = (db: D1Database, change: ThreadChange) => {
     .prepare(
       `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
        SELECT t.id, t.last_seq + 1, ?, ?, ?, ${payload.sql}, ? FROM threads t WHERE t.id = ? AND (${guard.sql})
-       RETURNING seq`,
+       RETURNING seq, payload`,
     )
     .bind(
       change.type,
@@ -81,12 +81,18 @@ export const threadChange = (db: D1Database, change: ThreadChange) => {
 /** Whether the change went through: its event row (the batch's first statement) was written. */
 export const applied = (results: D1Result[]): boolean => (results[0]?.meta.changes ?? 0) === 1;
 
-/** The seq of the change's event, from the batch's first statement. */
-export const eventSeq = (results: D1Result[]): number => {
-  const row = results[0]?.results[0] as { seq?: number } | undefined;
-  if (typeof row?.seq !== "number") throw new Error("the event insert returned no seq");
-  return row.seq;
+const eventRow = (results: D1Result[]) => {
+  const row = results[0]?.results[0] as { seq?: number; payload?: string } | undefined;
+  if (typeof row?.seq !== "number" || typeof row.payload !== "string")
+    throw new Error("the event insert returned no row");
+  return { seq: row.seq, payload: row.payload };
 };
+
+/** The seq of the change's event, from the batch's first statement. */
+export const eventSeq = (results: D1Result[]): number => eventRow(results).seq;
+
+/** The payload as stored (with the members SQL computed), from the batch's first statement. */
+export const eventPayload = (results: D1Result[]): unknown => JSON.parse(eventRow(results).payload);
 
 export interface NewEvent {
   seq: number;

@@ -1,10 +1,13 @@
 import type { Prisma, Thread, ThreadStatus } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
-import { sql, sqlDate } from "./d1";
+import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Db } from "./db";
 import { after, newestFirst } from "./keyset";
 import { insertMessages, type NewMessage } from "./messages.repository";
-import { applied, insertEvents, type NewEvent, type ThreadChange, threadChange } from "./thread-log";
+import { applied, eventPayload, insertEvents, type NewEvent, type ThreadChange, threadChange } from "./thread-log";
+
+/** The memory document's bound, as compact UTF-8 JSON (the API checks it too; see memory.schemas.ts). */
+export const MEMORY_MAX_BYTES = 65_536;
 
 export interface ThreadListOptions {
   limit: number;
@@ -56,7 +59,8 @@ export const threadsRepository = (db: Db, d1: D1Database) => ({
     ]);
   },
 
-  findById: (id: string) => db.thread.findFirst({ where: { id } }),
+  /** The thread without its memory document (only the memory operations need that). */
+  findById: (id: string) => db.thread.findFirst({ where: { id }, omit: { memory: true } }),
 
   /** Owner, status and event counter only: enough to check access and guard a write. */
   findForAccess: (id: string) => db.thread.findFirst({ where: { id }, select: ACCESS_FIELDS }),
@@ -97,24 +101,40 @@ export const threadsRepository = (db: Db, d1: D1Database) => ({
     return applied(results);
   },
 
-  /** Replaces the memory document if its version is still `expectedVersion`; logs `memory.updated`. */
-  setMemory: async (
-    event: Omit<ThreadChange, "guard" | "computed">,
-    memory: Prisma.JsonObject,
-    expectedVersion: number,
-  ): Promise<boolean> => {
-    const change = threadChange(d1, { ...event, guard: sql("t.memory_version = ?", expectedVersion) });
+  /**
+   * Replaces (`replacement`) or merge-patches (`patch`, RFC 7396 by SQLite's `json_patch`) the
+   * memory document and logs `memory.updated`, in one batch whose guard holds on the stored version.
+   * The event's payload, the new ThreadMemory, is computed by SQL from the stored document, so it
+   * is exactly what gets stored; null when the guard failed.
+   */
+  writeMemory: async (
+    event: Omit<ThreadChange, "guard" | "computed" | "payload">,
+    change: { replacement: Prisma.JsonObject } | { patch: Prisma.JsonObject },
+    guard: Sql,
+  ): Promise<unknown | null> => {
+    // Unqualified `memory`: the thread's row, both in the event insert and in the bump.
+    const document =
+      "replacement" in change
+        ? sql("json(?)", JSON.stringify(change.replacement))
+        : sql("json_patch(COALESCE(memory, '{}'), ?)", JSON.stringify(change.patch));
+    const updatedAt = event.now.toISOString();
+    const write = threadChange(d1, {
+      ...event,
+      payload: { version: 0, updated_at: updatedAt, memory: {} },
+      computed: { version: sql("t.memory_version + 1"), memory: document },
+      guard: and(guard, sql(`length(CAST(${document.sql} AS BLOB)) <= ?`, ...document.params, MEMORY_MAX_BYTES)),
+    });
     const results = await d1.batch([
-      change.event,
-      change.bump(
+      write.event,
+      write.bump(
         sql(
-          "memory = ?, memory_version = memory_version + 1, memory_updated_at = ?",
-          JSON.stringify(memory),
+          `memory = ${document.sql}, memory_version = memory_version + 1, memory_updated_at = ?`,
+          ...document.params,
           sqlDate(event.now),
         ),
       ),
     ]);
-    return applied(results);
+    return applied(results) ? eventPayload(results) : null;
   },
 
   findMemory: (id: string) =>

@@ -19,15 +19,29 @@ const readmeScript = (): string => {
   return script;
 };
 
+interface Envelope<T> {
+  success: boolean;
+  data: T;
+}
+type Printed = [
+  health: Envelope<{ status: string }>,
+  created: Envelope<{ email: string; role: string }>,
+  users: Envelope<{ email: string }[]>,
+  reaction: Envelope<{ emoji: string; count: number; me: boolean }>,
+  messages: Envelope<{ id: string; text: string; blocks: { type: string }[]; reactions: unknown[] }[]>,
+  search: Envelope<{ message_id: string; snippet: { text: string; highlights: unknown[] } }[]>,
+  events: Envelope<{ seq: number; type: string }[]>,
+];
+
 test("the README's curl examples work against the running service, as written", async () => {
   const email = `e2e-${randomUUID()}@example.com`;
   const admin = `e2e-admin-${randomUUID()}@example.com`;
   const script = readmeScript()
     .replaceAll(README_ORIGIN, inject("baseUrl"))
     // Fresh addresses each run, so reruns against the same database do not answer 409.
-    .replace("ada@example.com", email)
-    .replace("admin@example.com", admin);
-  expect(script.match(/^curl /gm), "health, create user and list users are printed").toHaveLength(3);
+    .replaceAll("ada@example.com", email)
+    .replaceAll("admin@example.com", admin);
+  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(7);
 
   // curl prints no newline after a body; the wrapper adds one so each printed answer is one line.
   const { stdout } = await execFileAsync(
@@ -37,13 +51,27 @@ test("the README's curl examples work against the running service, as written", 
       timeout: 30_000,
     },
   );
-  const [health, created, listed, ...rest] = stdout
+  const printed = stdout
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as unknown);
+  expect(printed).toHaveLength(7);
+  const [health, created, users, reaction, messages, search, events] = printed as Printed;
 
-  expect(rest).toEqual([]);
   expect(health).toMatchObject({ success: true, data: { status: "ok" } });
   expect(created).toMatchObject({ success: true, data: { email, role: "USER" } });
-  expect(listed).toMatchObject({ success: true, data: expect.arrayContaining([expect.objectContaining({ email })]) });
+  expect(users).toMatchObject({ success: true, data: expect.arrayContaining([expect.objectContaining({ email })]) });
+  expect(reaction).toMatchObject({ success: true, data: { emoji: "thumbsup", count: 1, me: true } });
+  const [message] = messages.data;
+  expect(message).toMatchObject({
+    text: "Churn fell to 3.2% in Q3",
+    blocks: [{ type: "section" }, { type: "actions" }],
+    reactions: [{ emoji: "thumbsup", count: 1, me: true }],
+  });
+  expect(search.data.map((hit) => hit.message_id)).toContain(message?.id);
+  expect(events.data.map((event) => [event.seq, event.type])).toEqual([
+    [1, "thread.created"],
+    [2, "message.created"],
+    [3, "reaction.added"],
+  ]);
 });

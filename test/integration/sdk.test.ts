@@ -1,6 +1,15 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { ApiProblemError, createClient, paginate, type SessionTokens, unwrap } from "../../sdk/src";
+import {
+  type ActionsBlock,
+  ApiProblemError,
+  createClient,
+  paginate,
+  type SectionBlock,
+  type SessionTokens,
+  type ThreadEvent,
+  unwrap,
+} from "../../sdk/src";
 import { adminAccessToken, BASE_URL, client, contractFetch, signIn } from "../support/api";
 import { createUser } from "../support/factories";
 import { forgeToken } from "../support/tokens";
@@ -108,5 +117,23 @@ describe("SDK sessions", () => {
     const error = await unwrap(api.GET("/me")).catch((e) => e);
     expect(error).toBeInstanceOf(ApiProblemError);
     expect(error.status).toBe(401);
+  });
+
+  it("types blocks per block and thread events per type, as a client writes and reads them", async () => {
+    const section: SectionBlock = { type: "section", text: { type: "mrkdwn", text: "*Q3* is ready" } };
+    const actions: ActionsBlock = {
+      type: "actions",
+      elements: [{ type: "button", action_id: "open", text: { type: "plain_text", text: "Open" } }],
+    };
+    const thread = await unwrap(
+      client.POST("/threads", {
+        body: { title: "typed", messages: [{ text: "Q3 is ready", blocks: [section, actions] }] },
+      }),
+    );
+    const events: ThreadEvent[] = await unwrap(
+      client.GET("/threads/{id}/events", { params: { path: { id: thread.id } } }),
+    );
+    const texts = events.flatMap((event) => (event.type === "message.created" ? [event.data.text] : []));
+    expect(texts).toEqual(["Q3 is ready"]);
   });
 });

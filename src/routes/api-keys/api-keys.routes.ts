@@ -1,4 +1,4 @@
-import { createRoute, type z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";

@@ -3,14 +3,79 @@ import type { AppEnv } from "../../env";
 import { Status } from "../../http/status";
 
 /**
- * Raw-D1 twins of GET/POST /users for bench/: the same SQL without Prisma, validation or envelope,
- * so the benchmark can report what those layers cost. Mounted only when BENCH_BASELINE is "true"
- * (bench/run.mjs sets it); hidden from the contract.
+ * Raw-D1 twins of real operations for bench/: the same SQL without authentication (no session
+ * lookup), rate limiting, Prisma, validation or envelope, so the benchmark can report what those
+ * layers cost. Mounted only when BENCH_BASELINE is "true" (bench/run.mjs sets it); hidden from the
+ * contract. No access checks: whoever reaches them is the bench; the thread's owner stands in for
+ * the signed-in viewer where the SQL needs one (reactions' `me`, a message's author).
+ *
+ * Each twin runs the queries its real handler runs, in the same order, written out here as plain
+ * SQL (deliberately not through the repositories, so a change there shows up as a difference
+ * here). Where a read can be one statement, the twin writes it as one, as one would by hand: a
+ * page's attachments are one join (Prisma's `include`, which the list used at first, sent two
+ * queries: message_files, then files, even for a page without attachments).
  */
 const USER_COLUMNS = "id, email, name, role, avatar_url, created_at, updated_at";
+const THREAD_COLUMNS =
+  "id, owner_id, title, status, memory_version, memory_updated_at, metadata, message_count, last_message_at, last_seq, created_at, updated_at";
+const MESSAGE_COLUMNS =
+  "id, thread_id, seq, parent_id, author_id, api_key_id, role, text, blocks, metadata, reply_count, edited_at, deleted_at, created_at, updated_at";
+
+/** Largest page the real list operations serve. */
+const MAX_LIMIT = 100;
+/** Rows per INSERT … SELECT of the seeding route: one bound JSON array of texts each. */
+const SEED_CHUNK = 5_000;
+/** Most messages one seeding request appends. */
+const MAX_SEED = 200_000;
+
+/** DateTime as Prisma's D1 adapter stores it, so rows written here read back through Prisma. */
+const sqlDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
+const newRowId = () => crypto.randomUUID().replaceAll("-", "");
+
+const limitOf = (text: string | undefined) => Math.min(Math.max(Number(text ?? 20) || 20, 1), MAX_LIMIT);
+const seqOf = (text: string | undefined) => (text === undefined || text === "" ? undefined : Number(text));
+
+interface AccessRow {
+  id: string;
+  owner_id: string;
+  status: string;
+  last_seq: number;
+}
+
+/** What reachableThread / writableThread read before anything else (threadsRepository.findForAccess). */
+const accessRow = (db: D1Database, id: string) =>
+  db.prepare("SELECT id, owner_id, status, last_seq FROM threads WHERE id = ? LIMIT 1").bind(id).first<AccessRow>();
+
+/** threadChange's `pending`: the change's event row was written and the thread not yet bumped. */
+const PENDING = `EXISTS (SELECT 1 FROM thread_events e JOIN threads p ON p.id = e.thread_id
+                         WHERE e.thread_id = ? AND e.seq = p.last_seq + 1)`;
+
+/** Some vocabulary for seeded text, so the FTS index holds more than one repeated sentence. */
+const WORDS = [
+  "churn",
+  "revenue",
+  "pipeline",
+  "forecast",
+  "cohort",
+  "retention",
+  "margin",
+  "quarter",
+  "signal",
+  "dashboard",
+  "insight",
+  "report",
+  "growth",
+  "segment",
+  "funnel",
+  "baseline",
+];
+const seededText = (n: number) =>
+  `Seeded message ${n}: the ${WORDS[n % WORDS.length]} and ${WORDS[(n * 7 + 3) % WORDS.length]} numbers look steady this week.`;
 
 export const benchBaselineRouter = new Hono<AppEnv>()
   .use("/_bench/*", async (c, next) => (c.env.BENCH_BASELINE === "true" ? next() : c.notFound()))
+
+  // ---- Users ---------------------------------------------------------------------------------------------------
   .get("/_bench/users", async (c) => {
     const limit = Number(c.req.query("limit") ?? 20);
     const { results } = await c.env.DB.prepare(
@@ -30,4 +95,225 @@ export const benchBaselineRouter = new Hono<AppEnv>()
       .bind(crypto.randomUUID().replaceAll("-", ""), body.email.toLowerCase(), body.name, body.role ?? "USER", now, now)
       .first();
     return c.json(row, Status.CREATED);
+  })
+
+  // ---- GET /threads/{id}: one read of the row without its memory document, as the real handler does -----------
+  .get("/_bench/threads/:id", async (c) => {
+    const thread = await c.env.DB.prepare(`SELECT ${THREAD_COLUMNS} FROM threads WHERE id = ? LIMIT 1`)
+      .bind(c.req.param("id"))
+      .first();
+    return thread ? c.json(thread, Status.OK) : c.json({ error: "no such thread" }, Status.NOT_FOUND);
+  })
+
+  // ---- GET /threads/{id}/messages: access read, one page by seq, its attachments, its reactions summary ------
+  // Positions come as seqs (`after_seq` / `before_seq`), as a cursor carries them; `before=<message id>` would
+  // first look the seq up (SELECT id, seq FROM messages WHERE id = ? AND thread_id = ?), which the bench avoids
+  // by paging with the real route's cursor.
+  .get("/_bench/threads/:id/messages", async (c) => {
+    const db = c.env.DB;
+    const id = c.req.param("id");
+    const limit = limitOf(c.req.query("limit"));
+    const order = c.req.query("order") === "asc" ? "ASC" : "DESC";
+    const afterSeq = seqOf(c.req.query("after_seq"));
+    const beforeSeq = seqOf(c.req.query("before_seq"));
+    const thread = await accessRow(db, id);
+    if (!thread) return c.json({ error: "no such thread" }, Status.NOT_FOUND);
+
+    const { results: rows } = await db
+      .prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE thread_id = ?${afterSeq === undefined ? "" : " AND seq > ?"}${beforeSeq === undefined ? "" : " AND seq < ?"}
+         ORDER BY seq ${order} LIMIT ?`,
+      )
+      .bind(
+        id,
+        ...(afterSeq === undefined ? [] : [afterSeq]),
+        ...(beforeSeq === undefined ? [] : [beforeSeq]),
+        limit + 1,
+      )
+      .all<{ id: string; seq: number }>();
+    const page = rows.slice(0, limit);
+    const ids = JSON.stringify(page.map((row) => row.id));
+    const attachments =
+      page.length === 0
+        ? []
+        : (
+            await db
+              .prepare(
+                `SELECT mf.message_id, f.id, f.filename, f.content_type, f.size_bytes
+                 FROM message_files mf JOIN files f ON f.id = mf.file_id
+                 WHERE mf.message_id IN (SELECT value FROM json_each(?)) ORDER BY mf.message_id, mf.position`,
+              )
+              .bind(ids)
+              .all()
+          ).results;
+    // reactionsRepository.summaries, the viewer being the thread's owner.
+    const reactions =
+      page.length === 0
+        ? []
+        : (
+            await db
+              .prepare(
+                `SELECT message_id, emoji, COUNT(*) AS count, MAX(user_id IS ?) AS me, MIN(created_at) AS first_at
+                 FROM reactions WHERE message_id IN (SELECT value FROM json_each(?))
+                 GROUP BY message_id, emoji ORDER BY first_at, emoji`,
+              )
+              .bind(thread.owner_id, ids)
+              .all()
+          ).results;
+    return c.json({ messages: page, attachments, reactions, has_more: rows.length > limit }, Status.OK);
+  })
+
+  // ---- POST /threads/{id}/messages: access read, then the same batch as messagesRepository.post --------------
+  // [event insert at last_seq + 1 guarded on the thread being ACTIVE, message insert and thread bump guarded on
+  // the event row being pending], as the thread's owner (a USER message). No attachments, no reply.
+  .post("/_bench/threads/:id/messages", async (c) => {
+    const db = c.env.DB;
+    const id = c.req.param("id");
+    const body = await c.req.json<{ text: string }>();
+    const thread = await accessRow(db, id);
+    if (!thread) return c.json({ error: "no such thread" }, Status.NOT_FOUND);
+    if (thread.status === "ARCHIVED") return c.json({ error: "thread archived" }, Status.CONFLICT);
+
+    const now = new Date();
+    const messageId = newRowId();
+    const row = {
+      id: messageId,
+      thread_id: id,
+      seq: 0,
+      parent_id: null,
+      role: "USER",
+      author: { type: "user", id: thread.owner_id },
+      text: body.text,
+      blocks: [],
+      metadata: {},
+      attachments: [],
+      reply_count: 0,
+      edited_at: null,
+      deleted_at: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    const at = sqlDate(now);
+    const results = await db.batch([
+      db
+        .prepare(
+          `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
+           SELECT t.id, t.last_seq + 1, 'message.created', 'user', ?, json_set(?, '$.seq', (t.last_seq + 1)), ?
+           FROM threads t WHERE t.id = ? AND (t.status = 'ACTIVE')
+           RETURNING seq, payload`,
+        )
+        .bind(thread.owner_id, JSON.stringify(row), at, id),
+      db
+        .prepare(
+          `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, blocks, metadata,
+                                 created_at, updated_at)
+           SELECT ?, t.id, t.last_seq + 1, NULL, ?, NULL, 'USER', ?, NULL, NULL, ?, ? FROM threads t
+           WHERE t.id = ? AND ${PENDING}`,
+        )
+        .bind(messageId, thread.owner_id, body.text, at, at, id, id),
+      db
+        .prepare(
+          `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?, message_count = message_count + 1,
+                              last_message_at = ?
+           WHERE id = ? AND ${PENDING}`,
+        )
+        .bind(at, at, id, id),
+    ]);
+    const seq = (results[0]?.results[0] as { seq?: number } | undefined)?.seq;
+    if (seq === undefined) return c.json({ error: "thread changed" }, Status.CONFLICT);
+    return c.json({ ...row, seq }, Status.CREATED);
+  })
+
+  // ---- GET /search/messages: the same FTS5 query as searchRepository.search, for an admin (every thread) -------
+  .get("/_bench/search", async (c) => {
+    const q = c.req.query("q") ?? "";
+    const limit = limitOf(c.req.query("limit"));
+    // toFtsQuery for plain words: each one quoted, all must match.
+    const match = q
+      .split(/\s+/)
+      .filter((word) => /[\p{L}\p{N}]/u.test(word))
+      .map((word) => `"${word.replaceAll('"', "")}"`)
+      .join(" ");
+    if (match === "") return c.json({ error: "no terms" }, Status.BAD_REQUEST);
+    const { results } = await c.env.DB.prepare(
+      `SELECT * FROM (
+         SELECT s.rowid AS row, bm25(messages_fts) AS score,
+                snippet(messages_fts, 0, ?1, ?2, '…', 24) AS snippet,
+                m.id, m.thread_id, t.title AS thread_title, m.seq, m.parent_id, m.role, m.author_id, m.api_key_id,
+                m.created_at
+         FROM messages_fts
+         JOIN message_search_rows s ON s.rowid = messages_fts.rowid
+         JOIN messages m ON m.id = s.message_id
+         JOIN threads t ON t.id = m.thread_id
+         WHERE messages_fts MATCH ?3 AND m.deleted_at IS NULL
+           AND (?4 IS NULL OR t.owner_id = ?4) AND (?5 IS NULL OR m.thread_id = ?5)
+       )
+       WHERE ?6 IS NULL OR score > ?6 OR (score = ?6 AND row > ?7)
+       ORDER BY score, row LIMIT ?8`,
+    )
+      .bind("\uE000", "\uE001", match, null, c.req.query("thread_id") ?? null, null, null, limit + 1)
+      .all();
+    return c.json({ hits: results.slice(0, limit), has_more: results.length > limit }, Status.OK);
+  })
+
+  // ---- Seeding (not a twin): append `count` messages to a thread in bulk -------------------------------------
+  // One D1 batch (one transaction): per chunk of SEED_CHUNK messages, an INSERT … SELECT over json_each of their
+  // texts at positions last_seq + 1…n, their message.created events (so the log stays gapless), then the thread's
+  // counters. The FTS triggers index every message as it is inserted. Authored by the thread's owner.
+  .post("/_bench/threads/:id/seed", async (c) => {
+    const db = c.env.DB;
+    const id = c.req.param("id");
+    const { count } = await c.req.json<{ count: number }>();
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SEED) {
+      return c.json({ error: `count must be a whole number from 1 to ${MAX_SEED}` }, Status.BAD_REQUEST);
+    }
+    const thread = await accessRow(db, id);
+    if (!thread) return c.json({ error: "no such thread" }, Status.NOT_FOUND);
+
+    const started = Date.now();
+    const now = new Date();
+    const at = sqlDate(now);
+    const iso = now.toISOString();
+    const statements: D1PreparedStatement[] = [];
+    for (let start = 0; start < count; start += SEED_CHUNK) {
+      const size = Math.min(SEED_CHUNK, count - start);
+      const texts = Array.from({ length: size }, (_, i) => seededText(thread.last_seq + start + i + 1));
+      statements.push(
+        db
+          .prepare(
+            `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, created_at, updated_at)
+             SELECT lower(hex(randomblob(12))), t.id, t.last_seq + 1 + j.key, NULL, t.owner_id, NULL, 'USER', j.value, ?, ?
+             FROM threads t, json_each(?) j WHERE t.id = ?`,
+          )
+          .bind(at, at, JSON.stringify(texts), id),
+        db
+          .prepare(
+            `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
+             SELECT m.thread_id, m.seq, 'message.created', 'user', m.author_id,
+                    json_object('id', m.id, 'thread_id', m.thread_id, 'seq', m.seq, 'parent_id', NULL, 'role', m.role,
+                                'author', json_object('type', 'user', 'id', m.author_id), 'text', m.text,
+                                'blocks', json('[]'), 'metadata', json('{}'), 'attachments', json('[]'),
+                                'reply_count', 0, 'edited_at', NULL, 'deleted_at', NULL, 'created_at', ?,
+                                'updated_at', ?),
+                    m.created_at
+             FROM threads t JOIN messages m ON m.thread_id = t.id AND m.seq > t.last_seq
+             WHERE t.id = ?`,
+          )
+          .bind(iso, iso, id),
+        db
+          .prepare(
+            `UPDATE threads SET last_seq = last_seq + ?, message_count = message_count + ?, last_message_at = ?,
+                                updated_at = ?
+             WHERE id = ?`,
+          )
+          .bind(size, size, at, at, id),
+      );
+    }
+    await db.batch(statements);
+    const after = await accessRow(db, id);
+    return c.json(
+      { thread_id: id, added: count, last_seq: after?.last_seq ?? null, elapsed_ms: Date.now() - started },
+      Status.CREATED,
+    );
   });

@@ -7,12 +7,11 @@ import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag";
-import { applyMergePatch } from "../../http/merge-patch";
-import { retryOnConflict } from "../../http/optimistic";
 import { Status } from "../../http/status";
-import { reachableThread, threadNotFound, threadsOf } from "../threads/thread-access";
+import { type Sql, sql } from "../../repositories/d1";
+import { assertReachable, reachableThread, threadNotFound, threadsOf } from "../threads/thread-access";
 import type { getThreadMemory, replaceThreadMemory, updateThreadMemory } from "./memory.routes";
-import { MemoryDocument, type ThreadMemorySchema } from "./memory.schemas";
+import { MEMORY_LIMITS, type ThreadMemorySchema } from "./memory.schemas";
 
 type ThreadMemory = z.infer<typeof ThreadMemorySchema>;
 
@@ -24,35 +23,24 @@ const memoryOf = async (c: Context<AppEnv>, id: string) => {
   return thread;
 };
 
-/**
- * Writes the document `build` makes from the current one, if the version it was built from is still
- * current (otherwise builds again, or 412 when If-Match pinned that version), logging `memory.updated`.
- */
-const writeMemory = async (
+const stale = () => new ApiError("precondition-failed", "The memory changed since you read it; fetch it again.");
+
+/** The version If-Match pins a write to: undefined for none or `*`; 412 for what we never issued. */
+const pinnedVersion = (ifMatch: string | undefined) => {
+  const version = versionFromIfMatch(ifMatch);
+  if (version === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
+  return version;
+};
+
+/** Writes the memory in one guarded batch; null when the guard failed (the caller says why). */
+const write = async (
   c: Context<AppEnv>,
   id: string,
-  ifMatch: string | undefined,
-  build: (current: Prisma.JsonObject, version: number) => Prisma.JsonObject,
-): Promise<ThreadMemory> => {
-  const pinned = versionFromIfMatch(ifMatch);
-  if (pinned === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
-  const actor = actorOf(principalOf(c));
-  await reachableThread(c, id);
-  return retryOnConflict(async () => {
-    const current = await memoryOf(c, id);
-    if (pinned !== undefined && pinned !== current.memoryVersion) {
-      throw new ApiError("precondition-failed", "The memory changed since you read it; fetch it again.");
-    }
-    const memory = build((current.memory ?? {}) as Prisma.JsonObject, current.memoryVersion);
-    const now = new Date();
-    const next: ThreadMemory = {
-      version: current.memoryVersion + 1,
-      updated_at: now.toISOString(),
-      memory: memory as ThreadMemory["memory"],
-    };
-    const event = { threadId: id, type: "memory.updated" as const, actor, payload: next, now };
-    return (await threadsOf(c).setMemory(event, memory, current.memoryVersion)) ? next : undefined;
-  }, pinned !== undefined);
+  change: { replacement: Prisma.JsonObject } | { patch: Prisma.JsonObject },
+  guard: Sql,
+) => {
+  const event = { threadId: id, type: "memory.updated" as const, actor: actorOf(principalOf(c)), now: new Date() };
+  return (await threadsOf(c).writeMemory(event, change, guard)) as ThreadMemory | null;
 };
 
 const respond = (c: Context<AppEnv>, memory: ThreadMemory) => {
@@ -62,8 +50,7 @@ const respond = (c: Context<AppEnv>, memory: ThreadMemory) => {
 
 export const getThreadMemoryHandler: RouteHandler<typeof getThreadMemory, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  await reachableThread(c, id);
-  const thread = await memoryOf(c, id);
+  const thread = assertReachable(c, id, await threadsOf(c).findMemory(id));
   const etag = etagFor(thread.memoryVersion);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
@@ -80,18 +67,26 @@ export const getThreadMemoryHandler: RouteHandler<typeof getThreadMemory, AppEnv
 
 export const replaceThreadMemoryHandler: RouteHandler<typeof replaceThreadMemory, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const document = c.req.valid("json") as Prisma.JsonObject;
   const ifMatch = c.req.valid("header")["if-match"];
-  const memory = await writeMemory(c, id, ifMatch, (_current, version) => {
-    if (ifMatch === undefined && version > 0) {
-      throw new ApiError(
-        "precondition-required",
-        `This thread has memory (version ${version}): send If-Match with its ETag, or * to overwrite it.`,
-      );
-    }
-    return document;
-  });
-  return respond(c, memory);
+  const pinned = pinnedVersion(ifMatch);
+  await reachableThread(c, id);
+  // Without If-Match only the first write (version 0) may go through; `*` overwrites any version.
+  const guard =
+    pinned !== undefined
+      ? sql("t.memory_version = ?", pinned)
+      : ifMatch === undefined
+        ? sql("t.memory_version = 0")
+        : sql("1");
+  const memory = await write(c, id, { replacement: c.req.valid("json") as Prisma.JsonObject }, guard);
+  if (memory) return respond(c, memory);
+  const current = await memoryOf(c, id);
+  if (ifMatch === undefined) {
+    throw new ApiError(
+      "precondition-required",
+      `This thread has memory (version ${current.memoryVersion}): send If-Match with its ETag, or * to overwrite it.`,
+    );
+  }
+  throw stale();
 };
 
 export const updateThreadMemoryHandler: RouteHandler<typeof updateThreadMemory, AppEnv> = async (c) => {
@@ -100,19 +95,21 @@ export const updateThreadMemoryHandler: RouteHandler<typeof updateThreadMemory, 
   if ((c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== MERGE_PATCH) {
     throw new ApiError("unsupported-media-type", `Send the patch as ${MERGE_PATCH} (RFC 7396).`);
   }
-  const patch = c.req.valid("json");
-  const memory = await writeMemory(c, id, c.req.valid("header")["if-match"], (current) => {
-    const patched = MemoryDocument.safeParse(applyMergePatch(current, patch));
-    if (!patched.success) {
-      throw new ApiError("validation-error", "The patched memory would not be valid.", {
-        errors: patched.error.issues.map((issue) => ({
-          path: ["body", ...issue.path.map(String)].join("."),
-          message: issue.message,
-          code: issue.code,
-        })),
-      });
-    }
-    return patched.data as Prisma.JsonObject;
+  const pinned = pinnedVersion(c.req.valid("header")["if-match"]);
+  await reachableThread(c, id);
+  // Without If-Match the patch applies to whatever version is stored, atomically: concurrent patches all land.
+  const guard = pinned === undefined ? sql("1") : sql("t.memory_version = ?", pinned);
+  const memory = await write(c, id, { patch: c.req.valid("json") as Prisma.JsonObject }, guard);
+  if (memory) return respond(c, memory);
+  const current = await memoryOf(c, id);
+  if (pinned !== undefined && current.memoryVersion !== pinned) throw stale();
+  throw new ApiError("validation-error", "1 field is not valid.", {
+    errors: [
+      {
+        path: "body",
+        message: `The patched memory would be larger than ${MEMORY_LIMITS.maxBytes} bytes of JSON`,
+        code: "too_big",
+      },
+    ],
   });
-  return respond(c, memory);
 };

@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import { MEMORY_MAX_BYTES } from "../../repositories/threads.repository";
 import { Counter, envelope, Timestamp } from "../../schemas/common";
 
 export const MEMORY_LIMITS = {
   /** Size of the document as compact JSON, in UTF-8 bytes. */
-  maxBytes: 65_536,
+  maxBytes: MEMORY_MAX_BYTES,
   /** Nesting of objects and arrays. */
   maxDepth: 32,
   maxKeyLength: 256,
@@ -15,13 +16,16 @@ const depthOf = (value: unknown): number => {
   return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, depthOf(child)), 0);
 };
 
-/** A JSON object within the limits; a violation is reported on the document itself. */
+/**
+ * A JSON object within the limits; a violation is reported on the document itself. Patches are held
+ * to them too: merging never makes a document deeper than the deeper of the two.
+ */
 const withinLimits = (document: Record<string, unknown>, ctx: z.RefinementCtx) => {
   const bytes = new TextEncoder().encode(JSON.stringify(document)).length;
   if (bytes > MEMORY_LIMITS.maxBytes) {
     ctx.addIssue({
       code: "custom",
-      message: `Memory is at most ${MEMORY_LIMITS.maxBytes} bytes of JSON; this is ${bytes}`,
+      message: `At most ${MEMORY_LIMITS.maxBytes} bytes of JSON; this is ${bytes}`,
     });
   }
   if (depthOf(document) > MEMORY_LIMITS.maxDepth) {
@@ -41,6 +45,7 @@ export const MemoryDocument = z
 
 export const MemoryMergePatch = z
   .record(z.string().max(MEMORY_LIMITS.maxKeyLength), z.unknown())
+  .superRefine(withinLimits)
   .openapi("MemoryMergePatch", {
     description:
       "A JSON Merge Patch (RFC 7396) of the memory document: members replace the document's, `null` removes a member, objects merge recursively. The patched document must stay within the memory limits.",

@@ -4,8 +4,8 @@ import type { AppEnv } from "../../env";
 import type { MessageRole } from "../../generated/prisma/client";
 import { ApiError, type FieldError } from "../../http/api-error";
 import { getDb } from "../../repositories/db";
+import type { AttachedFile } from "../../repositories/messages.repository";
 import { messagesRepository } from "../../repositories/messages.repository";
-import type { AttachedFile } from "./message-wire";
 
 export const messagesOf = (c: Context<AppEnv>) => messagesRepository(getDb(c.env.DB), c.env.DB);
 

@@ -1,22 +1,13 @@
 import type { z } from "@hono/zod-openapi";
 import type { Actor } from "../../auth/principal";
 import type { Message } from "../../generated/prisma/client";
+import type { MessageRow } from "../../repositories/messages.repository";
 import type { Block } from "../../schemas/blocks";
 import type { MessageSchema, MessageSnapshotSchema } from "./messages.schemas";
 
 export type MessageSnapshot = z.infer<typeof MessageSnapshotSchema>;
 export type MessageWire = z.infer<typeof MessageSchema>;
 export type ReactionSummary = MessageWire["reactions"][number];
-
-export interface AttachedFile {
-  id: string;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-}
-
-/** A message row with its attachments' files, as repositories read it (or as a write is about to store it). */
-export type MessageRow = Message & { attachments: { file: AttachedFile }[] };
 
 export const authorOf = (message: Pick<Message, "authorId" | "apiKeyId">): Actor | null => {
   if (message.authorId) return { type: "user", id: message.authorId };

@@ -9,18 +9,12 @@ import { etagOfRepresentation, matchesIfMatch, matchesIfNoneMatch } from "../../
 import { retryOnConflict } from "../../http/optimistic";
 import { Status } from "../../http/status";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
-import type { NewMessage } from "../../repositories/messages.repository";
+import type { MessageRow, NewMessage } from "../../repositories/messages.repository";
 import { reactionsRepository } from "../../repositories/reactions.repository";
 import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../threads/thread-access";
 import { assertCanDelete, assertCanEdit, attachableFiles, authorFor, messagesOf } from "./authoring";
 import { decodeMessageCursor, encodeMessageCursor, type MessageRange, nextRange } from "./message-cursor";
-import {
-  type MessageRow,
-  type MessageWire,
-  messageSnapshot,
-  messageToWire,
-  type ReactionSummary,
-} from "./message-wire";
+import { type MessageWire, messageSnapshot, messageToWire, type ReactionSummary } from "./message-wire";
 import type { createMessage, deleteMessage, getMessage, listMessages, updateMessage } from "./messages.routes";
 
 export const messageNotFound = (threadId: string, id: string) =>

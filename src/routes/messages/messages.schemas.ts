@@ -53,27 +53,34 @@ export const MessageInput = z
 
 // Not `MessageInput.extend(...)`: extending a named strict schema emits an `allOf` whose second part
 // forbids the first part's members.
-export const CreateMessageBody = z.strictObject({
-  ...messageInputFields,
-  parent_id: Id.optional().openapi({
-    description: "Post as a reply to this top-level message of the thread (like Slack's `thread_ts`).",
-  }),
-}).openapi("CreateMessageRequest", {
-  example: {
-    role: "ASSISTANT",
-    text: "Churn fell from 4.1% to 3.2%.",
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } },
-      {
-        type: "actions",
-        elements: [
-          { type: "button", action_id: "open_report", text: { type: "plain_text", text: "Open report" }, value: "q3" },
-        ],
-      },
-    ],
-    metadata: { report_id: "q3-churn" },
-  },
-});
+export const CreateMessageBody = z
+  .strictObject({
+    ...messageInputFields,
+    parent_id: Id.optional().openapi({
+      description: "Post as a reply to this top-level message of the thread (like Slack's `thread_ts`).",
+    }),
+  })
+  .openapi("CreateMessageRequest", {
+    example: {
+      role: "ASSISTANT",
+      text: "Churn fell from 4.1% to 3.2%.",
+      blocks: [
+        { type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } },
+        {
+          type: "actions",
+          elements: [
+            {
+              type: "button",
+              action_id: "open_report",
+              text: { type: "plain_text", text: "Open report" },
+              value: "q3",
+            },
+          ],
+        },
+      ],
+      metadata: { report_id: "q3-churn" },
+    },
+  });
 
 export const UpdateMessageBody = z
   .strictObject({

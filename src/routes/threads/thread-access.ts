@@ -14,16 +14,19 @@ export const threadArchived = (id: string) =>
 export const threadsOf = (c: Context<AppEnv>) => threadsRepository(getDb(c.env.DB), c.env.DB);
 
 /**
- * The thread's owner, status and event counter, when the caller may reach it: its owner, admins
- * and API keys (whose scope the route already checked). Everyone else gets the same 404 as for a
- * thread that does not exist, so ids reveal nothing.
+ * The thread (as read), when the caller may reach it: its owner, admins and API keys (whose scope
+ * the route already checked). Everyone else gets the same 404 as for a thread that does not exist,
+ * so ids reveal nothing.
  */
-export const reachableThread = async (c: Context<AppEnv>, id: string) => {
-  const thread = await threadsOf(c).findForAccess(id);
+export const assertReachable = <T extends { ownerId: string }>(c: Context<AppEnv>, id: string, thread: T | null) => {
   if (!thread) throw threadNotFound(id);
   assertCanReach(principalOf(c), thread.ownerId, () => threadNotFound(id));
   return thread;
 };
+
+/** The thread's owner, status and event counter, when the caller may reach it (see assertReachable). */
+export const reachableThread = async (c: Context<AppEnv>, id: string) =>
+  assertReachable(c, id, await threadsOf(c).findForAccess(id));
 
 /** As reachableThread, and the thread must accept changes to what is in it. */
 export const writableThread = async (c: Context<AppEnv>, id: string) => {

@@ -17,8 +17,8 @@ import type { NewEvent } from "../../repositories/thread-log";
 import { usersRepository } from "../../repositories/users.repository";
 import { attachableFiles, authorFor } from "../messages/authoring";
 import { messageSnapshot } from "../messages/message-wire";
-import { reachableThread, threadNotFound, threadsOf } from "./thread-access";
-import { threadToWire } from "./thread-wire";
+import { assertReachable, reachableThread, threadNotFound, threadsOf } from "./thread-access";
+import { type ThreadRow, threadToWire } from "./thread-wire";
 import type { createThread, deleteThread, getThread, listThreads, updateThread } from "./threads.routes";
 
 const invalidOwner = (message: string) =>
@@ -143,9 +143,7 @@ export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = asyn
 
 export const getThreadHandler: RouteHandler<typeof getThread, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  await reachableThread(c, id);
-  const thread = await threadsOf(c).findById(id);
-  if (!thread) throw threadNotFound(id);
+  const thread = assertReachable(c, id, await threadsOf(c).findById(id));
   const etag = etagFor(thread.lastSeq);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
@@ -169,7 +167,7 @@ export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = as
       throw new ApiError("precondition-failed", "The thread changed since you read it; fetch it again.");
     }
     const now = new Date();
-    const next: Thread = {
+    const next: ThreadRow = {
       ...current,
       title: body.title ?? current.title,
       status: body.status ?? current.status,
