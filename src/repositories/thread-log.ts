@@ -15,17 +15,16 @@ import { jsonWith, type Sql, sql, sqlDate } from "./d1";
  * error: the caller reads `applied` off the first result and answers 404 / 409 / 412 as it fits.
  */
 
-export const EVENT_TYPES = [
-  "thread.created",
-  "thread.updated",
-  "message.created",
-  "message.updated",
-  "message.deleted",
-  "reaction.added",
-  "reaction.removed",
-  "memory.updated",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+/** The kinds of change; each has its payload schema in src/routes/events/events.schemas.ts. */
+export type EventType =
+  | "thread.created"
+  | "thread.updated"
+  | "message.created"
+  | "message.updated"
+  | "message.deleted"
+  | "reaction.added"
+  | "reaction.removed"
+  | "memory.updated";
 
 /** The seq the change's event gets, for payload members and rows that carry it (a message's position). */
 export const NEXT_SEQ = sql("t.last_seq + 1");

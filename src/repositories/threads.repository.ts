@@ -96,7 +96,11 @@ export const threadsRepository = (db: Db, d1: D1Database) => ({
     ];
     const results = await d1.batch([
       change.event,
-      change.bump({ sql: sets.map((set) => set.sql).join(", "), params: sets.flatMap((set) => set.params) }),
+      change.bump(
+        sets.length === 0
+          ? undefined
+          : { sql: sets.map((set) => set.sql).join(", "), params: sets.flatMap((set) => set.params) },
+      ),
     ]);
     return applied(results);
   },

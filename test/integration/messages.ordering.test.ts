@@ -95,7 +95,7 @@ describe("messages: pagination over a long thread", () => {
     expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => 25 - i));
   });
 
-  it("refuses a cursor together with positions, a message of another thread, and a forged cursor", async () => {
+  it("refuses a cursor with positions, replies with top_level, another thread's message, a forged cursor", async () => {
     const ada = await newUser();
     const [thread, other] = await Promise.all([newThread(ada.api), newThread(ada.api)]);
     await seedMessages(thread.id, ada.id, 3);
@@ -106,6 +106,7 @@ describe("messages: pagination over a long thread", () => {
     const cursor = page.data?.pagination.next_cursor ?? "";
     const cases: [string, string][] = [
       [`cursor=${cursor}&order=asc`, "query.order"],
+      [`parent_id=${elsewhere.id}&top_level=true`, "query.top_level"],
       [`after=${elsewhere.id}`, "query.after"],
       ["cursor=bm90LWEtY3Vyc29y", "query.cursor"],
     ];

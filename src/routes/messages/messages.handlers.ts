@@ -113,6 +113,9 @@ export const listMessagesHandler: RouteHandler<typeof listMessages, AppEnv> = as
   const { id } = c.req.valid("param");
   const query = c.req.valid("query");
   await reachableThread(c, id);
+  if (query.parent_id !== undefined && query.top_level === "true") {
+    throw invalidField("query.top_level", "Replies are never top-level; send parent_id or top_level", "conflict");
+  }
   let range: MessageRange;
   if (query.cursor !== undefined) {
     const positional = (["after", "before", "order"] as const).filter((name) => c.req.query(name) !== undefined);
