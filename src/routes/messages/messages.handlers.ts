@@ -229,8 +229,11 @@ export const deleteMessageHandler: RouteHandler<typeof deleteMessage, AppEnv> = 
   if (!done) {
     // Someone else deleted it first (fine: it is deleted), or the thread went away or was archived.
     const again = await messages.findInThread(id, message_id);
-    if (!again?.deletedAt) await assertThreadStillWritable(c, id);
-    if (!again) throw messageNotFound(id, message_id);
+    if (!again?.deletedAt) {
+      await assertThreadStillWritable(c, id);
+      if (!again) throw messageNotFound(id, message_id);
+      throw new ApiError("conflict", "The message changed while it was being deleted; try again.");
+    }
   }
   return c.body(null, Status.NO_CONTENT);
 };
