@@ -26,12 +26,43 @@ const toFieldErrors = (target: keyof ValidationTargets, issues: readonly Issue[]
     return [{ path: base.join("."), message: issue.message, code: issue.code }];
   });
 
-const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
-  if (result.success) return;
-  const errors = toFieldErrors(result.target, result.error.issues as readonly Issue[]);
-  throw new ApiError("validation-error", `${errors.length} field${errors.length === 1 ? " is" : "s are"} not valid.`, {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What a schema cannot catch in a JSON body, found without recursion (bodies can nest deeply):
+ * members named `__proto__`, which zod's records drop silently (the data would vanish), and text
+ * with lone UTF-16 surrogates, which is not Unicode (D1 would store U+FFFD in its place, so what
+ * was stored would differ from what was answered).
+ */
+const unsafeMembers = (body: unknown): FieldError[] => {
+  const errors: FieldError[] = [];
+  const pending: [unknown, string][] = [[body, "body"]];
+  while (pending.length > 0 && errors.length < MAX_FIELD_ERRORS) {
+    const [value, path] = pending.pop() as [unknown, string];
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+      errors.push({ path, message: "Text must be valid Unicode (it has a lone surrogate)", code: "invalid_string" });
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === "__proto__" || LONE_SURROGATE.test(key)) {
+          errors.push({ path: `${path}.${key}`, message: "This member name is not accepted", code: "invalid_key" });
+        } else pending.push([child, `${path}.${key}`]);
+      }
+    }
+  }
+  return errors;
+};
+
+const invalid = (errors: FieldError[]) =>
+  new ApiError("validation-error", `${errors.length} field${errors.length === 1 ? " is" : "s are"} not valid.`, {
     errors: errors.slice(0, MAX_FIELD_ERRORS),
   });
+
+const validationHook: Hook<unknown, AppEnv, string, Promise<void>> = async (result, c) => {
+  if (!result.success) throw invalid(toFieldErrors(result.target, result.error.issues as readonly Issue[]));
+  if (result.target !== "json") return;
+  // The parsed body as sent (hono caches it), not the validated copy, which has already lost `__proto__`.
+  const errors = unsafeMembers(await c.req.json());
+  if (errors.length > 0) throw invalid(errors);
 };
 
 /** Every router goes through here, so validation failures always become the same problem. */

@@ -17,9 +17,7 @@ export default {
     const keys = await idempotencyRepository(db).deleteExpired(now);
     console.log(JSON.stringify({ level: "info", message: "expired idempotency records deleted", count: keys.count }));
     const cutoff = new Date(now.getTime() - EVENT_RETENTION_DAYS * 24 * 60 * 60 * 1000);
-    const events = await eventsRepository(db).deleteOlderThan(cutoff);
-    console.log(
-      JSON.stringify({ level: "info", message: "thread events past retention deleted", count: events.count }),
-    );
+    const events = await eventsRepository(db, env.DB).deleteOlderThan(cutoff);
+    console.log(JSON.stringify({ level: "info", message: "thread events past retention deleted", count: events }));
   },
 } satisfies ExportedHandler<Bindings>;

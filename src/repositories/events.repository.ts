@@ -1,9 +1,11 @@
+import { sqlDate } from "./d1";
 import type { Db } from "./db";
 
 /** How long events are kept: a client further behind than this refetches (see the events feed). */
 export const EVENT_RETENTION_DAYS = 30;
+const RETENTION_CHUNK = 5_000;
 
-export const eventsRepository = (db: Db) => ({
+export const eventsRepository = (db: Db, d1: D1Database) => ({
   /** The events after `afterSeq`, oldest first: one page plus one row, so the caller knows whether there is more. */
   listAfter: (threadId: string, afterSeq: number, limit: number) =>
     db.threadEvent.findMany({
@@ -12,6 +14,21 @@ export const eventsRepository = (db: Db) => ({
       take: limit + 1,
     }),
 
-  /** Retention: drops every event older than `before`. */
-  deleteOlderThan: (before: Date) => db.threadEvent.deleteMany({ where: { createdAt: { lt: before } } }),
+  /**
+   * Retention: drops every event older than `before`, a chunk per statement so no single statement
+   * runs into D1's 30-second limit however much expired. Returns how many went.
+   */
+  deleteOlderThan: async (before: Date): Promise<number> => {
+    let deleted = 0;
+    for (;;) {
+      const { meta } = await d1
+        .prepare(
+          "DELETE FROM thread_events WHERE rowid IN (SELECT rowid FROM thread_events WHERE created_at < ? LIMIT ?)",
+        )
+        .bind(sqlDate(before), RETENTION_CHUNK)
+        .run();
+      deleted += meta.changes;
+      if (meta.changes < RETENTION_CHUNK) return deleted;
+    }
+  },
 });

@@ -121,6 +121,9 @@ export const liveMessage = (id: string, updatedAt?: Date): Sql =>
 export const ACTIVE_THREAD = sql("t.status = 'ACTIVE'");
 
 const replyCountOf = (id: string) => sql("SELECT reply_count FROM messages WHERE id = ?", id);
+/** `edited_at` as the wire writes it (`toISOString()`), or null. */
+const editedAtOf = (id: string) =>
+  sql("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', edited_at) FROM messages WHERE id = ?", id);
 
 export const messagesRepository = (db: Db, d1: D1Database) => ({
   /**
@@ -231,7 +234,8 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
     const change = threadChange(d1, {
       ...event,
       guard: and(ACTIVE_THREAD, liveMessage(message.id)),
-      computed: { reply_count: replyCountOf(message.id) },
+      // What a concurrent edit or reply may have changed since the caller read the message.
+      computed: { reply_count: replyCountOf(message.id), edited_at: editedAtOf(message.id) },
     });
     const now = sqlDate(event.now);
     const pending = change.pending;

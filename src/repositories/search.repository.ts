@@ -3,7 +3,10 @@
  * with `messages` by triggers, so a tombstone's emptied text stops matching in the same write.
  */
 
-/** Marks around each matching term in a snippet: private-use characters, never in an FTS token. */
+/**
+ * Marks around each matching term in a snippet: private-use characters, which message text hardly
+ * ever holds (one that does can show a stray highlight in its snippet, never an error).
+ */
 export const HIGHLIGHT_START = "\uE000";
 export const HIGHLIGHT_END = "\uE001";
 /** Tokens of context in a snippet (FTS5 allows up to 64). */

@@ -140,3 +140,33 @@ describe("thread memory", () => {
     expect((await agent.http(path, json("PUT", ["not", "an", "object"]))).status).toBe(400);
   });
 });
+
+describe("thread memory: hostile documents", () => {
+  it("answers a document nested thousands of levels deep with 400, not a crash", async () => {
+    const { ada, path } = await setUp();
+    const body = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
+    for (const init of [
+      { method: "PUT", headers: { "Content-Type": "application/json" }, body },
+      { method: "PATCH", headers: { "Content-Type": MERGE_PATCH }, body },
+    ]) {
+      const response = await ada.http(path, init);
+      expect(response.status).toBe(400);
+      expect((await problemOf(response)).errors?.map((e) => e.path)).toEqual(["body"]);
+    }
+  });
+
+  it("refuses a member named __proto__ rather than dropping it", async () => {
+    const { ada, thread, path } = await setUp();
+    const response = await ada.http(path, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: '{"__proto__":{"x":1},"a":1}',
+    });
+    expect(response.status).toBe(400);
+    expect((await problemOf(response)).errors?.map((e) => e.path)).toEqual(["body.__proto__"]);
+    expect(
+      (await unwrap(ada.api.GET("/threads/{id}/memory", { params: { path: { id: path.split("/")[2] ?? "" } } })))
+        .version,
+    ).toBe(0);
+  });
+});

@@ -333,3 +333,20 @@ describe("messages: delete", () => {
     );
   });
 });
+
+describe("messages: text that is not Unicode", () => {
+  it("refuses a lone surrogate rather than storing something else than it answers", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const response = await ada.http(`/threads/${thread.id}/messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"text":"broken \\ud800 pair","metadata":{"k\\udc00":"v"}}',
+    });
+    expect(response.status).toBe(400);
+    expect((await problemOf(response)).errors?.map((e) => e.path).sort()).toEqual([
+      "body.metadata.k\udc00",
+      "body.text",
+    ]);
+  });
+});

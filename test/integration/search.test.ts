@@ -135,3 +135,23 @@ describe("search", () => {
     }
   });
 });
+
+describe("search: odd input and odd text", () => {
+  it("drops control characters from the query (FTS5 would read NUL as its end)", async () => {
+    const ada = await newUser();
+    const word = uniqueWord();
+    const message = await post(ada.api, (await newThread(ada.api)).id, `${word}x`);
+    expect((await ada.http(`/search/messages?q=${word}%00x`)).status).toBe(200);
+    expect((await hits(ada.api, `${word}\u0000x`)).map((h) => h.message_id)).toEqual([message.id]);
+    expect((await ada.http("/search/messages?q=%00")).status).toBe(400);
+  });
+
+  it("cuts a snippet around a huge token to 2,000 characters, highlights included", async () => {
+    const ada = await newUser();
+    const word = uniqueWord();
+    await post(ada.api, (await newThread(ada.api)).id, `${word} ${"x".repeat(30_000)}`);
+    const [hit] = await hits(ada.api, word);
+    expect(hit?.snippet.text.length).toBeLessThanOrEqual(2000);
+    expect(hit?.snippet.highlights.map(({ start, end }) => hit.snippet.text.slice(start, end))).toEqual([word]);
+  });
+});

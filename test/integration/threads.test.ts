@@ -209,3 +209,13 @@ describe("threads: metadata limits", () => {
     expect((await problemOf(response)).errors?.map((e) => e.path)).toContain(path);
   });
 });
+
+describe("threads: an API key's first messages", () => {
+  it("need messages:write besides threads:write", async () => {
+    const owner = await newUser();
+    const threadsOnly = await newAgent(["threads:read", "threads:write"]);
+    const withMessages = json("POST", { title: "t", owner_id: owner.id, messages: [{ text: "hi" }] });
+    expect((await threadsOnly.http("/threads", withMessages)).status).toBe(403);
+    expect((await threadsOnly.http("/threads", json("POST", { title: "t", owner_id: owner.id }))).status).toBe(201);
+  });
+});

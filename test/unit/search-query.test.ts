@@ -17,6 +17,7 @@ describe("search queries", () => {
     ["text:secret", '"text:secret"'],
     ['a"b', '"ab"'],
     ["  spaced   out ", '"spaced" "out"'],
+    ["nul\u0000byte", '"nulbyte"'],
   ])("turns %j into the FTS5 query %j", (query, fts) => {
     expect(toFtsQuery(query)).toBe(fts);
   });
@@ -46,6 +47,13 @@ describe("search snippets", () => {
   it("counts in UTF-16 code units, as JavaScript strings index", () => {
     const { text, highlights } = parseSnippet("💥 \uE000boom\uE001");
     expect(highlights.map(({ start, end }) => text.slice(start, end))).toEqual(["boom"]);
+  });
+
+  it("cuts a snippet at 2,000 characters, closing a highlight it cuts through", () => {
+    const { text, highlights } = parseSnippet(`\uE000${"a".repeat(3000)}\uE001 tail`);
+    expect(text).toHaveLength(2000);
+    expect(text.endsWith("…")).toBe(true);
+    expect(highlights).toEqual([{ start: 0, end: 1999 }]);
   });
 
   it("survives stray marks without failing", () => {

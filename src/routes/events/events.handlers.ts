@@ -16,7 +16,7 @@ export const listThreadEventsHandler: RouteHandler<typeof listThreadEvents, AppE
   const { after, limit } = c.req.valid("query");
   // Read before the events: its last_seq can only be behind them, never ahead.
   const thread = await reachableThread(c, id);
-  const rows = await eventsRepository(getDb(c.env.DB)).listAfter(id, after, limit);
+  const rows = await eventsRepository(getDb(c.env.DB), c.env.DB).listAfter(id, after, limit);
   const first = rows[0];
   if ((first && first.seq !== after + 1) || (!first && thread.lastSeq > after)) {
     throw new ApiError(

@@ -10,10 +10,19 @@ export const MEMORY_LIMITS = {
   maxKeyLength: 256,
 } as const;
 
-const depthOf = (value: unknown): number => {
-  if (typeof value !== "object" || value === null) return 0;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, depthOf(child)), 0);
+/**
+ * Whether a JSON value nests deeper than `limit`, found without recursion and stopping at the first
+ * level too deep (a body of a few kilobytes can nest thousands of levels).
+ */
+const nestsDeeperThan = (value: unknown, limit: number): boolean => {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (typeof current !== "object" || current === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
 };
 
 /**
@@ -21,15 +30,17 @@ const depthOf = (value: unknown): number => {
  * to them too: merging never makes a document deeper than the deeper of the two.
  */
 const withinLimits = (document: Record<string, unknown>, ctx: z.RefinementCtx) => {
+  // Depth first: measuring the size of a pathologically deep document would overflow the stack.
+  if (nestsDeeperThan(document, MEMORY_LIMITS.maxDepth)) {
+    ctx.addIssue({ code: "custom", message: `Memory nests at most ${MEMORY_LIMITS.maxDepth} levels deep` });
+    return;
+  }
   const bytes = new TextEncoder().encode(JSON.stringify(document)).length;
   if (bytes > MEMORY_LIMITS.maxBytes) {
     ctx.addIssue({
       code: "custom",
       message: `At most ${MEMORY_LIMITS.maxBytes} bytes of JSON; this is ${bytes}`,
     });
-  }
-  if (depthOf(document) > MEMORY_LIMITS.maxDepth) {
-    ctx.addIssue({ code: "custom", message: `Memory nests at most ${MEMORY_LIMITS.maxDepth} levels deep` });
   }
 };
 

@@ -7,14 +7,15 @@ export const MAX_SEARCH_TERMS = 32;
 /**
  * The words and "quoted phrases" of a user's query as an FTS5 query in which every term must match.
  * Each term is quoted, so FTS5's own syntax (AND, NEAR, column filters, stray quotes) can never
- * make the query fail; a trailing `*` on a word asks for a prefix. Terms without a letter or digit
- * are dropped, as FTS5's tokenizer would drop them. Null when nothing searchable is left.
+ * make the query fail; a trailing `*` on a word asks for a prefix. Control characters go (FTS5
+ * reads NUL as the end of the query), and terms without a letter or digit are dropped, as FTS5's
+ * tokenizer would drop them. Null when nothing searchable is left.
  */
 export const toFtsQuery = (query: string): string | null => {
   const terms = [...query.matchAll(/"([^"]*)"|(\S+)/g)]
     .map(([, phrase, word]) => {
       const prefix = word?.endsWith("*") ?? false;
-      const text = (phrase ?? word ?? "").replace(/\*+$/, "").replaceAll('"', "");
+      const text = (phrase ?? word ?? "").replace(/\*+$/, "").replace(/["\p{Cc}]/gu, "");
       return { text, prefix };
     })
     .filter(({ text }) => /[\p{L}\p{N}]/u.test(text))
@@ -22,9 +23,16 @@ export const toFtsQuery = (query: string): string | null => {
   return terms.length === 0 ? null : terms.map(({ text, prefix }) => `"${text}"${prefix ? "*" : ""}`).join(" ");
 };
 
-/** A snippet with FTS5's highlight marks turned into plain text and the ranges of the matches in it. */
+/** Longest snippet answered: FTS5 counts tokens, and one token can be thousands of characters. */
+export const MAX_SNIPPET_LENGTH = 2000;
+
+/**
+ * A snippet with FTS5's highlight marks turned into plain text (at most MAX_SNIPPET_LENGTH
+ * characters, cut with "…") and the ranges of the matches in it.
+ */
 export const parseSnippet = (marked: string) => {
   const highlights: { start: number; end: number }[] = [];
+  const limit = MAX_SNIPPET_LENGTH - 1;
   let text = "";
   let start: number | null = null;
   for (const char of marked) {
@@ -32,6 +40,10 @@ export const parseSnippet = (marked: string) => {
     else if (char === HIGHLIGHT_END) {
       if (start !== null && text.length > start) highlights.push({ start, end: text.length });
       start = null;
+    } else if (text.length + char.length > limit) {
+      // Cut here, closing a highlight that is still open.
+      if (start !== null && text.length > start) highlights.push({ start, end: text.length });
+      return { text: `${text}…`, highlights };
     } else text += char;
   }
   return { text, highlights };

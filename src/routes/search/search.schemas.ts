@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ActorSchema } from "../../schemas/actor";
 import { Counter, Id, MAX_PAGE_SIZE, pageEnvelope, Timestamp } from "../../schemas/common";
 import { MessageRoleSchema } from "../messages/messages.schemas";
-import { decodeSearchCursor, MAX_SEARCH_TERMS } from "./search-query";
+import { decodeSearchCursor, MAX_SEARCH_TERMS, MAX_SNIPPET_LENGTH } from "./search-query";
 
 export const SearchMessagesQuery = z.object({
   q: z
@@ -58,7 +58,10 @@ export const SearchHitSchema = z
     }),
     snippet: z
       .object({
-        text: z.string().max(2000).openapi({ description: "A passage of the message around the matches, plain text." }),
+        text: z
+          .string()
+          .max(MAX_SNIPPET_LENGTH)
+          .openapi({ description: "A passage of the message around the matches, plain text." }),
         highlights: z.array(Highlight).max(200).openapi({ description: "Where the matching words are in `text`." }),
       })
       .openapi("SearchSnippet"),

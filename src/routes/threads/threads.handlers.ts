@@ -48,6 +48,16 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
   const principal = principalOf(c);
   const actor = actorOf(principal);
   const ownerId = await ownerFor(c, principal, body.owner_id);
+  if (
+    principal.kind === "api_key" &&
+    (body.messages?.length ?? 0) > 0 &&
+    !principal.scopes.includes("messages:write")
+  ) {
+    throw new ApiError(
+      "forbidden",
+      "A new thread's first messages are posted messages: this API key also needs messages:write.",
+    );
+  }
   const drafts = await Promise.all(
     (body.messages ?? []).map(async (input, index) => ({
       input,

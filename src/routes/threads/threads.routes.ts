@@ -32,7 +32,7 @@ export const createThread = createRoute({
   tags,
   summary: "Create a thread",
   description:
-    "Creates a thread, optionally with its first messages, in one atomic write: either all of it is stored (with a `thread.created` event and a `message.created` event per message) or nothing is. Users create their own threads and post USER messages; API keys (`threads:write`) create threads for a user named in `owner_id` and post as ASSISTANT, SYSTEM or TOOL.",
+    "Creates a thread, optionally with its first messages, in one atomic write: either all of it is stored (with a `thread.created` event and a `message.created` event per message) or nothing is. Users create their own threads and post USER messages; API keys (`threads:write`) create threads for a user named in `owner_id` and post as ASSISTANT, SYSTEM or TOOL (initial messages also need `messages:write`).",
   request: {
     headers: IdempotencyHeaders,
     body: { required: true, content: { "application/json": { schema: CreateThreadBody } } },
