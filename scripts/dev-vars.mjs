@@ -1,13 +1,17 @@
-// Makes sure .dev.vars (local secrets for `wrangler dev`, git-ignored) exists with a signing key, so
-// `npm run dev` works on a fresh clone. Never overwrites what a developer put there.
+// Makes sure .dev.vars (local secrets for `wrangler dev`, git-ignored) exists with a signing key and a
+// download-link key, so `npm run dev` works on a fresh clone. Never overwrites what a developer put there.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateSigningKeys } from "./signing-keys.mjs";
+import { generateDownloadUrlKeys, generateSigningKeys } from "./signing-keys.mjs";
 
 const file = join(import.meta.dirname, "..", ".dev.vars");
-const current = existsSync(file) ? readFileSync(file, "utf8") : "";
-if (!/^JWT_SIGNING_KEYS=/m.test(current)) {
-  const keys = await generateSigningKeys("local-dev");
-  appendFileSync(file, `${current && !current.endsWith("\n") ? "\n" : ""}JWT_SIGNING_KEYS='${keys}'\n`);
-  console.log("wrote a local signing key to .dev.vars");
+const secrets = [
+  ["JWT_SIGNING_KEYS", () => generateSigningKeys("local-dev"), "a local signing key"],
+  ["DOWNLOAD_URL_KEYS", async () => generateDownloadUrlKeys("local-dev"), "a local download-link key"],
+];
+for (const [name, generate, what] of secrets) {
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (new RegExp(`^${name}=`, "m").test(current)) continue;
+  appendFileSync(file, `${current && !current.endsWith("\n") ? "\n" : ""}${name}='${await generate()}'\n`);
+  console.log(`wrote ${what} to .dev.vars`);
 }

@@ -6,3 +6,7 @@ export const generateSigningKeys = async (kid = `key-${new Date().toISOString().
   const jwk = await crypto.subtle.exportKey("jwk", privateKey);
   return JSON.stringify([{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid }]);
 };
+
+/** DOWNLOAD_URL_KEYS (see src/files/download-links.ts): a JSON array with one 32-byte HMAC key. */
+export const generateDownloadUrlKeys = (kid = `key-${new Date().toISOString().slice(0, 10)}`) =>
+  JSON.stringify([{ kid, secret: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url") }]);

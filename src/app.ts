@@ -15,6 +15,7 @@ import { apiKeysRouter } from "./routes/api-keys";
 import { authRouter } from "./routes/auth";
 import { benchBaselineRouter } from "./routes/bench/baseline";
 import { eventsRouter } from "./routes/events";
+import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
 import { meRouter } from "./routes/me";
 import { memoryRouter } from "./routes/memory";
@@ -27,6 +28,8 @@ import { usersRouter } from "./routes/users";
 
 const EXPOSED_HEADERS = [
   "X-Request-Id",
+  "Content-Range",
+  "Content-Disposition",
   "ETag",
   "Location",
   "Retry-After",
@@ -61,6 +64,8 @@ const corsFromConfig = cors({
     "If-None-Match",
     "X-Request-Id",
     "X-API-Key",
+    "Content-Digest",
+    "Range",
   ],
   exposeHeaders: EXPOSED_HEADERS,
   maxAge: 600,
@@ -76,7 +81,11 @@ const bodyLimitFor = memoize((maxBytes): MiddlewareHandler<AppEnv> => {
   });
 });
 
-const bodyLimitFromConfig: MiddlewareHandler<AppEnv> = (c, next) => bodyLimitFor(c.env.MAX_BODY_BYTES)(c, next);
+/** File uploads stream their bodies and keep their own, larger limit (MAX_UPLOAD_BYTES, in the handler). */
+const isUpload = (method: string, path: string) => method === "POST" && path === "/files";
+
+const bodyLimitFromConfig: MiddlewareHandler<AppEnv> = (c, next) =>
+  isUpload(c.req.method, c.req.path) ? next() : bodyLimitFor(c.env.MAX_BODY_BYTES)(c, next);
 
 export const createApp = () => {
   const app = createRouter();
@@ -109,6 +118,7 @@ export const createApp = () => {
   app.route("/", reactionsRouter);
   app.route("/", eventsRouter);
   app.route("/", searchRouter);
+  app.route("/", filesRouter);
   app.route("/", metaRouter(app));
   app.route("/", benchBaselineRouter);
   registerErrorResponses(app);

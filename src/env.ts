@@ -15,8 +15,12 @@ export interface Bindings {
   API_VERSION: string;
   /** Comma-separated list of origins allowed by CORS. */
   CORS_ORIGINS: string;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes (file uploads have their own limit). */
   MAX_BODY_BYTES: string;
+  /** Largest single-request file upload, in bytes. */
+  MAX_UPLOAD_BYTES: string;
+  /** Secret: JSON array of `{ kid, secret }` HMAC keys for signed download links; the first signs. */
+  DOWNLOAD_URL_KEYS?: string;
   /** `iss` and `aud` of our access tokens. */
   AUTH_ISSUER: string;
   AUTH_AUDIENCE: string;

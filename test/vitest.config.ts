@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { generateSigningKeys } from "../scripts/signing-keys.mjs";
+import { generateDownloadUrlKeys, generateSigningKeys } from "../scripts/signing-keys.mjs";
 
 const root = join(import.meta.dirname, "..");
 
@@ -17,6 +17,9 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations")),
           // A fresh signing key per run: tests never depend on a committed secret.
           JWT_SIGNING_KEYS: await generateSigningKeys("test"),
+          DOWNLOAD_URL_KEYS: generateDownloadUrlKeys("test"),
+          // 5 MiB instead of 25, so the over-the-limit upload test sends 5 MiB, not 25.
+          MAX_UPLOAD_BYTES: "5242880",
           // Google sign-in is configured but its provider is unreachable here (a closed local port,
           // never the internet); the full flow is tested in test/e2e against a local OIDC provider.
           GOOGLE_ISSUER: "http://127.0.0.1:9",

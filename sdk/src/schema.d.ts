@@ -520,6 +520,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my files
+         * @description The files you (or your API key) uploaded, newest first; filter by `thread_id` or `status`.
+         */
+        get: operations["listFiles"];
+        put?: never;
+        /**
+         * Upload a file
+         * @description Send the file itself as the body, with its type as `Content-Type`, its size as `Content-Length` (411 without) and its name in `filename`. It is streamed to storage, never held whole in memory; its SHA-256 is computed on the way and returned, and checked against an optional `Content-Digest` (422 `checksum-mismatch`, nothing kept). Its first bytes must agree with the declared type (422 `content-type-mismatch`, nothing kept). Larger than `MAX_UPLOAD_BYTES` (25 MiB by default): 413.
+         */
+        post: operations["uploadFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a file's metadata
+         * @description Name, type, size, checksum and status. Visible to its uploader, admins, API keys with `files:read`, and whoever can read a thread it belongs to or is attached in; everyone else gets 404.
+         */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a file
+         * @description Removes the bytes from storage and marks the file DELETED; it can no longer be downloaded or attached. Its uploader, admins and API keys with `files:write` may delete it. Deleting it again answers 204.
+         */
+        delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file
+         * @description Streams the file (who may: as for its metadata). `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` answers 206 with that part; a range starting past the end answers 416 with `Content-Range: bytes *\/<size>`; several ranges (or a malformed header) are ignored and the whole file is sent (200), as RFC 9110 allows. `If-None-Match` with the ETag answers 304. User content comes with `X-Content-Type-Options: nosniff` and a sandboxing `Content-Security-Policy`; active types are always attachments.
+         */
+        get: operations["downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a signed download link
+         * @description A short-lived URL that downloads the file without credentials, for an `<img>` or a plain link: signed (HMAC-SHA256) over the file, its expiry and its disposition, so it works for nothing else. Needs the `DOWNLOAD_URL_KEYS` secret: without it, 503 `feature-not-configured`.
+         */
+        post: operations["createDownloadLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download with a signed link
+         * @description What a link from `POST /files/{id}/links` points at: no credentials, the signature is the permission. An expired link answers 403 `link-expired`; a link that is not ours, or for another file, 404. `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` answers 206 with that part; a range starting past the end answers 416 with `Content-Range: bytes *\/<size>`; several ranges (or a malformed header) are ignored and the whole file is sent (200), as RFC 9110 allows. `If-None-Match` with the ETag answers 304.
+         */
+        get: operations["downloadFileWithLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -600,8 +708,14 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/precondition-required` (428): This update would overwrite a version you may not have seen; send its ETag as `If-Match` (or `*`).
              *     - `https://docs.experience-layer.dev/problems/payload-too-large` (413): The body exceeds the size limit given in `detail`.
              *     - `https://docs.experience-layer.dev/problems/unsupported-media-type` (415): The request body's `Content-Type` is not one this operation accepts (usually `application/json`).
+             *     - `https://docs.experience-layer.dev/problems/content-type-mismatch` (422): The file's first bytes show another format than its Content-Type; nothing was stored.
+             *     - `https://docs.experience-layer.dev/problems/checksum-mismatch` (422): The SHA-256 of the bytes received differs from the `Content-Digest` sent; nothing was stored.
+             *     - `https://docs.experience-layer.dev/problems/range-not-satisfiable` (416): The `Range` asked for starts past the end of the file; `Content-Range` gives its size.
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-reused` (422): Each key identifies one request; send a new key for a new request.
              *     - `https://docs.experience-layer.dev/problems/rate-limited` (429): Slow down; `Retry-After` says when to try again.
+             *     - `https://docs.experience-layer.dev/problems/length-required` (411): Uploads are streamed to storage, which needs the size up front.
+             *     - `https://docs.experience-layer.dev/problems/link-expired` (403): Signed download links work until their `exp`; ask for a new one.
+             *     - `https://docs.experience-layer.dev/problems/feature-not-configured` (503): The operation needs a setting this deployment does not have; `detail` names it.
              *     - `https://docs.experience-layer.dev/problems/internal-error` (500): Nothing about the cause is disclosed; quote `trace_id` when reporting it.
              *     - `https://docs.experience-layer.dev/problems/service-unavailable` (503): A dependency (such as the database) cannot be reached; retry later.
              */
@@ -1036,7 +1150,7 @@ export interface components {
          * @description What an API key may do: read or write one resource family.
          * @enum {string}
          */
-        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "messages:write";
+        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "messages:write" | "files:read" | "files:write";
         ApiKey: {
             /** @example cmif7vj3k0000abcd12345678 */
             id: string;
@@ -3331,6 +3445,173 @@ export interface components {
              */
             end: number;
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000file00000001",
+         *         "filename": "q3-churn.pdf",
+         *         "content_type": "application/pdf",
+         *         "size_bytes": 48213,
+         *         "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *         "status": "READY",
+         *         "thread_id": null,
+         *         "uploaded_by": {
+         *           "type": "user",
+         *           "id": "cmif7vj3k0000abcd12345678"
+         *         },
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        FileResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["File"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        File: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * @description Sanitised: no directories or control characters.
+             * @example q3-churn.pdf
+             */
+            filename: string;
+            /** @example application/pdf */
+            content_type: string;
+            /**
+             * Format: int64
+             * @example 48213
+             */
+            size_bytes: number;
+            /**
+             * @description Null until the upload completes.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string | null;
+            status: components["schemas"]["FileStatus"];
+            /**
+             * @description The thread it was uploaded into, if any (deleting the thread deletes it).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            thread_id: string | null;
+            uploaded_by: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        /**
+         * @description PENDING while its bytes stream in; READY once stored (only then can it be downloaded or attached); FAILED when an upload broke off; DELETED once removed (its bytes are gone).
+         * @enum {string}
+         */
+        FileStatus: "PENDING" | "READY" | "FAILED" | "DELETED";
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000file00000001",
+         *           "filename": "q3-churn.pdf",
+         *           "content_type": "application/pdf",
+         *           "size_bytes": 48213,
+         *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *           "status": "READY",
+         *           "thread_id": null,
+         *           "uploaded_by": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        FilePage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["File"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @description `attachment` (default): a download. `inline`: shown in place — only for passive types (PNG, JPEG, GIF, WebP, AVIF, PDF, plain text, audio, video); anything else (HTML, SVG, XML, JavaScript, …) is always an attachment.
+         * @enum {string}
+         */
+        Disposition: "inline" | "attachment";
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "url": "https://api.experience-layer.dev/files/cmif7vj3k0000file00000001/download?exp=1764064800&disposition=inline&kid=2026-11&sig=3q2-7w",
+         *         "expires_at": "2026-11-25T10:05:00.000Z",
+         *         "disposition": "inline"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        DownloadLinkResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["DownloadLink"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        DownloadLink: {
+            /**
+             * Format: uri
+             * @description Works without credentials until `expires_at`; treat it as a secret.
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string;
+            disposition: components["schemas"]["Disposition"];
+        };
+        /**
+         * @example {
+         *       "disposition": "inline",
+         *       "expires_in": 300
+         *     }
+         */
+        CreateDownloadLinkRequest: {
+            disposition?: components["schemas"]["Disposition"];
+            /**
+             * Format: int32
+             * @description Seconds the link works, 60–3600 (default 300).
+             * @example 300
+             */
+            expires_in?: number;
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists every failing field. */
@@ -3491,6 +3772,78 @@ export interface components {
         };
         /** @description The Idempotency-Key was already used with a different request. */
         UnprocessableEntity: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Send `Content-Length`: uploads are streamed to storage, which needs the size up front. */
+        LengthRequired: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match `Content-Digest` (`checksum-mismatch`). */
+        UploadRefused: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The `Range` starts past the end of the file. */
+        RangeNotSatisfiable: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                /** @description `bytes *\/<size>`: the file's size. */
+                "Content-Range"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The signed link has expired (`link-expired`); ask for a new one. */
+        LinkExpired: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description This deployment lacks a setting the operation needs; `detail` names it. */
+        FeatureNotConfigured: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
@@ -5075,6 +5428,394 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listFiles: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only files of this thread. */
+                thread_id?: string;
+                /** @description Only files with this status. */
+                status?: components["schemas"]["FileStatus"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of files. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    uploadFile: {
+        parameters: {
+            query: {
+                /** @description The file's name; stored sanitised (no path, no control or reserved characters, ≤ 255 bytes). */
+                filename: string;
+                /** @description Upload into this thread (one you can write to): the file then belongs to it. */
+                thread_id?: string;
+            };
+            header?: {
+                /** @description Optional integrity check (RFC 9530): `sha-256=:<base64>:`. When the bytes received hash differently, nothing is kept and the answer is 422. */
+                "content-digest"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file's bytes. */
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description The file is stored. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new file. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            411: components["responses"]["LengthRequired"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UploadRefused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileResponse"];
+                };
+            };
+            /** @description The file has not changed since the ETag you sent. */
+            304: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file is deleted. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadFile: {
+        parameters: {
+            query?: {
+                /** @description `attachment` (default): a download. `inline`: shown in place — only for passive types (PNG, JPEG, GIF, WebP, AVIF, PDF, plain text, audio, video); anything else (HTML, SVG, XML, JavaScript, …) is always an attachment. */
+                disposition?: components["schemas"]["Disposition"];
+            };
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
+                    ETag?: string;
+                    /** @description `bytes`: send `Range` for a part. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` or `inline` (passive types only), with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description Bytes in this response. */
+                    "Content-Length"?: number;
+                    /** @description User content is data: `default-src 'none'; …; sandbox`. */
+                    "Content-Security-Policy"?: string;
+                    /** @description `private`: only the client may keep it. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description The part asked for with `Range`. */
+            206: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
+                    ETag?: string;
+                    /** @description `bytes`: send `Range` for a part. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` or `inline` (passive types only), with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description Bytes in this response. */
+                    "Content-Length"?: number;
+                    /** @description User content is data: `default-src 'none'; …; sandbox`. */
+                    "Content-Security-Policy"?: string;
+                    /** @description `private`: only the client may keep it. */
+                    "Cache-Control"?: string;
+                    /** @description `bytes <first>-<last>/<size>`. */
+                    "Content-Range"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description The bytes have not changed since the ETag you sent. */
+            304: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createDownloadLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDownloadLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The link. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadLinkResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    downloadFileWithLink: {
+        parameters: {
+            query: {
+                exp?: number | null;
+                /** @description `attachment` (default): a download. `inline`: shown in place — only for passive types (PNG, JPEG, GIF, WebP, AVIF, PDF, plain text, audio, video); anything else (HTML, SVG, XML, JavaScript, …) is always an attachment. */
+                disposition: components["schemas"]["Disposition"];
+                kid: string;
+                sig: string;
+            };
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
+                    ETag?: string;
+                    /** @description `bytes`: send `Range` for a part. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` or `inline` (passive types only), with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description Bytes in this response. */
+                    "Content-Length"?: number;
+                    /** @description User content is data: `default-src 'none'; …; sandbox`. */
+                    "Content-Security-Policy"?: string;
+                    /** @description `private`: only the client may keep it. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description The part asked for with `Range`. */
+            206: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
+                    ETag?: string;
+                    /** @description `bytes`: send `Range` for a part. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` or `inline` (passive types only), with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description Bytes in this response. */
+                    "Content-Length"?: number;
+                    /** @description User content is data: `default-src 'none'; …; sandbox`. */
+                    "Content-Security-Policy"?: string;
+                    /** @description `private`: only the client may keep it. */
+                    "Cache-Control"?: string;
+                    /** @description `bytes <first>-<last>/<size>`. */
+                    "Content-Range"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description The bytes have not changed since the ETag you sent. */
+            304: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["LinkExpired"];
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -10,7 +10,15 @@ import type { Principal } from "./principal";
  * scope of their own, apart from threads: an agent that answers in threads it is given needs to post
  * (and react), not to create, rename, archive or delete threads or rewrite their memory.
  */
-export const SCOPES = ["users:read", "users:write", "threads:read", "threads:write", "messages:write"] as const;
+export const SCOPES = [
+  "users:read",
+  "users:write",
+  "threads:read",
+  "threads:write",
+  "messages:write",
+  "files:read",
+  "files:write",
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

@@ -78,6 +78,21 @@ export const problemTypes = {
     title: "Unsupported media type",
     description: "The request body's `Content-Type` is not one this operation accepts (usually `application/json`).",
   },
+  "content-type-mismatch": {
+    status: Status.UNPROCESSABLE_ENTITY,
+    title: "The file is not of the type it was sent as",
+    description: "The file's first bytes show another format than its Content-Type; nothing was stored.",
+  },
+  "checksum-mismatch": {
+    status: Status.UNPROCESSABLE_ENTITY,
+    title: "The file does not match its checksum",
+    description: "The SHA-256 of the bytes received differs from the `Content-Digest` sent; nothing was stored.",
+  },
+  "range-not-satisfiable": {
+    status: Status.RANGE_NOT_SATISFIABLE,
+    title: "The range is outside the file",
+    description: "The `Range` asked for starts past the end of the file; `Content-Range` gives its size.",
+  },
   "idempotency-key-reused": {
     status: Status.UNPROCESSABLE_ENTITY,
     title: "This Idempotency-Key was used with a different request",
@@ -87,6 +102,21 @@ export const problemTypes = {
     status: Status.TOO_MANY_REQUESTS,
     title: "Too many requests",
     description: "Slow down; `Retry-After` says when to try again.",
+  },
+  "length-required": {
+    status: Status.LENGTH_REQUIRED,
+    title: "Send Content-Length",
+    description: "Uploads are streamed to storage, which needs the size up front.",
+  },
+  "link-expired": {
+    status: Status.FORBIDDEN,
+    title: "The link has expired",
+    description: "Signed download links work until their `exp`; ask for a new one.",
+  },
+  "feature-not-configured": {
+    status: Status.SERVICE_UNAVAILABLE,
+    title: "This feature is not configured",
+    description: "The operation needs a setting this deployment does not have; `detail` names it.",
   },
   "internal-error": {
     status: Status.INTERNAL_SERVER_ERROR,

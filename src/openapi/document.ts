@@ -42,6 +42,10 @@ export const documentConfig = (version: string) => ({
     { name: "Memory", description: "The JSON document an agent keeps per thread, versioned." },
     { name: "Events", description: "Each thread's ordered log of changes: catch up with it, or poll it." },
     { name: "Search", description: "Full-text search over the messages you can see." },
+    {
+      name: "Files",
+      description: "Files on R2: streamed uploads with checksums, ranged downloads, signed links.",
+    },
     { name: "Meta", description: "This contract and its interactive reference." },
   ],
 });

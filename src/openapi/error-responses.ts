@@ -39,6 +39,15 @@ const components = {
   PayloadTooLarge: problem("The request body exceeds the size limit."),
   UnsupportedMediaType: problem("The request body's `Content-Type` is not one this operation accepts."),
   UnprocessableEntity: problem("The Idempotency-Key was already used with a different request."),
+  LengthRequired: problem("Send `Content-Length`: uploads are streamed to storage, which needs the size up front."),
+  UploadRefused: problem(
+    "Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match `Content-Digest` (`checksum-mismatch`).",
+  ),
+  RangeNotSatisfiable: problem("The `Range` starts past the end of the file.", {
+    "Content-Range": { description: "`bytes */<size>`: the file's size.", schema: { type: "string", maxLength: 64 } },
+  }),
+  LinkExpired: problem("The signed link has expired (`link-expired`); ask for a new one."),
+  FeatureNotConfigured: problem("This deployment lacks a setting the operation needs; `detail` names it."),
   InternalError: problem("An unexpected error; nothing about it is disclosed beyond `trace_id`."),
   ServiceUnavailable: problem("A dependency such as the database is unreachable.", {
     "Retry-After": {
@@ -104,3 +113,8 @@ export const gone = { [Status.GONE]: ref("Gone") };
 export const threadConflict = { [Status.CONFLICT]: ref("ThreadConflict") };
 export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };
 export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };
+export const lengthRequired = { [Status.LENGTH_REQUIRED]: ref("LengthRequired") };
+export const uploadRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("UploadRefused") };
+export const rangeNotSatisfiable = { [Status.RANGE_NOT_SATISFIABLE]: ref("RangeNotSatisfiable") };
+export const linkExpired = { [Status.FORBIDDEN]: ref("LinkExpired") };
+export const featureNotConfigured = { [Status.SERVICE_UNAVAILABLE]: ref("FeatureNotConfigured") };

@@ -1,3 +1,4 @@
+import type { Actor } from "../auth/principal";
 import type { Message, MessageRole, Prisma } from "../generated/prisma/client";
 import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Db } from "./db";
@@ -294,10 +295,18 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
     return withAttachments(d1, messages);
   },
 
-  /** Files that exist, are not deleted, and (unless `anyOwner`) were uploaded by `ownerId`. */
-  attachableFiles: (ids: string[], ownerId: string | null) =>
+  /** Those of these files that are READY and (when `uploader` is given) were uploaded by it. */
+  attachableFiles: (ids: string[], uploader: Actor | null) =>
     db.file.findMany({
-      where: { id: { in: ids }, status: { not: "DELETED" }, ...(ownerId === null ? {} : { uploadedById: ownerId }) },
+      where: {
+        id: { in: ids },
+        status: "READY",
+        ...(uploader === null
+          ? {}
+          : uploader.type === "user"
+            ? { uploadedById: uploader.id }
+            : { apiKeyId: uploader.id }),
+      },
       select: { id: true, filename: true, contentType: true, sizeBytes: true },
     }),
 });

@@ -31,6 +31,7 @@ type Printed = [
   messages: Envelope<{ id: string; text: string; blocks: { type: string }[]; reactions: unknown[] }[]>,
   search: Envelope<{ message_id: string; snippet: { text: string; highlights: unknown[] } }[]>,
   events: Envelope<{ seq: number; type: string }[]>,
+  attached: Envelope<{ text: string; attachments: { id: string; filename: string; size_bytes: number }[] }>,
 ];
 
 test("the README's curl examples work against the running service, as written", async () => {
@@ -41,7 +42,7 @@ test("the README's curl examples work against the running service, as written", 
     // Fresh addresses each run, so reruns against the same database do not answer 409.
     .replaceAll("ada@example.com", email)
     .replaceAll("admin@example.com", admin);
-  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(7);
+  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(10);
 
   // curl prints no newline after a body; the wrapper adds one so each printed answer is one line.
   const { stdout } = await execFileAsync(
@@ -51,12 +52,13 @@ test("the README's curl examples work against the running service, as written", 
       timeout: 30_000,
     },
   );
-  const printed = stdout
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as unknown);
-  expect(printed).toHaveLength(7);
-  const [health, created, users, reaction, messages, search, events] = printed as Printed;
+  const lines = stdout.split("\n").filter((line) => line.trim() !== "");
+  expect(lines).toHaveLength(10);
+  // Eight JSON answers, then a file's bytes: a range of them, and all of them through the signed link.
+  const [health, created, users, reaction, messages, search, events, attached] = lines
+    .slice(0, 8)
+    .map((line) => JSON.parse(line) as unknown) as Printed;
+  expect(lines.slice(8)).toEqual(["Q3 churn", "Q3 churn fell to 3.2%, from 4.1%."]);
 
   expect(health).toMatchObject({ success: true, data: { status: "ok" } });
   expect(created).toMatchObject({ success: true, data: { email, role: "USER" } });
@@ -74,4 +76,7 @@ test("the README's curl examples work against the running service, as written", 
     [2, "message.created"],
     [3, "reaction.added"],
   ]);
+  expect(attached).toMatchObject({
+    data: { text: "The numbers are attached", attachments: [{ filename: "q3-churn.txt", size_bytes: 33 }] },
+  });
 });

@@ -58,6 +58,7 @@ interface CellContext {
 interface CellRequest {
   params?: Record<string, string>;
   query?: Record<string, string>;
+  /** Sent as JSON, unless `contentType` says otherwise and it is a string (sent as is). */
   body?: unknown;
   /** Of the body; application/json unless told. */
   contentType?: string;
@@ -127,6 +128,15 @@ const fixtures: Record<string, Fixture> = {
   removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   listThreadEvents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
   searchMessages: { request: async () => ({ query: { q: "owner" } }) },
+  uploadFile: {
+    request: async () => ({ query: { filename: "cell.txt" }, body: "a file", contentType: "text/plain" }),
+  },
+  listFiles: { request: async () => ({}) },
+  getFile: { request: async (ctx) => ({ params: await ownerFile(ctx) }) },
+  deleteFile: { request: async (ctx) => ({ params: await ownerFile(ctx) }) },
+  downloadFile: { request: async (ctx) => ({ params: await ownerFile(ctx) }) },
+  createDownloadLink: { request: async (ctx) => ({ params: await ownerFile(ctx), body: {} }) },
+  downloadFileWithLink: { request: (ctx) => ownerFileLink(ctx) },
 };
 
 /** A thread of the cell's owner, with one message by the owner. */
@@ -150,6 +160,28 @@ const callersMessage = async (ctx: CellContext) => {
     headers: { "CF-Connecting-IP": randomIp() },
   });
   return data ? { id: thread.id, message_id: data.data.id } : thread;
+};
+
+/** A file the cell's owner uploaded. */
+const ownerFile = async ({ ownerToken }: CellContext) => {
+  const response = await contractFetch(
+    new Request(new URL("/files?filename=matrix.txt", BASE_URL), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ownerToken}`, "Content-Type": "text/plain", "CF-Connecting-IP": randomIp() },
+      body: "matrix",
+    }),
+  );
+  const { data } = await response.json<{ data: { id: string } }>();
+  return { id: data.id };
+};
+
+/** A signed link to the owner's file, as its query parameters. */
+const ownerFileLink = async (ctx: CellContext) => {
+  const { id } = await ownerFile(ctx);
+  const link = await unwrap(
+    clientWith(ctx.ownerToken).POST("/files/{id}/links", { params: { path: { id } }, body: {} }),
+  );
+  return { params: { id }, query: Object.fromEntries(new URL(link.url).searchParams) };
 };
 
 const newApiKey = (scopes: Scope[]) => createApiKey(scopes, "matrix");
@@ -225,7 +257,12 @@ describe("access matrix", () => {
         new Request(url, {
           method,
           headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body:
+            body === undefined
+              ? undefined
+              : contentType !== "application/json" && typeof body === "string"
+                ? body
+                : JSON.stringify(body),
           redirect: "manual",
         }),
       );

@@ -181,13 +181,19 @@ describe("messages: attachments", () => {
     expect(await db.message.count({ where: { threadId: thread.id } })).toBe(0);
   });
 
-  it("lets an API key attach any file", async () => {
+  it("lets an API key with files:read attach any file, and refuses one without it", async () => {
     const ada = await newUser();
-    const agent = await newAgent();
+    const reader = await newAgent(["threads:read", "messages:write", "files:read"]);
+    const blind = await newAgent(["threads:read", "messages:write"]);
     const thread = await newThread(ada.api);
     const file = await newFile(ada.id);
+    const refused = await blind.http(
+      `/threads/${thread.id}/messages`,
+      json("POST", { text: "x", file_ids: [file.id] }),
+    );
+    expect((await problemOf(refused)).errors?.map((e) => e.path)).toEqual(["body.file_ids.0"]);
     const message = await unwrap(
-      agent.api.POST("/threads/{id}/messages", {
+      reader.api.POST("/threads/{id}/messages", {
         params: { path: { id: thread.id } },
         body: { text: "here is your file", file_ids: [file.id] },
       }),

@@ -86,7 +86,11 @@ const checkBody = async (where: string, response: Response, documented: Response
     return;
   }
   const mediaType = (response.headers.get("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
-  const media = documented.content[mediaType];
+  // An exact media type, else a range the spec documents (`image/*`, `*/*`: a file's own type).
+  const media =
+    documented.content[mediaType] ??
+    documented.content[`${mediaType.split("/")[0]}/*`] ??
+    (mediaType === "" ? undefined : documented.content["*/*"]);
   if (!media) {
     const allowed = Object.keys(documented.content).join(", ");
     throw new Error(`Contract violation (${where}): content type "${mediaType}" is not one of ${allowed}`);

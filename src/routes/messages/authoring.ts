@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
 import type { AppEnv } from "../../env";
 import type { MessageRole } from "../../generated/prisma/client";
 import { ApiError, type FieldError } from "../../http/api-error";
@@ -30,9 +30,9 @@ export const authorFor = (principal: Principal, requested: MessageRole | undefin
 };
 
 /**
- * The files behind `file_ids`, in order, when the caller may attach every one: files they uploaded
- * (admins and API keys: any file) that are not deleted. Otherwise a validation problem naming
- * each file that is not, by its path in the body (e.g. `body.file_ids.1`).
+ * The files behind `file_ids`, in order, when the caller may attach every one: READY files they
+ * uploaded — admins any file, API keys any file when they hold `files:read`. Otherwise a
+ * validation problem naming each file that is not, by its path in the body (`body.file_ids.1`).
  */
 export const attachableFiles = async (
   c: Context<AppEnv>,
@@ -41,7 +41,8 @@ export const attachableFiles = async (
   path: string,
 ): Promise<AttachedFile[]> => {
   if (fileIds.length === 0) return [];
-  const restrictedTo = principal.kind === "user" && principal.role !== "ADMIN" ? principal.id : null;
+  const anyFile = principal.kind === "api_key" ? principal.scopes.includes("files:read") : principal.role === "ADMIN";
+  const restrictedTo = anyFile ? null : actorOf(principal);
   const found = new Map((await messagesOf(c).attachableFiles(fileIds, restrictedTo)).map((file) => [file.id, file]));
   const errors: FieldError[] = [];
   const files = fileIds.flatMap((id, index) => {

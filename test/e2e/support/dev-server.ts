@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { generateSigningKeys } from "../../../scripts/signing-keys.mjs";
+import { generateDownloadUrlKeys, generateSigningKeys } from "../../../scripts/signing-keys.mjs";
 
 // Shared by test/e2e/global-setup.ts and bench/run.mjs (which imports this file through Node's type stripping),
 // so keep to erasable TypeScript syntax.
@@ -125,8 +125,12 @@ export const startDevServer = async ({
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    // A signing key of its own (as .dev.vars would give `npm run dev`), whatever the developer's .dev.vars holds.
-    const allVars = { JWT_SIGNING_KEYS: await generateSigningKeys("e2e"), ...vars };
+    // A signing key and a download-link key of its own (as .dev.vars would give `npm run dev`), whatever the developer's .dev.vars holds.
+    const allVars = {
+      JWT_SIGNING_KEYS: await generateSigningKeys("e2e"),
+      DOWNLOAD_URL_KEYS: generateDownloadUrlKeys("e2e"),
+      ...vars,
+    };
     const varArgs = Object.entries(allVars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
     // Output goes to a file rather than a pipe: under load wrangler logs every request, and nobody has to drain it.
     const log = openSync(logFile, "w");

@@ -1,0 +1,82 @@
+import type { Actor } from "../auth/principal";
+import type { File, FileStatus } from "../generated/prisma/client";
+import type { CursorPosition } from "../http/cursor";
+import type { Db } from "./db";
+import { after, NEWEST_FIRST } from "./keyset";
+
+export interface NewFile {
+  id: string;
+  uploader: Actor;
+  threadId: string | null;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  storageKey: string;
+}
+
+const uploadedBy = (actor: Actor) => (actor.type === "user" ? { uploadedById: actor.id } : { apiKeyId: actor.id });
+
+export const filesRepository = (db: Db) => ({
+  /** The row of an upload about to stream: PENDING until its bytes are stored. */
+  createPending: (file: NewFile) =>
+    db.file.create({
+      data: {
+        id: file.id,
+        ...uploadedBy(file.uploader),
+        threadId: file.threadId,
+        filename: file.filename,
+        contentType: file.contentType,
+        sizeBytes: file.sizeBytes,
+        storageKey: file.storageKey,
+        status: "PENDING",
+      },
+    }),
+
+  markReady: (id: string, stored: { sizeBytes: number; sha256: string }) =>
+    db.file.update({ where: { id }, data: { ...stored, status: "READY" } }),
+
+  /** A refused upload leaves nothing behind. */
+  forget: (id: string) => db.file.deleteMany({ where: { id } }),
+
+  findById: (id: string) => db.file.findFirst({ where: { id } }),
+
+  /** The caller's own uploads, newest first; one page plus one row. */
+  listPage: (options: {
+    uploader: Actor;
+    limit: number;
+    after?: CursorPosition | null;
+    threadId?: string;
+    status?: FileStatus;
+  }) =>
+    db.file.findMany({
+      where: {
+        ...uploadedBy(options.uploader),
+        threadId: options.threadId,
+        status: options.status,
+        ...after(options.after),
+      },
+      orderBy: NEWEST_FIRST,
+      take: options.limit + 1,
+    }),
+
+  /** Whether the user owns a thread the file belongs to or is attached in. */
+  isInThreadOf: async (file: Pick<File, "id" | "threadId">, userId: string) => {
+    const viaThread = file.threadId
+      ? db.thread.findFirst({ where: { id: file.threadId, ownerId: userId }, select: { id: true } })
+      : null;
+    const viaMessage = db.messageFile.findFirst({
+      where: { fileId: file.id, message: { thread: { ownerId: userId } } },
+      select: { fileId: true },
+    });
+    const viaArtifact = db.artifactFile.findFirst({
+      where: { fileId: file.id, artifact: { thread: { ownerId: userId } } },
+      select: { fileId: true },
+    });
+    const found = await Promise.all([viaThread, viaMessage, viaArtifact]);
+    return found.some((row) => row !== null);
+  },
+
+  /** Deleted files keep their row (attachments still name them); their bytes go. */
+  markDeleted: (id: string) =>
+    db.file.updateMany({ where: { id, status: { not: "DELETED" } }, data: { status: "DELETED" } }),
+});

@@ -1,0 +1,237 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { principalOf } from "../../auth/access";
+import { actorOf } from "../../auth/principal";
+import type { AppEnv } from "../../env";
+import {
+  contentDispositionHeader,
+  type Disposition,
+  dispositionFor,
+  safeFilename,
+  USER_CONTENT_HEADERS,
+} from "../../files/disposition";
+import { linkKeysFrom, signLink, verifyLink } from "../../files/download-links";
+import { resolveRange } from "../../files/range";
+import { streamToR2 } from "../../files/store";
+import type { File } from "../../generated/prisma/client";
+import { ApiError } from "../../http/api-error";
+import { decodeCursor } from "../../http/cursor";
+import { ok, okPage } from "../../http/envelope";
+import { etagFor, matchesIfNoneMatch } from "../../http/etag";
+import { toPage } from "../../http/pagination";
+import { Status } from "../../http/status";
+import { newId } from "../../repositories/d1";
+import { reachableThread } from "../threads/thread-access";
+import { fileNotFound, filesOf, readableFile } from "./file-access";
+import { fileToWire } from "./file-wire";
+import type {
+  createDownloadLink,
+  deleteFile,
+  downloadFile,
+  downloadFileWithLink,
+  getFile,
+  listFiles,
+  uploadFile,
+} from "./files.routes";
+import { CONTENT_TYPE } from "./files.schemas";
+
+const DEFAULT_LINK_SECONDS = 300;
+
+/** The SHA-256 a `Content-Digest: sha-256=:<base64>:` header promises, as lowercase hex. */
+const promisedSha256 = (header: string | undefined) => {
+  const encoded = header ? /sha-256=:([A-Za-z0-9+/]{43}=):/.exec(header)?.[1] : undefined;
+  if (!encoded) return undefined;
+  return [...Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0))]
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
+};
+
+/** The body's declared length: required (R2 takes a stream of known length) and within the limit. */
+const uploadLength = (c: Context<AppEnv>) => {
+  const header = c.req.header("Content-Length");
+  if (header === undefined || !/^\d+$/.test(header)) {
+    throw new ApiError("length-required", "Send Content-Length with the file's size in bytes.");
+  }
+  const length = Number(header);
+  const limit = Number(c.env.MAX_UPLOAD_BYTES);
+  if (length > limit)
+    throw new ApiError("payload-too-large", `Files sent in one request may be at most ${limit} bytes.`);
+  if (length === 0)
+    throw new ApiError("validation-error", "The file is empty.", {
+      errors: [{ path: "body", message: "A file has at least one byte", code: "too_small" }],
+    });
+  return length;
+};
+
+const declaredType = (c: Context<AppEnv>) => {
+  const type = c.req.header("Content-Type")?.trim();
+  if (!type || type.length > 255 || !CONTENT_TYPE.test(type)) {
+    throw new ApiError("unsupported-media-type", "Send the file's media type as Content-Type, e.g. image/png.");
+  }
+  return type;
+};
+
+export const uploadFileHandler: RouteHandler<typeof uploadFile, AppEnv> = async (c) => {
+  const { filename, thread_id } = c.req.valid("query");
+  const contentType = declaredType(c);
+  const length = uploadLength(c);
+  const promised = promisedSha256(c.req.valid("header")["content-digest"]);
+  const principal = principalOf(c);
+  if (thread_id !== undefined) await reachableThread(c, thread_id);
+  const body = c.req.raw.body;
+  if (!body) throw new ApiError("length-required", "Send the file as the request body.");
+
+  const files = filesOf(c);
+  const id = newId();
+  const storageKey = `files/${id}`;
+  // Recorded before the bytes arrive, so an upload that dies half-way leaves a row to clean up.
+  await files.createPending({
+    id,
+    uploader: actorOf(principal),
+    threadId: thread_id ?? null,
+    filename: safeFilename(filename),
+    contentType,
+    sizeBytes: length,
+    storageKey,
+  });
+  let stored: Awaited<ReturnType<typeof streamToR2>>;
+  try {
+    stored = await streamToR2(c.env.FILES, storageKey, body, { length, contentType });
+  } catch (error) {
+    // R2 stores an object whole or not at all; deleting makes sure of "not at all" whatever failed.
+    await c.env.FILES.delete(storageKey);
+    await files.forget(id);
+    throw error;
+  }
+  if (promised !== undefined && promised !== stored.sha256) {
+    await c.env.FILES.delete(storageKey);
+    await files.forget(id);
+    throw new ApiError(
+      "checksum-mismatch",
+      `The bytes received hash to sha-256 ${stored.sha256}, not the ${promised} of Content-Digest; nothing was kept.`,
+    );
+  }
+  const file = await files.markReady(id, stored);
+  c.header("Location", `/files/${id}`);
+  c.header("ETag", etagFor(file.updatedAt));
+  return ok(c, fileToWire(file), Status.CREATED);
+};
+
+export const listFilesHandler: RouteHandler<typeof listFiles, AppEnv> = async (c) => {
+  const { limit, cursor, thread_id, status } = c.req.valid("query");
+  const rows = await filesOf(c).listPage({
+    uploader: actorOf(principalOf(c)),
+    limit,
+    after: cursor ? decodeCursor(cursor) : null,
+    threadId: thread_id,
+    status,
+  });
+  const { page, pagination } = toPage(rows, limit, (row) => row.createdAt);
+  return okPage(c, page.map(fileToWire), pagination);
+};
+
+export const getFileHandler: RouteHandler<typeof getFile, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const file = await readableFile(c, id);
+  const etag = etagFor(file.updatedAt);
+  c.header("ETag", etag);
+  if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
+  return ok(c, fileToWire(file), Status.OK);
+};
+
+export const deleteFileHandler: RouteHandler<typeof deleteFile, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const principal = principalOf(c);
+  const file = await filesOf(c).findById(id);
+  if (!file) throw fileNotFound(id);
+  const mayDelete =
+    principal.kind === "api_key" ? true : principal.role === "ADMIN" || file.uploadedById === principal.id;
+  if (!mayDelete) throw fileNotFound(id);
+  if (file.status !== "DELETED") {
+    await c.env.FILES.delete(file.storageKey);
+    await filesOf(c).markDeleted(id);
+  }
+  return c.body(null, Status.NO_CONTENT);
+};
+
+/** Streams a READY file from R2: whole, a `Range` of it (206), 304 on a matching ETag, 416 past its end. */
+const serveFile = async (c: Context<AppEnv>, file: File, requested: Disposition | undefined, cacheSeconds = 0) => {
+  if (file.status !== "READY" || !file.sha256) throw fileNotFound(file.id);
+  const etag = `"${file.sha256}"`;
+  const common = {
+    ETag: etag,
+    "Accept-Ranges": "bytes",
+    "Cache-Control": cacheSeconds > 0 ? `private, max-age=${cacheSeconds}` : "private, no-cache",
+  };
+  if (matchesIfNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, Status.NOT_MODIFIED, common);
+
+  const range = resolveRange(c.req.header("Range"), file.sizeBytes);
+  if (range.kind === "unsatisfiable") {
+    throw new ApiError("range-not-satisfiable", `This file has ${file.sizeBytes} bytes.`, {
+      headers: { "Content-Range": `bytes */${file.sizeBytes}` },
+    });
+  }
+  const object = await c.env.FILES.get(
+    file.storageKey,
+    range.kind === "part" ? { range: { offset: range.offset, length: range.length } } : {},
+  );
+  if (!object) throw fileNotFound(file.id);
+  const headers: Record<string, string> = {
+    ...common,
+    ...USER_CONTENT_HEADERS,
+    "Content-Type": file.contentType,
+    "Content-Disposition": contentDispositionHeader(dispositionFor(file.contentType, requested), file.filename),
+    "Content-Length": String(range.kind === "part" ? range.length : file.sizeBytes),
+  };
+  if (range.kind === "whole") return c.body(object.body, Status.OK, headers);
+  const last = range.offset + range.length - 1;
+  headers["Content-Range"] = `bytes ${range.offset}-${last}/${file.sizeBytes}`;
+  return c.body(object.body, Status.PARTIAL_CONTENT, headers);
+};
+
+export const downloadFileHandler: RouteHandler<typeof downloadFile, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const file = await readableFile(c, id);
+  return serveFile(c, file, c.req.valid("query").disposition);
+};
+
+export const createDownloadLinkHandler: RouteHandler<typeof createDownloadLink, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const keys = linkKeysFrom(c.env.DOWNLOAD_URL_KEYS);
+  if (!keys) {
+    throw new ApiError("feature-not-configured", "Signed download links need the DOWNLOAD_URL_KEYS secret.");
+  }
+  const file = await readableFile(c, id);
+  if (file.status !== "READY") throw fileNotFound(id);
+  const disposition = dispositionFor(file.contentType, body.disposition);
+  const expires = Math.floor(Date.now() / 1000) + (body.expires_in ?? DEFAULT_LINK_SECONDS);
+  const link = await signLink(keys, { fileId: id, expires, disposition });
+  const url = new URL(`/files/${id}/download`, c.req.url);
+  url.search = new URLSearchParams({
+    exp: String(link.expires),
+    disposition: link.disposition,
+    kid: link.kid,
+    sig: link.signature,
+  }).toString();
+  return ok(
+    c,
+    { url: url.toString(), expires_at: new Date(expires * 1000).toISOString(), disposition },
+    Status.CREATED,
+  );
+};
+
+export const downloadFileWithLinkHandler: RouteHandler<typeof downloadFileWithLink, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { exp, disposition, kid, sig } = c.req.valid("query");
+  const keys = linkKeysFrom(c.env.DOWNLOAD_URL_KEYS);
+  // A link we cannot verify is no link: the same 404 as a file that does not exist.
+  if (!keys || !(await verifyLink(keys, { fileId: id, expires: exp, disposition, kid, signature: sig }))) {
+    throw fileNotFound(id);
+  }
+  const remaining = exp - Math.floor(Date.now() / 1000);
+  if (remaining <= 0) throw new ApiError("link-expired", "This download link has expired; ask for a new one.");
+  const file = await filesOf(c).findById(id);
+  if (!file) throw fileNotFound(id);
+  return serveFile(c, file, disposition, remaining);
+};
