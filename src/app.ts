@@ -12,6 +12,7 @@ import { requestContext } from "./middleware/request-context";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { registerSecuritySchemes } from "./openapi/security-schemes";
 import { apiKeysRouter } from "./routes/api-keys";
+import { artifactsRouter } from "./routes/artifacts";
 import { authRouter } from "./routes/auth";
 import { benchBaselineRouter } from "./routes/bench/baseline";
 import { eventsRouter } from "./routes/events";
@@ -116,6 +117,7 @@ export const createApp = () => {
   app.route("/", memoryRouter);
   app.route("/", messagesRouter);
   app.route("/", reactionsRouter);
+  app.route("/", artifactsRouter);
   app.route("/", eventsRouter);
   app.route("/", searchRouter);
   app.route("/", filesRouter);

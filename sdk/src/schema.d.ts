@@ -480,6 +480,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{id}/artifacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a thread's artifacts
+         * @description Newest first, each in its current version; filter by `type`.
+         */
+        get: operations["listArtifacts"];
+        put?: never;
+        /**
+         * Publish an artifact
+         * @description Publishes a structured output into the thread — an INSIGHT, REPORT, DASHBOARD, TABLE, CHART or DOCUMENT, each with its own `content` shape — optionally from one of its messages and with attached files. It starts at version 1; it and its `artifact.created` event are one atomic write. Agents need `artifacts:write`; users publish in their own threads.
+         */
+        post: operations["createArtifact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/artifacts/{artifact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an artifact
+         * @description The artifact in its current version. Its ETag is the version; `If-None-Match` answers 304 until the next one.
+         */
+        get: operations["getArtifact"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an artifact
+         * @description Deletes the artifact with all its versions and logs `artifact.deleted`. Its files stay.
+         */
+        delete: operations["deleteArtifact"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an artifact
+         * @description Makes a new version from the current one and the fields you send (`content` whole, of the artifact's type; `file_ids` replaces the list), and logs `artifact.updated`. `If-Match` with the ETag you read is required (428 without it): a version never overwrites one you have not seen (412).
+         */
+        patch: operations["updateArtifact"];
+        trace?: never;
+    };
+    "/threads/{id}/artifacts/{artifact_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an artifact's versions
+         * @description Every state the artifact has had, newest first, each whole (title, summary, content, metadata, files) with who made it.
+         */
+        get: operations["listArtifactVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/artifacts/{artifact_id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one version of an artifact
+         * @description The artifact as it was at that version.
+         */
+        get: operations["getArtifactVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/artifacts/{artifact_id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a version
+         * @description Makes an old version current again as a new version (history is never rewritten) and logs `artifact.updated`. Needs `If-Match` with the artifact's current ETag, like an update.
+         */
+        post: operations["restoreArtifactVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/events": {
         parameters: {
             query?: never;
@@ -1150,7 +1262,7 @@ export interface components {
          * @description What an API key may do: read or write one resource family.
          * @enum {string}
          */
-        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "messages:write" | "files:read" | "files:write";
+        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "messages:write" | "files:read" | "files:write" | "artifacts:write";
         ApiKey: {
             /** @example cmif7vj3k0000abcd12345678 */
             id: string;
@@ -3047,6 +3159,762 @@ export interface components {
         /**
          * @example {
          *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000art000000001",
+         *         "thread_id": "cmif7vj3k0000thr000000001",
+         *         "message_id": null,
+         *         "type": "INSIGHT",
+         *         "title": "Churn is down",
+         *         "summary": "Q3 churn fell to 3.2%.",
+         *         "content": {
+         *           "claim": "Churn fell from 4.1% to 3.2%.",
+         *           "confidence": 0.8,
+         *           "evidence": []
+         *         },
+         *         "metadata": {},
+         *         "version": 1,
+         *         "attachments": [],
+         *         "created_by": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000apikey000001"
+         *         },
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ArtifactResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Artifact"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Artifact: components["schemas"]["InsightArtifact"] | components["schemas"]["ReportArtifact"] | components["schemas"]["DashboardArtifact"] | components["schemas"]["TableArtifact"] | components["schemas"]["ChartArtifact"] | components["schemas"]["DocumentArtifact"];
+        InsightArtifact: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The message it came from, if any.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id: string | null;
+            title: string;
+            summary: string | null;
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description The current version (1 when created); the ETag is this number.
+             */
+            version: number;
+            attachments: {
+                /** @example cmif7vj3k0000abcd12345678 */
+                id: string;
+                filename: string;
+                content_type: string;
+                /** Format: int64 */
+                size_bytes: number;
+            }[];
+            created_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "INSIGHT";
+            content: components["schemas"]["InsightContent"];
+        };
+        /**
+         * @example {
+         *       "claim": "Churn fell from 4.1% to 3.2% after the onboarding change.",
+         *       "confidence": 0.82,
+         *       "evidence": [
+         *         {
+         *           "statement": "Cohorts after 1 Sept retain 12% better.",
+         *           "source": {
+         *             "kind": "file",
+         *             "ref": "cmfile"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        InsightContent: {
+            /** @description What the agent found, in one statement. */
+            claim: string;
+            /** @description How sure, from 0 to 1. */
+            confidence: number;
+            evidence: {
+                statement: string;
+                source?: {
+                    /** @enum {string} */
+                    kind: "message" | "file" | "url" | "artifact";
+                    /** @description A message, file or artifact id, or a URL. */
+                    ref: string;
+                };
+            }[];
+            recommendations?: string[];
+        };
+        ReportArtifact: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The message it came from, if any.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id: string | null;
+            title: string;
+            summary: string | null;
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description The current version (1 when created); the ETag is this number.
+             */
+            version: number;
+            attachments: {
+                /** @example cmif7vj3k0000abcd12345678 */
+                id: string;
+                filename: string;
+                content_type: string;
+                /** Format: int64 */
+                size_bytes: number;
+            }[];
+            created_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REPORT";
+            content: components["schemas"]["ReportContent"];
+        };
+        /**
+         * @description Sections of Markdown under headings.
+         * @example {
+         *       "sections": [
+         *         {
+         *           "heading": "Summary",
+         *           "markdown": "Churn **fell** in Q3."
+         *         }
+         *       ]
+         *     }
+         */
+        ReportContent: {
+            sections: {
+                heading: string;
+                markdown: string;
+            }[];
+        };
+        DashboardArtifact: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The message it came from, if any.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id: string | null;
+            title: string;
+            summary: string | null;
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description The current version (1 when created); the ETag is this number.
+             */
+            version: number;
+            attachments: {
+                /** @example cmif7vj3k0000abcd12345678 */
+                id: string;
+                filename: string;
+                content_type: string;
+                /** Format: int64 */
+                size_bytes: number;
+            }[];
+            created_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DASHBOARD";
+            content: components["schemas"]["DashboardContent"];
+        };
+        /**
+         * @description Widgets with their figures and data series.
+         * @example {
+         *       "widgets": [
+         *         {
+         *           "id": "churn",
+         *           "kind": "metric",
+         *           "title": "Churn",
+         *           "value": 3.2,
+         *           "unit": "%"
+         *         },
+         *         {
+         *           "id": "trend",
+         *           "kind": "line",
+         *           "title": "Monthly churn",
+         *           "series": [
+         *             {
+         *               "name": "2026",
+         *               "points": [
+         *                 {
+         *                   "x": "Jul",
+         *                   "y": 4.1
+         *                 }
+         *               ]
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        DashboardContent: {
+            widgets: {
+                id: string;
+                /** @enum {string} */
+                kind: "metric" | "line" | "bar" | "area" | "pie" | "table";
+                title: string;
+                /** @description The figure of a `metric` widget. */
+                value?: number;
+                unit?: string;
+                series?: components["schemas"]["DataSeries"][];
+            }[];
+        };
+        /** @description A named series of up to 1000 points. */
+        DataSeries: {
+            name: string;
+            points: {
+                /** @description A category, a number or an ISO date. */
+                x: string | number;
+                /** @description null: no value at this x. */
+                y: number | null;
+            }[];
+        };
+        TableArtifact: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The message it came from, if any.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id: string | null;
+            title: string;
+            summary: string | null;
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description The current version (1 when created); the ETag is this number.
+             */
+            version: number;
+            attachments: {
+                /** @example cmif7vj3k0000abcd12345678 */
+                id: string;
+                filename: string;
+                content_type: string;
+                /** Format: int64 */
+                size_bytes: number;
+            }[];
+            created_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TABLE";
+            content: components["schemas"]["TableContent"];
+        };
+        /**
+         * @example {
+         *       "columns": [
+         *         {
+         *           "key": "month",
+         *           "label": "Month",
+         *           "type": "date"
+         *         },
+         *         {
+         *           "key": "churn",
+         *           "label": "Churn %",
+         *           "type": "number"
+         *         }
+         *       ],
+         *       "rows": [
+         *         {
+         *           "month": "2026-07-01",
+         *           "churn": 4.1
+         *         }
+         *       ]
+         *     }
+         */
+        TableContent: {
+            columns: {
+                key: string;
+                label: string;
+                /** @enum {string} */
+                type: "string" | "number" | "boolean" | "date";
+            }[];
+            rows: {
+                [key: string]: string | number | boolean | null;
+            }[];
+        };
+        ChartArtifact: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The message it came from, if any.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id: string | null;
+            title: string;
+            summary: string | null;
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description The current version (1 when created); the ETag is this number.
+             */
+            version: number;
+            attachments: {
+                /** @example cmif7vj3k0000abcd12345678 */
+                id: string;
+                filename: string;
+                content_type: string;
+                /** Format: int64 */
+                size_bytes: number;
+            }[];
+            created_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CHART";
+            content: components["schemas"]["ChartContent"];
+        };
+        /**
+         * @example {
+         *       "chart_type": "bar",
+         *       "y_label": "%",
+         *       "series": [
+         *         {
+         *           "name": "churn",
+         *           "points": [
+         *             {
+         *               "x": "Q2",
+         *               "y": 4.1
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        ChartContent: {
+            /** @enum {string} */
+            chart_type: "line" | "bar" | "area" | "pie" | "scatter";
+            x_label?: string;
+            y_label?: string;
+            series: components["schemas"]["DataSeries"][];
+        };
+        DocumentArtifact: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The message it came from, if any.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id: string | null;
+            title: string;
+            summary: string | null;
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description The current version (1 when created); the ETag is this number.
+             */
+            version: number;
+            attachments: {
+                /** @example cmif7vj3k0000abcd12345678 */
+                id: string;
+                filename: string;
+                content_type: string;
+                /** Format: int64 */
+                size_bytes: number;
+            }[];
+            created_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DOCUMENT";
+            content: components["schemas"]["DocumentContent"];
+        };
+        /**
+         * @example {
+         *       "format": "markdown",
+         *       "body": "# Plan\n\n1. Call Acme."
+         *     }
+         */
+        DocumentContent: {
+            /** @enum {string} */
+            format: "markdown" | "text";
+            body: string;
+        };
+        /**
+         * @example {
+         *       "type": "INSIGHT",
+         *       "title": "Churn is down",
+         *       "summary": "Q3 churn fell to 3.2%.",
+         *       "content": {
+         *         "claim": "Churn fell from 4.1% to 3.2%.",
+         *         "confidence": 0.8,
+         *         "evidence": []
+         *       }
+         *     }
+         */
+        CreateArtifactRequest: components["schemas"]["CreateInsightArtifact"] | components["schemas"]["CreateReportArtifact"] | components["schemas"]["CreateDashboardArtifact"] | components["schemas"]["CreateTableArtifact"] | components["schemas"]["CreateChartArtifact"] | components["schemas"]["CreateDocumentArtifact"];
+        CreateInsightArtifact: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "INSIGHT";
+            content: components["schemas"]["InsightContent"];
+            title: string;
+            summary?: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description A message of this thread the artifact comes from.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id?: string;
+            /** @description Up to 10 files, attached in this order. */
+            file_ids?: string[];
+        };
+        CreateReportArtifact: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REPORT";
+            content: components["schemas"]["ReportContent"];
+            title: string;
+            summary?: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description A message of this thread the artifact comes from.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id?: string;
+            /** @description Up to 10 files, attached in this order. */
+            file_ids?: string[];
+        };
+        CreateDashboardArtifact: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DASHBOARD";
+            content: components["schemas"]["DashboardContent"];
+            title: string;
+            summary?: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description A message of this thread the artifact comes from.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id?: string;
+            /** @description Up to 10 files, attached in this order. */
+            file_ids?: string[];
+        };
+        CreateTableArtifact: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TABLE";
+            content: components["schemas"]["TableContent"];
+            title: string;
+            summary?: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description A message of this thread the artifact comes from.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id?: string;
+            /** @description Up to 10 files, attached in this order. */
+            file_ids?: string[];
+        };
+        CreateChartArtifact: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CHART";
+            content: components["schemas"]["ChartContent"];
+            title: string;
+            summary?: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description A message of this thread the artifact comes from.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id?: string;
+            /** @description Up to 10 files, attached in this order. */
+            file_ids?: string[];
+        };
+        CreateDocumentArtifact: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DOCUMENT";
+            content: components["schemas"]["DocumentContent"];
+            title: string;
+            summary?: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description A message of this thread the artifact comes from.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id?: string;
+            /** @description Up to 10 files, attached in this order. */
+            file_ids?: string[];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000art000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "message_id": null,
+         *           "type": "INSIGHT",
+         *           "title": "Churn is down",
+         *           "summary": "Q3 churn fell to 3.2%.",
+         *           "content": {
+         *             "claim": "Churn fell from 4.1% to 3.2%.",
+         *             "confidence": 0.8,
+         *             "evidence": []
+         *           },
+         *           "metadata": {},
+         *           "version": 1,
+         *           "attachments": [],
+         *           "created_by": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ArtifactPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Artifact"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @description Only this type.
+         * @enum {string}
+         */
+        ArtifactType: "INSIGHT" | "REPORT" | "DASHBOARD" | "TABLE" | "CHART" | "DOCUMENT";
+        /**
+         * @example {
+         *       "summary": "Q3 churn fell to 3.1% (corrected)."
+         *     }
+         */
+        UpdateArtifactRequest: {
+            title?: string;
+            summary?: string | null;
+            metadata?: components["schemas"]["Metadata"] & (Record<string, never> | null);
+            /** @description The whole new content, of the artifact's type. */
+            content?: {
+                [key: string]: unknown;
+            } | components["schemas"]["InsightContent"] | components["schemas"]["ReportContent"] | components["schemas"]["DashboardContent"] | components["schemas"]["TableContent"] | components["schemas"]["ChartContent"] | components["schemas"]["DocumentContent"];
+            /** @description The files attached from now on (replaces the list). */
+            file_ids?: string[];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "artifact_id": "cmif7vj3k0000art000000001",
+         *           "version": 1,
+         *           "type": "INSIGHT",
+         *           "title": "Churn is down",
+         *           "summary": "Q3 churn fell to 3.2%.",
+         *           "content": {
+         *             "claim": "Churn fell from 4.1% to 3.2%.",
+         *             "confidence": 0.8,
+         *             "evidence": []
+         *           },
+         *           "metadata": {},
+         *           "file_ids": [],
+         *           "created_by": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ArtifactVersionPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ArtifactVersion"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        ArtifactVersion: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            artifact_id: string;
+            /** Format: int32 */
+            version: number;
+            type: components["schemas"]["ArtifactType"] & unknown;
+            title: string;
+            summary: string | null;
+            /** @description Of the artifact's `type`. */
+            content: components["schemas"]["InsightContent"] | components["schemas"]["ReportContent"] | components["schemas"]["DashboardContent"] | components["schemas"]["TableContent"] | components["schemas"]["ChartContent"] | components["schemas"]["DocumentContent"];
+            metadata: components["schemas"]["Metadata"];
+            file_ids: string[];
+            created_by: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "artifact_id": "cmif7vj3k0000art000000001",
+         *         "version": 1,
+         *         "type": "INSIGHT",
+         *         "title": "Churn is down",
+         *         "summary": "Q3 churn fell to 3.2%.",
+         *         "content": {
+         *           "claim": "Churn fell from 4.1% to 3.2%.",
+         *           "confidence": 0.8,
+         *           "evidence": []
+         *         },
+         *         "metadata": {},
+         *         "file_ids": [],
+         *         "created_by": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000apikey000001"
+         *         },
+         *         "created_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ArtifactVersionResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ArtifactVersion"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
          *       "data": [
          *         {
          *           "seq": 3,
@@ -3087,8 +3955,8 @@ export interface components {
             pagination: components["schemas"]["EventPagination"];
             metadata: components["schemas"]["ResponseMetadata"];
         };
-        /** @description One change to a thread. Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
-        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"];
+        /** @description One change to a thread (its messages, reactions, memory or artifacts). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
+        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"];
         /** @description The thread was created; `data` is the new thread. */
         ThreadCreatedEvent: {
             /**
@@ -3338,6 +4206,75 @@ export interface components {
              */
             type: "memory.updated";
             data: components["schemas"]["ThreadMemory"];
+        };
+        /** @description An artifact was published (version 1). */
+        ArtifactCreatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "artifact.created";
+            data: components["schemas"]["Artifact"];
+        };
+        /** @description An artifact got a new version (an update or a restore). */
+        ArtifactUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "artifact.updated";
+            data: components["schemas"]["Artifact"];
+        };
+        /** @description An artifact was deleted; `data` is what it was. */
+        ArtifactDeletedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "artifact.deleted";
+            data: components["schemas"]["Artifact"];
         };
         EventPagination: {
             /** Format: int32 */
@@ -5353,6 +6290,359 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["ThreadConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listArtifacts: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only this type. */
+                type?: components["schemas"]["ArtifactType"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of artifacts. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createArtifact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateArtifactRequest"];
+            };
+        };
+        responses: {
+            /** @description The artifact, at version 1. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new artifact. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getArtifact: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                artifact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The artifact. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactResponse"];
+                };
+            };
+            /** @description No new version since the ETag you sent. */
+            304: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                artifact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The artifact was deleted. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateArtifact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the update is refused (412) if the resource changed since. `*`: any version. */
+                "if-match"?: string;
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                artifact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArtifactRequest"];
+            };
+        };
+        responses: {
+            /** @description The artifact, at its new version. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listArtifactVersions: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                artifact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getArtifactVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                artifact_id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactVersionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    restoreArtifactVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read: the update is refused (412) if the resource changed since. `*`: any version. */
+                "if-match"?: string;
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                artifact_id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The artifact, at its new version. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableEntity"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -18,6 +18,7 @@ export const SCOPES = [
   "messages:write",
   "files:read",
   "files:write",
+  "artifacts:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -40,6 +40,10 @@ export const documentConfig = (version: string) => ({
     },
     { name: "Reactions", description: "Emoji reactions on messages, by users and agents." },
     { name: "Memory", description: "The JSON document an agent keeps per thread, versioned." },
+    {
+      name: "Artifacts",
+      description: "Structured outputs agents publish into threads (insights, reports, dashboards, …), versioned.",
+    },
     { name: "Events", description: "Each thread's ordered log of changes: catch up with it, or poll it." },
     { name: "Search", description: "Full-text search over the messages you can see." },
     {

@@ -24,7 +24,10 @@ export type EventType =
   | "message.deleted"
   | "reaction.added"
   | "reaction.removed"
-  | "memory.updated";
+  | "memory.updated"
+  | "artifact.created"
+  | "artifact.updated"
+  | "artifact.deleted";
 
 /** The seq the change's event gets, for payload members and rows that carry it (a message's position). */
 export const NEXT_SEQ = sql("t.last_seq + 1");

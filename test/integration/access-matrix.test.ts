@@ -62,6 +62,8 @@ interface CellRequest {
   body?: unknown;
   /** Of the body; application/json unless told. */
   contentType?: string;
+  /** Extra request headers (a precondition). */
+  headers?: Record<string, string>;
 }
 interface Fixture {
   /** Path parameters, query and body for this cell. */
@@ -128,6 +130,30 @@ const fixtures: Record<string, Fixture> = {
   removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   listThreadEvents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
   searchMessages: { request: async () => ({ query: { q: "owner" } }) },
+  createArtifact: {
+    request: async (ctx) => ({
+      params: await ownerThread(ctx),
+      body: { type: "DOCUMENT", title: "matrix", content: { format: "text", body: "hi" } },
+    }),
+  },
+  listArtifacts: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  getArtifact: { request: async (ctx) => ({ params: await ownerArtifact(ctx) }) },
+  updateArtifact: {
+    request: async (ctx) => ({
+      params: await ownerArtifact(ctx),
+      body: { title: "v2" },
+      headers: { "If-Match": '"1"' },
+    }),
+  },
+  deleteArtifact: { request: async (ctx) => ({ params: await ownerArtifact(ctx) }) },
+  listArtifactVersions: { request: async (ctx) => ({ params: await ownerArtifact(ctx) }) },
+  getArtifactVersion: { request: async (ctx) => ({ params: { ...(await ownerArtifact(ctx)), version: "1" } }) },
+  restoreArtifactVersion: {
+    request: async (ctx) => ({
+      params: { ...(await ownerArtifact(ctx)), version: "1" },
+      headers: { "If-Match": '"1"' },
+    }),
+  },
   uploadFile: {
     request: async () => ({ query: { filename: "cell.txt" }, body: "a file", contentType: "text/plain" }),
   },
@@ -173,6 +199,18 @@ const ownerFile = async ({ ownerToken }: CellContext) => {
   );
   const { data } = await response.json<{ data: { id: string } }>();
   return { id: data.id };
+};
+
+/** An insight the owner published in a thread of theirs, at version 1. */
+const ownerArtifact = async (ctx: CellContext) => {
+  const { id } = await ownerThread(ctx);
+  const artifact = await unwrap(
+    clientWith(ctx.ownerToken).POST("/threads/{id}/artifacts", {
+      params: { path: { id } },
+      body: { type: "INSIGHT", title: "matrix", content: { claim: "c", confidence: 0.5, evidence: [] } },
+    }),
+  );
+  return { id, artifact_id: artifact.id };
 };
 
 /** A signed link to the owner's file, as its query parameters. */
@@ -237,6 +275,7 @@ describe("access matrix", () => {
         query = {},
         body,
         contentType = "application/json",
+        headers: extraHeaders = {},
       } = await fixture.request({
         ownerId,
         ownerToken: ownerTokens.access_token,
@@ -250,7 +289,7 @@ describe("access matrix", () => {
         BASE_URL,
       );
       for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-      const headers = new Headers({ "CF-Connecting-IP": randomIp() });
+      const headers = new Headers({ ...extraHeaders, "CF-Connecting-IP": randomIp() });
       if (credentials.token) headers.set("Authorization", `Bearer ${credentials.token}`);
       if (body !== undefined) headers.set("Content-Type", contentType);
       const response = await contractFetch(

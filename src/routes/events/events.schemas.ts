@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ActorSchema } from "../../schemas/actor";
 import { Counter, Id, MAX_PAGE_SIZE, Metadata, Timestamp } from "../../schemas/common";
+import { ArtifactSchema } from "../artifacts/artifacts.schemas";
 import { ThreadMemorySchema } from "../memory/memory.schemas";
 import { MessageSnapshotSchema } from "../messages/messages.schemas";
 import { ReactionChangeSchema } from "../reactions/reactions.schemas";
@@ -37,10 +38,23 @@ export const ThreadEventSchema = z
       "MemoryUpdatedEvent",
       "The memory document changed; `data` is all of it.",
     ),
+    event("artifact.created", ArtifactSchema, "ArtifactCreatedEvent", "An artifact was published (version 1)."),
+    event(
+      "artifact.updated",
+      ArtifactSchema,
+      "ArtifactUpdatedEvent",
+      "An artifact got a new version (an update or a restore).",
+    ),
+    event(
+      "artifact.deleted",
+      ArtifactSchema,
+      "ArtifactDeletedEvent",
+      "An artifact was deleted; `data` is what it was.",
+    ),
   ])
   .openapi("ThreadEvent", {
     description:
-      "One change to a thread. Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
+      "One change to a thread (its messages, reactions, memory or artifacts). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
   });
 
 export const ListEventsQuery = z.object({
