@@ -18,6 +18,7 @@ import { benchBaselineRouter } from "./routes/bench/baseline";
 import { eventsRouter } from "./routes/events";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
+import { interactionsRouter } from "./routes/interactions";
 import { meRouter } from "./routes/me";
 import { memoryRouter } from "./routes/memory";
 import { messagesRouter } from "./routes/messages";
@@ -118,6 +119,7 @@ export const createApp = () => {
   app.route("/", messagesRouter);
   app.route("/", reactionsRouter);
   app.route("/", artifactsRouter);
+  app.route("/", interactionsRouter);
   app.route("/", eventsRouter);
   app.route("/", searchRouter);
   app.route("/", filesRouter);

@@ -592,6 +592,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{id}/messages/{message_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on a message's blocks
+         * @description Clicks a button, picks from a menu or a date — Slack's `block_actions`. It is checked against the blocks actually on the message (an unknown block or action, an option not offered, a value that is not the button's: 422 `action-invalid`), stored with who acted, and logged as `interaction.created` for the agent to react to. An actions block with `once: true` answers one action only: it is replaced, in the same write, by a line naming the choice (the message's `message.updated` event follows); acting on it again is 409. The answer holds the interaction and the message as it now is.
+         */
+        post: operations["submitBlockAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/messages/{message_id}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a message's form
+         * @description Sends the values of the message's input blocks — Slack's `view_submission`: `values[block_id][action_id]`. Each is checked against its input's type, options and `optional` flag; the field errors come back together as a 422 `form-invalid` problem whose `errors[].path` is the `block_id` (Slack's `response_action: errors`). A valid submission is stored and logged as `interaction.created`.
+         */
+        post: operations["submitForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the actions and submissions in a thread
+         * @description Newest first, for the thread's owner and agents; `message_id` narrows to one message.
+         */
+        get: operations["listInteractions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/events": {
         parameters: {
             query?: never;
@@ -823,6 +883,8 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/content-type-mismatch` (422): The file's first bytes show another format than its Content-Type; nothing was stored.
              *     - `https://docs.experience-layer.dev/problems/checksum-mismatch` (422): The SHA-256 of the bytes received differs from the `Content-Digest` sent; nothing was stored.
              *     - `https://docs.experience-layer.dev/problems/range-not-satisfiable` (416): The `Range` asked for starts past the end of the file; `Content-Range` gives its size.
+             *     - `https://docs.experience-layer.dev/problems/action-invalid` (422): The block, action or option is not on the message, or the element takes another kind of value.
+             *     - `https://docs.experience-layer.dev/problems/form-invalid` (422): `errors` has one entry per input block at fault, its `path` being the block's `block_id` (like Slack's `response_action: errors`).
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-reused` (422): Each key identifies one request; send a new key for a new request.
              *     - `https://docs.experience-layer.dev/problems/rate-limited` (429): Slow down; `Retry-After` says when to try again.
              *     - `https://docs.experience-layer.dev/problems/length-required` (411): Uploads are streamed to storage, which needs the size up front.
@@ -2268,6 +2330,8 @@ export interface components {
             /** @description Identifies the block; unique within the message. */
             block_id?: string;
             elements: components["schemas"]["ActionsElement"][];
+            /** @description Ours, not Slack's (leave it out of blocks you send to Slack): `true` makes the row answer one action only — the first action replaces the block with a context line naming the choice, so it cannot be taken twice. */
+            once?: boolean;
         };
         /** @description An interactive element of an actions block. */
         ActionsElement: components["schemas"]["ButtonElement"] | components["schemas"]["StaticSelectElement"] | components["schemas"]["OverflowElement"] | components["schemas"]["DatepickerElement"] | components["schemas"]["CheckboxesElement"] | components["schemas"]["RadioButtonsElement"];
@@ -3915,6 +3979,258 @@ export interface components {
         /**
          * @example {
          *       "success": true,
+         *       "data": {
+         *         "interaction": {
+         *           "id": "cmif7vj3k0000int000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "message_id": "cmif7vj3k0000msg000000001",
+         *           "actor": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "kind": "block_action",
+         *           "action": {
+         *             "block_id": "approval",
+         *             "action_id": "approve",
+         *             "type": "button",
+         *             "value": "42"
+         *           }
+         *         },
+         *         "message": {
+         *           "id": "cmif7vj3k0000msg000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "seq": 2,
+         *           "parent_id": null,
+         *           "role": "ASSISTANT",
+         *           "author": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "text": "Churn fell from 4.1% to 3.2%.",
+         *           "blocks": [
+         *             {
+         *               "type": "section",
+         *               "text": {
+         *                 "type": "mrkdwn",
+         *                 "text": "*Churn* fell from 4.1% to 3.2%."
+         *               }
+         *             }
+         *           ],
+         *           "metadata": {
+         *             "report_id": "q3-churn"
+         *           },
+         *           "attachments": [],
+         *           "reactions": [
+         *             {
+         *               "emoji": "tada",
+         *               "count": 2,
+         *               "me": true
+         *             }
+         *           ],
+         *           "reply_count": 0,
+         *           "edited_at": null,
+         *           "deleted_at": null,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        InteractionResultResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["InteractionResult"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        InteractionResult: {
+            interaction: components["schemas"]["Interaction"];
+            message: components["schemas"]["Message"] & unknown;
+        };
+        /** @description Someone acted on a message's blocks: Slack's `block_actions` or `view_submission`. */
+        Interaction: components["schemas"]["BlockActionInteraction"] | components["schemas"]["FormSubmissionInteraction"];
+        BlockActionInteraction: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "block_action";
+            /** @description The element acted on and what was chosen. */
+            action: {
+                block_id: string;
+                action_id: string;
+                /**
+                 * @description The type of the element acted on.
+                 * @enum {string}
+                 */
+                type: "button" | "static_select" | "overflow" | "datepicker" | "checkboxes" | "radio_buttons" | "plain_text_input";
+                /** @description A button's value, or the text typed into an input. */
+                value?: string;
+                /** @description The values of the options chosen (one for menus and radio buttons). */
+                selected_options?: string[];
+                /**
+                 * @description `YYYY-MM-DD`, for a datepicker.
+                 * @example 2026-11-30
+                 */
+                selected_date?: string;
+            };
+        };
+        FormSubmissionInteraction: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "form_submission";
+            /** @description The values of the message's input blocks, checked. */
+            values: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["RecordedSelection"];
+                };
+            };
+        };
+        /** @description What was chosen, with the type of the element it was chosen in. */
+        RecordedSelection: {
+            /**
+             * @description The type of the element acted on.
+             * @enum {string}
+             */
+            type: "button" | "static_select" | "overflow" | "datepicker" | "checkboxes" | "radio_buttons" | "plain_text_input";
+            /** @description A button's value, or the text typed into an input. */
+            value?: string;
+            /** @description The values of the options chosen (one for menus and radio buttons). */
+            selected_options?: string[];
+            /**
+             * @description `YYYY-MM-DD`, for a datepicker.
+             * @example 2026-11-30
+             */
+            selected_date?: string;
+        };
+        /**
+         * @example {
+         *       "block_id": "approval",
+         *       "action_id": "approve"
+         *     }
+         */
+        BlockActionRequest: {
+            block_id: string;
+            action_id: string;
+            /** @description A button's value, or the text typed into an input. */
+            value?: string;
+            /** @description The values of the options chosen (one for menus and radio buttons). */
+            selected_options?: string[];
+            /**
+             * @description `YYYY-MM-DD`, for a datepicker.
+             * @example 2026-11-30
+             */
+            selected_date?: string;
+        };
+        /**
+         * @example {
+         *       "values": {
+         *         "reason": {
+         *           "reason_text": {
+         *             "value": "Budget approved"
+         *           }
+         *         },
+         *         "due": {
+         *           "due_date": {
+         *             "selected_date": "2026-12-01"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
+        FormSubmissionRequest: {
+            /** @description Per input block (by `block_id`), per element (by `action_id`): what was entered, as in Slack's `view_submission` `state.values`. */
+            values: {
+                [key: string]: {
+                    [key: string]: {
+                        /** @description A button's value, or the text typed into an input. */
+                        value?: string;
+                        /** @description The values of the options chosen (one for menus and radio buttons). */
+                        selected_options?: string[];
+                        /**
+                         * @description `YYYY-MM-DD`, for a datepicker.
+                         * @example 2026-11-30
+                         */
+                        selected_date?: string;
+                    };
+                };
+            };
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000int000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "message_id": "cmif7vj3k0000msg000000001",
+         *           "actor": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "kind": "block_action",
+         *           "action": {
+         *             "block_id": "approval",
+         *             "action_id": "approve",
+         *             "type": "button",
+         *             "value": "42"
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        InteractionPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Interaction"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
          *       "data": [
          *         {
          *           "seq": 3,
@@ -3956,7 +4272,7 @@ export interface components {
             metadata: components["schemas"]["ResponseMetadata"];
         };
         /** @description One change to a thread (its messages, reactions, memory or artifacts). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
-        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"];
+        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"];
         /** @description The thread was created; `data` is the new thread. */
         ThreadCreatedEvent: {
             /**
@@ -4275,6 +4591,29 @@ export interface components {
              */
             type: "artifact.deleted";
             data: components["schemas"]["Artifact"];
+        };
+        /** @description Someone acted on a message's blocks or submitted its form. */
+        InteractionCreatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "interaction.created";
+            data: components["schemas"]["Interaction"];
         };
         EventPagination: {
             /** Format: int32 */
@@ -4709,6 +5048,20 @@ export interface components {
         };
         /** @description The Idempotency-Key was already used with a different request. */
         UnprocessableEntity: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The action does not fit the message's blocks (`action-invalid`), the form's fields are not valid (`form-invalid`, one error per input block, by `block_id`), or the Idempotency-Key was used with another request (`idempotency-key-reused`). */
+        InteractionRefused: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
@@ -6644,6 +6997,142 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    submitBlockAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockActionRequest"];
+            };
+        };
+        responses: {
+            /** @description The action was taken. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionResultResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InteractionRefused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    submitForm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormSubmissionRequest"];
+            };
+        };
+        responses: {
+            /** @description The form was submitted. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionResultResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InteractionRefused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listInteractions: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only this message's. */
+                message_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of interactions. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -93,6 +93,17 @@ export const problemTypes = {
     title: "The range is outside the file",
     description: "The `Range` asked for starts past the end of the file; `Content-Range` gives its size.",
   },
+  "action-invalid": {
+    status: Status.UNPROCESSABLE_ENTITY,
+    title: "The action does not fit the message",
+    description: "The block, action or option is not on the message, or the element takes another kind of value.",
+  },
+  "form-invalid": {
+    status: Status.UNPROCESSABLE_ENTITY,
+    title: "Some fields of the form are not valid",
+    description:
+      "`errors` has one entry per input block at fault, its `path` being the block's `block_id` (like Slack's `response_action: errors`).",
+  },
   "idempotency-key-reused": {
     status: Status.UNPROCESSABLE_ENTITY,
     title: "This Idempotency-Key was used with a different request",

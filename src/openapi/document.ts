@@ -41,6 +41,10 @@ export const documentConfig = (version: string) => ({
     { name: "Reactions", description: "Emoji reactions on messages, by users and agents." },
     { name: "Memory", description: "The JSON document an agent keeps per thread, versioned." },
     {
+      name: "Interactions",
+      description: "People acting on messages' buttons, menus and forms (Slack's block actions and submissions).",
+    },
+    {
       name: "Artifacts",
       description: "Structured outputs agents publish into threads (insights, reports, dashboards, …), versioned.",
     },

@@ -39,6 +39,9 @@ const components = {
   PayloadTooLarge: problem("The request body exceeds the size limit."),
   UnsupportedMediaType: problem("The request body's `Content-Type` is not one this operation accepts."),
   UnprocessableEntity: problem("The Idempotency-Key was already used with a different request."),
+  InteractionRefused: problem(
+    "The action does not fit the message's blocks (`action-invalid`), the form's fields are not valid (`form-invalid`, one error per input block, by `block_id`), or the Idempotency-Key was used with another request (`idempotency-key-reused`).",
+  ),
   LengthRequired: problem("Send `Content-Length`: uploads are streamed to storage, which needs the size up front."),
   UploadRefused: problem(
     "Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match `Content-Digest` (`checksum-mismatch`).",
@@ -113,6 +116,7 @@ export const gone = { [Status.GONE]: ref("Gone") };
 export const threadConflict = { [Status.CONFLICT]: ref("ThreadConflict") };
 export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };
 export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };
+export const interactionRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("InteractionRefused") };
 export const lengthRequired = { [Status.LENGTH_REQUIRED]: ref("LengthRequired") };
 export const uploadRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("UploadRefused") };
 export const rangeNotSatisfiable = { [Status.RANGE_NOT_SATISFIABLE]: ref("RangeNotSatisfiable") };

@@ -27,7 +27,8 @@ export type EventType =
   | "memory.updated"
   | "artifact.created"
   | "artifact.updated"
-  | "artifact.deleted";
+  | "artifact.deleted"
+  | "interaction.created";
 
 /** The seq the change's event gets, for payload members and rows that carry it (a message's position). */
 export const NEXT_SEQ = sql("t.last_seq + 1");

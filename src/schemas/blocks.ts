@@ -625,6 +625,10 @@ export const ActionsBlock = z
     type: z.literal("actions"),
     block_id: BlockId.optional(),
     elements: z.array(ActionsElement).min(1).max(L.actionsElements),
+    once: z.boolean().optional().openapi({
+      description:
+        "Ours, not Slack's (leave it out of blocks you send to Slack): `true` makes the row answer one action only — the first action replaces the block with a context line naming the choice, so it cannot be taken twice.",
+    }),
   })
   .openapi("ActionsBlock", {
     description: "A row of interactive elements.",

@@ -33,6 +33,10 @@ type Printed = [
   events: Envelope<{ seq: number; type: string }[]>,
   attached: Envelope<{ text: string; attachments: { id: string; filename: string; size_bytes: number }[] }>,
 ];
+type PrintedLater = [
+  artifact: Envelope<{ type: string; version: number; content: { claim: string } }>,
+  clicked: Envelope<{ interaction: { kind: string; action: { block_id: string; action_id: string } } }>,
+];
 
 test("the README's curl examples work against the running service, as written", async () => {
   const email = `e2e-${randomUUID()}@example.com`;
@@ -42,7 +46,7 @@ test("the README's curl examples work against the running service, as written", 
     // Fresh addresses each run, so reruns against the same database do not answer 409.
     .replaceAll("ada@example.com", email)
     .replaceAll("admin@example.com", admin);
-  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(10);
+  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(12);
 
   // curl prints no newline after a body; the wrapper adds one so each printed answer is one line.
   const { stdout } = await execFileAsync(
@@ -53,12 +57,13 @@ test("the README's curl examples work against the running service, as written", 
     },
   );
   const lines = stdout.split("\n").filter((line) => line.trim() !== "");
-  expect(lines).toHaveLength(10);
-  // Eight JSON answers, then a file's bytes: a range of them, and all of them through the signed link.
+  expect(lines).toHaveLength(12);
+  // Eight JSON answers, a file's bytes (a range of them, then all through the signed link), two more JSON answers.
   const [health, created, users, reaction, messages, search, events, attached] = lines
     .slice(0, 8)
     .map((line) => JSON.parse(line) as unknown) as Printed;
-  expect(lines.slice(8)).toEqual(["Q3 churn", "Q3 churn fell to 3.2%, from 4.1%."]);
+  expect(lines.slice(8, 10)).toEqual(["Q3 churn", "Q3 churn fell to 3.2%, from 4.1%."]);
+  const [artifact, clicked] = lines.slice(10).map((line) => JSON.parse(line) as unknown) as PrintedLater;
 
   expect(health).toMatchObject({ success: true, data: { status: "ok" } });
   expect(created).toMatchObject({ success: true, data: { email, role: "USER" } });
@@ -76,6 +81,12 @@ test("the README's curl examples work against the running service, as written", 
     [2, "message.created"],
     [3, "reaction.added"],
   ]);
+  expect(artifact).toMatchObject({
+    data: { type: "INSIGHT", version: 1, content: { claim: "Churn fell from 4.1% to 3.2%." } },
+  });
+  expect(clicked).toMatchObject({
+    data: { interaction: { kind: "block_action", action: { block_id: "report", action_id: "open_report" } } },
+  });
   expect(attached).toMatchObject({
     data: { text: "The numbers are attached", attachments: [{ filename: "q3-churn.txt", size_bytes: 33 }] },
   });

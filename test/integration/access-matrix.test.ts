@@ -154,6 +154,11 @@ const fixtures: Record<string, Fixture> = {
       headers: { "If-Match": '"1"' },
     }),
   },
+  submitBlockAction: {
+    request: async (ctx) => ({ params: await ownerInteractiveMessage(ctx), body: { block_id: "b", action_id: "go" } }),
+  },
+  submitForm: { request: async (ctx) => ({ params: await ownerInteractiveMessage(ctx), body: { values: {} } }) },
+  listInteractions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
   uploadFile: {
     request: async () => ({ query: { filename: "cell.txt" }, body: "a file", contentType: "text/plain" }),
   },
@@ -199,6 +204,35 @@ const ownerFile = async ({ ownerToken }: CellContext) => {
   );
   const { data } = await response.json<{ data: { id: string } }>();
   return { id: data.id };
+};
+
+/** A thread of the owner's with a message of theirs holding a button and an optional input. */
+const ownerInteractiveMessage = async ({ ownerToken }: CellContext) => {
+  const api = clientWith(ownerToken);
+  const thread = await unwrap(api.POST("/threads", { body: { title: "matrix" } }));
+  const message = await unwrap(
+    api.POST("/threads/{id}/messages", {
+      params: { path: { id: thread.id } },
+      body: {
+        text: "act",
+        blocks: [
+          {
+            type: "actions",
+            block_id: "b",
+            elements: [{ type: "button", action_id: "go", text: { type: "plain_text", text: "Go" } }],
+          },
+          {
+            type: "input",
+            block_id: "note",
+            optional: true,
+            label: { type: "plain_text", text: "Note" },
+            element: { type: "plain_text_input", action_id: "text" },
+          },
+        ],
+      },
+    }),
+  );
+  return { id: thread.id, message_id: message.id };
 };
 
 /** An insight the owner published in a thread of theirs, at version 1. */

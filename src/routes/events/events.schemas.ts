@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ActorSchema } from "../../schemas/actor";
 import { Counter, Id, MAX_PAGE_SIZE, Metadata, Timestamp } from "../../schemas/common";
 import { ArtifactSchema } from "../artifacts/artifacts.schemas";
+import { InteractionSchema } from "../interactions/interactions.schemas";
 import { ThreadMemorySchema } from "../memory/memory.schemas";
 import { MessageSnapshotSchema } from "../messages/messages.schemas";
 import { ReactionChangeSchema } from "../reactions/reactions.schemas";
@@ -50,6 +51,12 @@ export const ThreadEventSchema = z
       ArtifactSchema,
       "ArtifactDeletedEvent",
       "An artifact was deleted; `data` is what it was.",
+    ),
+    event(
+      "interaction.created",
+      InteractionSchema,
+      "InteractionCreatedEvent",
+      "Someone acted on a message's blocks or submitted its form.",
     ),
   ])
   .openapi("ThreadEvent", {

@@ -1,0 +1,8 @@
+import { createRouter } from "../../app-factory";
+import * as handlers from "./interactions.handlers";
+import * as routes from "./interactions.routes";
+
+export const interactionsRouter = createRouter()
+  .openapi(routes.submitBlockAction, handlers.submitBlockActionHandler)
+  .openapi(routes.submitForm, handlers.submitFormHandler)
+  .openapi(routes.listInteractions, handlers.listInteractionsHandler);
