@@ -1,7 +1,7 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { actorOf } from "../../auth/principal";
+import { type Actor, actorOf } from "../../auth/principal";
 import type { AppEnv } from "../../env";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError, type FieldError } from "../../http/api-error";
@@ -75,6 +75,15 @@ const store = async (
   return done;
 };
 
+/** What every interaction records: which message, who, when. */
+const newInteraction = (message: MessageRow, actor: Actor) => ({
+  id: newId(),
+  thread_id: message.threadId,
+  message_id: message.id,
+  actor,
+  created_at: new Date().toISOString(),
+});
+
 /** The interaction, and the message as it now is (a one-time block already replaced). */
 const answer = async (c: Context<AppEnv>, interaction: InteractionWire) => {
   const { wire } = await visibleMessage(c, interaction.thread_id, interaction.message_id, interaction.actor);
@@ -105,11 +114,7 @@ export const submitBlockActionHandler: RouteHandler<typeof submitBlockAction, Ap
       throw refusedAction(error);
     }
     const interaction: InteractionWire = {
-      id: newId(),
-      thread_id: id,
-      message_id,
-      actor,
-      created_at: new Date().toISOString(),
+      ...newInteraction(message, actor),
       kind: "block_action",
       action: { block_id: body.block_id, action_id: body.action_id, ...recorded },
     };
@@ -165,11 +170,7 @@ export const submitFormHandler: RouteHandler<typeof submitForm, AppEnv> = async 
       });
     }
     const interaction: InteractionWire = {
-      id: newId(),
-      thread_id: id,
-      message_id,
-      actor,
-      created_at: new Date().toISOString(),
+      ...newInteraction(message, actor),
       kind: "form_submission",
       values: accepted,
     };
