@@ -16,8 +16,9 @@ export const HOUSEKEEPING_BOUNDS = {
   /** Stuck files per run: below D1's 100 bound parameters for the status update. */
   stuckFiles: 90,
   abandonedUploads: 50,
-  /** Objects looked at per run by the orphan scan (1,000 per listed page). */
+  /** Objects looked at per run by the orphan scan, listed a page at a time (R2 lists at most 1,000). */
   scannedObjects: 10_000,
+  listPage: 1000,
 };
 /** Where the orphan scan stopped: the last key it looked at, so the next run goes on from there. */
 export const ORPHAN_SCAN_POSITION_KEY = "housekeeping/orphan-scan-position";
@@ -64,7 +65,7 @@ const deleteOrphans = async (env: Bindings, now: Date) => {
   let scanned = 0;
   let deleted = 0;
   while (scanned < HOUSEKEEPING_BOUNDS.scannedObjects) {
-    const page = await env.FILES.list({ limit: 1000, ...(startAfter ? { startAfter } : {}) });
+    const page = await env.FILES.list({ limit: HOUSEKEEPING_BOUNDS.listPage, ...(startAfter ? { startAfter } : {}) });
     scanned += page.objects.length;
     const candidates = page.objects
       .filter((object) => STORED_PREFIXES.some((prefix) => object.key.startsWith(prefix)))

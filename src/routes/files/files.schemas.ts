@@ -41,7 +41,8 @@ export const FileSchema = z
 export const binary = { schema: { type: "string" as const, format: "binary", maxLength: 5_368_709_120 } };
 
 /** A media type, `type/subtype` with optional parameters. */
-export const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;[^\r\n]*)?$/i;
+// Case classes spelled out rather than a flag: the spec's `pattern` cannot carry one.
+export const CONTENT_TYPE = /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;[^\r\n]*)?$/;
 
 /** A file's name as sent; stored sanitised. */
 export const Filename = z.string().min(1).max(1024).openapi({
