@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../src/repositories/db";
+import { randomBytes, sha256Hex } from "../support/bytes";
 import { json, newAgent, newThread, newUser, problemOf } from "../support/conversations";
 
 const db = getDb(env.DB);
@@ -19,18 +20,6 @@ interface Upload {
   file_id: string | null;
   expires_at: string;
 }
-
-const sha256Hex = async (bytes: Uint8Array) =>
-  [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
-    .map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
-
-const randomBytes = (length: number) => {
-  const bytes = new Uint8Array(length);
-  for (let offset = 0; offset < length; offset += 65_536)
-    crypto.getRandomValues(bytes.subarray(offset, offset + 65_536));
-  return bytes;
-};
 
 const start = async (http: Http, body: Record<string, unknown>) => {
   const response = await http(
