@@ -26,6 +26,7 @@ import { metaRouter } from "./routes/meta";
 import { reactionsRouter } from "./routes/reactions";
 import { searchRouter } from "./routes/search";
 import { threadsRouter } from "./routes/threads";
+import { uploadsRouter } from "./routes/uploads";
 import { usersRouter } from "./routes/users";
 
 const EXPOSED_HEADERS = [
@@ -83,8 +84,12 @@ const bodyLimitFor = memoize((maxBytes): MiddlewareHandler<AppEnv> => {
   });
 });
 
-/** File uploads stream their bodies and keep their own, larger limit (MAX_UPLOAD_BYTES, in the handler). */
-const isUpload = (method: string, path: string) => method === "POST" && path === "/files";
+/**
+ * File uploads and the parts of resumable uploads stream their bodies and keep their own, larger
+ * limits (MAX_UPLOAD_BYTES and the upload's part size, in their handlers).
+ */
+const isUpload = (method: string, path: string) =>
+  (method === "POST" && path === "/files") || (method === "PUT" && /^\/uploads\/[^/]+\/parts\/[^/]+$/.test(path));
 
 const bodyLimitFromConfig: MiddlewareHandler<AppEnv> = (c, next) =>
   isUpload(c.req.method, c.req.path) ? next() : bodyLimitFor(c.env.MAX_BODY_BYTES)(c, next);
@@ -123,6 +128,7 @@ export const createApp = () => {
   app.route("/", eventsRouter);
   app.route("/", searchRouter);
   app.route("/", filesRouter);
+  app.route("/", uploadsRouter);
   app.route("/", metaRouter(app));
   app.route("/", benchBaselineRouter);
   registerErrorResponses(app);

@@ -17,8 +17,10 @@ export interface Bindings {
   CORS_ORIGINS: string;
   /** Largest request body accepted, in bytes (file uploads have their own limit). */
   MAX_BODY_BYTES: string;
-  /** Largest single-request file upload, in bytes. */
+  /** Largest single-request file upload (raw body or form), in bytes. */
   MAX_UPLOAD_BYTES: string;
+  /** Largest file a resumable upload (`POST /uploads`, sent in parts) may make, in bytes. */
+  MAX_RESUMABLE_UPLOAD_BYTES: string;
   /** Secret: JSON array of `{ kid, secret }` HMAC keys for signed download links; the first signs. */
   DOWNLOAD_URL_KEYS?: string;
   /** `iss` and `aud` of our access tokens. */

@@ -18,8 +18,9 @@ export default defineConfig(async () => ({
           // A fresh signing key per run: tests never depend on a committed secret.
           JWT_SIGNING_KEYS: await generateSigningKeys("test"),
           DOWNLOAD_URL_KEYS: generateDownloadUrlKeys("test"),
-          // 5 MiB instead of 25, so the over-the-limit upload test sends 5 MiB, not 25.
-          MAX_UPLOAD_BYTES: "5242880",
+          // 11 MiB instead of 25: the over-the-limit tests send 11 MiB, not 25, and a form file at the
+          // limit still goes to R2 in three parts of a multipart upload (5 + 5 + 1 MiB).
+          MAX_UPLOAD_BYTES: "11534336",
           // Google sign-in is configured but its provider is unreachable here (a closed local port,
           // never the internet); the full flow is tested in test/e2e against a local OIDC provider.
           GOOGLE_ISSUER: "http://127.0.0.1:9",

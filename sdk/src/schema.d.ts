@@ -707,7 +707,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file
-         * @description Send the file itself as the body, with its type as `Content-Type`, its size as `Content-Length` (411 without) and its name in `filename`. It is streamed to storage, never held whole in memory; its SHA-256 is computed on the way and returned, and checked against an optional `Content-Digest` (422 `checksum-mismatch`, nothing kept). Its first bytes must agree with the declared type (422 `content-type-mismatch`, nothing kept). Larger than `MAX_UPLOAD_BYTES` (25 MiB by default): 413.
+         * @description Two ways, told apart by `Content-Type`. **Raw body**: send the file itself, with its type as `Content-Type`, its size as `Content-Length` (411 without) and its name in `filename`; an optional `Content-Digest: sha-256=:<base64>:` is checked. **`multipart/form-data`** (an HTML form): a `file` part (its filename and Content-Type are the file's) and an optional `sha256` field (hex); no other fields, one file, `Content-Length` not needed. Either way the bytes are streamed to storage, never held whole in memory (form files go up in 5 MiB parts); their SHA-256 is computed on the way and returned, and a checksum that differs answers 422 `checksum-mismatch`. The first bytes must agree with the declared type (422 `content-type-mismatch`). Larger than `MAX_UPLOAD_BYTES` (25 MiB by default): 413. A refused upload keeps nothing. For larger files use a resumable upload (`POST /uploads`).
          */
         post: operations["uploadFile"];
         delete?: never;
@@ -800,6 +800,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a resumable upload
+         * @description For files larger than one request should carry (above `MAX_UPLOAD_BYTES`, up to `MAX_RESUMABLE_UPLOAD_BYTES`, 5 GiB by default; larger: 413): give the file's name, type and exact size, optionally its SHA-256 and a thread. Then send its parts (`PUT /uploads/{id}/parts/{part_number}`, in any order, each retryable) and complete it. The answer says how many parts of which size to send and when the upload expires (24 hours; an expired upload is aborted by the housekeeping). Only the user or API key that created the upload may see or use it; anyone else gets 404, admins included.
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a resumable upload
+         * @description Its status and the parts received so far (to resume after an interruption, send the missing ones). Only the user or API key that created the upload may see or use it; anyone else gets 404, admins included.
+         */
+        get: operations["getUpload"];
+        put?: never;
+        post?: never;
+        /**
+         * Abort a resumable upload
+         * @description Drops the parts received and marks the upload ABORTED; aborting it again answers 204. A completed upload answers 409 `upload-closed` (delete its file instead). Only the user or API key that created the upload may see or use it; anyone else gets 404, admins included.
+         */
+        delete: operations["abortUpload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/{id}/parts/{part_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Send a part of a resumable upload
+         * @description The part's bytes as the body, with `Content-Length` (411 without). Part *n* covers bytes `(n-1)·part_size` to `n·part_size - 1`: every part has exactly `part_size` bytes but the last, which has the rest (another length: 400; more than `part_size`: 413). Parts go straight to storage, in any order; sending a part number again replaces it, so a failed part is simply sent again. The answer carries the part's SHA-256. An upload that is not OPEN, or has expired, answers 409 `upload-closed`. Only the user or API key that created the upload may see or use it; anyone else gets 404, admins included.
+         */
+        put: operations["uploadPart"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a resumable upload
+         * @description Every part must be there with its size (409 `upload-incomplete` names the missing or wrong ones; send them and complete again). The parts are joined into the file, which is then read back once to compute its SHA-256 and check its first bytes: a `sha256` given at creation that differs answers 422 `checksum-mismatch`, bytes that are not the declared type 422 `content-type-mismatch` — either way nothing is kept and the upload is ABORTED. Otherwise the answer is the new READY file, and the upload is COMPLETED with its `file_id`. An upload that is not OPEN answers 409 `upload-closed`. Only the user or API key that created the upload may see or use it; anyone else gets 404, admins included.
+         */
+        post: operations["completeUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -875,13 +959,15 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/conflict` (409): For example a unique field (such as an email) is already taken.
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
              *     - `https://docs.experience-layer.dev/problems/thread-archived` (409): Archived threads are read-only; set its status to ACTIVE to change what is in it.
+             *     - `https://docs.experience-layer.dev/problems/upload-closed` (409): The resumable upload was completed, aborted, has expired or is being completed; `detail` says which. Start a new one.
+             *     - `https://docs.experience-layer.dev/problems/upload-incomplete` (409): Parts are missing or not of the size the upload needs; `detail` names them. Send them, then complete again.
              *     - `https://docs.experience-layer.dev/problems/event-log-truncated` (410): The events after the position you asked for have expired; read the thread and its messages again, then follow its events from the thread's `last_event_seq`.
              *     - `https://docs.experience-layer.dev/problems/precondition-failed` (412): The `If-Match` header does not match the current ETag; fetch the resource again.
              *     - `https://docs.experience-layer.dev/problems/precondition-required` (428): This update would overwrite a version you may not have seen; send its ETag as `If-Match` (or `*`).
              *     - `https://docs.experience-layer.dev/problems/payload-too-large` (413): The body exceeds the size limit given in `detail`.
              *     - `https://docs.experience-layer.dev/problems/unsupported-media-type` (415): The request body's `Content-Type` is not one this operation accepts (usually `application/json`).
              *     - `https://docs.experience-layer.dev/problems/content-type-mismatch` (422): The file's first bytes show another format than its Content-Type; nothing was stored.
-             *     - `https://docs.experience-layer.dev/problems/checksum-mismatch` (422): The SHA-256 of the bytes received differs from the `Content-Digest` sent; nothing was stored.
+             *     - `https://docs.experience-layer.dev/problems/checksum-mismatch` (422): The SHA-256 of the bytes received differs from the one sent (`Content-Digest`, the form's `sha256` field or the upload's `sha256`); nothing was stored.
              *     - `https://docs.experience-layer.dev/problems/range-not-satisfiable` (416): The `Range` asked for starts past the end of the file; `Content-Range` gives its size.
              *     - `https://docs.experience-layer.dev/problems/action-invalid` (422): The block, action or option is not on the message, or the element takes another kind of value.
              *     - `https://docs.experience-layer.dev/problems/form-invalid` (422): `errors` has one entry per input block at fault, its `path` being the block's `block_id` (like Slack's `response_action: errors`).
@@ -4888,6 +4974,211 @@ export interface components {
              */
             expires_in?: number;
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000upload000001",
+         *         "filename": "q3-recording.mp4",
+         *         "content_type": "video/mp4",
+         *         "total_bytes": 20000000,
+         *         "part_size": 8388608,
+         *         "parts_expected": 3,
+         *         "parts": [
+         *           {
+         *             "part_number": 1,
+         *             "size_bytes": 8388608,
+         *             "created_at": "2026-11-25T10:01:00.000Z"
+         *           }
+         *         ],
+         *         "bytes_received": 8388608,
+         *         "sha256": null,
+         *         "status": "OPEN",
+         *         "thread_id": null,
+         *         "file_id": null,
+         *         "expires_at": "2026-11-26T10:00:00.000Z",
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:01:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        UploadResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Upload"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Upload: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * @description Sanitised.
+             * @example q3-recording.mp4
+             */
+            filename: string;
+            /** @example video/mp4 */
+            content_type: string;
+            /**
+             * Format: int64
+             * @example 20000000
+             */
+            total_bytes: number;
+            /**
+             * Format: int64
+             * @description Every part but the last has exactly this many bytes; the last has the rest.
+             * @example 8388608
+             */
+            part_size: number;
+            /**
+             * Format: int32
+             * @example 3
+             */
+            parts_expected: number;
+            /** @description The parts received, by number. */
+            parts: components["schemas"]["UploadPart"][];
+            /**
+             * Format: int64
+             * @example 8388608
+             */
+            bytes_received: number;
+            /**
+             * @description The whole file's SHA-256, checked at completion, if you gave one.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string | null;
+            status: components["schemas"]["UploadStatus"];
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string | null;
+            /**
+             * @description The file it became, once COMPLETED.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            file_id: string | null;
+            /**
+             * Format: date-time
+             * @description Complete it before then, or it is aborted and its parts dropped.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        UploadPart: {
+            /**
+             * Format: int32
+             * @example 1
+             */
+            part_number: number;
+            /**
+             * Format: int64
+             * @example 8388608
+             */
+            size_bytes: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        /**
+         * @description OPEN while parts come in; COMPLETING while one request completes it; COMPLETED once it became a file (`file_id`); ABORTED when aborted, expired, or refused at completion (nothing kept).
+         * @enum {string}
+         */
+        UploadStatus: "OPEN" | "COMPLETING" | "COMPLETED" | "ABORTED";
+        /**
+         * @example {
+         *       "filename": "q3-recording.mp4",
+         *       "content_type": "video/mp4",
+         *       "total_bytes": 20000000,
+         *       "sha256": "5d41402abc4b2a76b9719d911017c592ae0a1b1e3c2f3b1a7c1f0e2d3c4b5a69"
+         *     }
+         */
+        CreateUploadRequest: {
+            /**
+             * @description The file's name; stored sanitised (no path, no control or reserved characters, ≤ 255 bytes).
+             * @example q3-churn.pdf
+             */
+            filename: string;
+            /** @description The file's media type; its first bytes are checked against it at completion. */
+            content_type: string;
+            /**
+             * Format: int64
+             * @description The file's exact size; at most MAX_RESUMABLE_UPLOAD_BYTES (413).
+             */
+            total_bytes: number;
+            /**
+             * Format: int64
+             * @description Bytes per part, 5 MiB–64 MiB (default 8388608); at most 10000 parts per upload.
+             */
+            part_size?: number;
+            /** @description The whole file's SHA-256 (hex): completion refuses other bytes (422). */
+            sha256?: string;
+            /**
+             * @description Upload into this thread (one you can reach).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            thread_id?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "upload_id": "cmif7vj3k0000upload000001",
+         *         "part_number": 1,
+         *         "size_bytes": 8388608,
+         *         "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *         "created_at": "2026-11-25T10:01:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ReceivedUploadPartResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ReceivedUploadPart"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        ReceivedUploadPart: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            upload_id: string;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            part_number: number;
+            /**
+             * Format: int64
+             * @example 8388608
+             */
+            size_bytes: number;
+            /**
+             * @description SHA-256 of this part as received, lowercase hex.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists every failing field. */
@@ -5088,8 +5379,22 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match `Content-Digest` (`checksum-mismatch`). */
+        /** @description Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match the SHA-256 sent with them (`checksum-mismatch`). */
         UploadRefused: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The resumable upload is no longer open — completed, aborted, expired or being completed (`upload-closed`) — or, when completing it, parts are missing or the wrong size (`upload-incomplete`). */
+        UploadConflict: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
@@ -7249,9 +7554,9 @@ export interface operations {
     };
     uploadFile: {
         parameters: {
-            query: {
-                /** @description The file's name; stored sanitised (no path, no control or reserved characters, ≤ 255 bytes). */
-                filename: string;
+            query?: {
+                /** @description The file's name; stored sanitised (no path, no control or reserved characters, ≤ 255 bytes). Required for a raw body; for `multipart/form-data` it overrides the file part's filename. */
+                filename?: string;
                 /** @description Upload into this thread (one you can write to): the file then belongs to it. */
                 thread_id?: string;
             };
@@ -7262,9 +7567,18 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The file's bytes. */
+        /** @description The file's bytes, or a form with the file. */
         requestBody: {
             content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The file, with its filename and Content-Type.
+                     */
+                    file: string;
+                    /** @description Optional: the file's SHA-256, hex; a file that hashes differently is refused (422). */
+                    sha256?: string;
+                };
                 "*/*": string;
             };
         };
@@ -7595,6 +7909,202 @@ export interface operations {
             403: components["responses"]["LinkExpired"];
             404: components["responses"]["NotFound"];
             416: components["responses"]["RangeNotSatisfiable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The upload is open. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description URL of the new upload. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    abortUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload is aborted. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UploadConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    uploadPart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description 1-based. */
+                part_number: number;
+            };
+            cookie?: never;
+        };
+        /** @description The part's bytes. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The part is stored. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedUploadPartResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UploadConflict"];
+            411: components["responses"]["LengthRequired"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    completeUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file is stored. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new file. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["UploadConflict"];
+            422: components["responses"]["UploadRefused"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -16,7 +16,7 @@ export interface StoreOptions {
 const hex = (bytes: ArrayBuffer) =>
   [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
-const concat = (chunks: Uint8Array[]) => {
+export const concat = (chunks: Uint8Array[]) => {
   const joined = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   let offset = 0;
   for (const chunk of chunks) {
@@ -26,18 +26,28 @@ const concat = (chunks: Uint8Array[]) => {
   return joined;
 };
 
+export interface Inspection {
+  /** Bytes in, the same bytes out: counted, hashed, and the first ones held back until checked. */
+  stream: TransformStream<Uint8Array, Uint8Array>;
+  /** The refusal that errored the stream, if one did (other errors come from elsewhere in the pipe). */
+  refusal: () => ApiError | undefined;
+  /** Size and SHA-256, once the stream has flushed. */
+  result: () => Promise<StoredBytes>;
+}
+
+export interface InspectOptions {
+  contentType: string;
+  /** At most `bytes` (refused with `tooLong()`); with `tooShort`, exactly `bytes` (a body of declared length). */
+  limit?: { bytes: number; tooLong: () => ApiError; tooShort?: () => ApiError };
+}
+
 /**
- * Streams a request body into R2 without holding more than a few kilobytes of it: on the way the
- * bytes are counted, hashed (SHA-256) and their first bytes checked against the declared type
- * before any is passed on. A refusal (422 for bytes that are not the declared type, 400 for a body
- * that is not `length` long) errors the stream, so R2 stores nothing; the ApiError is what rejects.
+ * Watches bytes on their way to storage without holding more than a few kilobytes of them: counts
+ * and hashes them (SHA-256), and holds the first ones back until checked against the declared type,
+ * so storage never sees a byte of a file that is refused (422 `content-type-mismatch`). A refusal
+ * errors the stream, so whatever it is piped into stores nothing.
  */
-export const streamToR2 = async (
-  bucket: R2Bucket,
-  key: string,
-  body: ReadableStream<Uint8Array>,
-  { length, contentType }: StoreOptions,
-): Promise<StoredBytes> => {
+export const inspectBytes = ({ contentType, limit }: InspectOptions): Inspection => {
   const digest = new crypto.DigestStream("SHA-256");
   const hashing = digest.getWriter();
   let refusal: ApiError | undefined;
@@ -46,7 +56,6 @@ export const streamToR2 = async (
     throw error;
   };
   let seen = 0;
-  // The first bytes are held back until checked, so R2 never sees a byte of a file that is refused.
   let held: Uint8Array[] | null = [];
   const release = async (controller: TransformStreamDefaultController<Uint8Array>) => {
     if (!held) return;
@@ -55,11 +64,10 @@ export const streamToR2 = async (
     for (const chunk of held) controller.enqueue(chunk);
     held = null;
   };
-  const inspect = new TransformStream<Uint8Array, Uint8Array>({
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       seen += chunk.byteLength;
-      if (seen > length)
-        refuse(new ApiError("malformed-request", `The body is longer than its Content-Length (${length}).`));
+      if (limit && seen > limit.bytes) refuse(limit.tooLong());
       await hashing.write(chunk);
       if (!held) return controller.enqueue(chunk);
       held.push(chunk);
@@ -67,19 +75,57 @@ export const streamToR2 = async (
     },
     async flush(controller) {
       await release(controller);
-      if (seen !== length)
-        refuse(new ApiError("malformed-request", `The body is shorter than its Content-Length (${length}).`));
+      if (limit?.tooShort && seen < limit.bytes) refuse(limit.tooShort());
       await hashing.close();
+    },
+  });
+  return {
+    stream,
+    refusal: () => refusal,
+    result: async () => ({ sizeBytes: seen, sha256: hex(await digest.digest) }),
+  };
+};
+
+/**
+ * Streams a request body of known length through inspectBytes into `write` (an R2 put or a part of a
+ * multipart upload): a body that is not `length` long is a 400. The ApiError of a refusal is what
+ * rejects, whatever else failed because of it.
+ */
+export const streamWithLength = async <T>(
+  body: ReadableStream<Uint8Array>,
+  { length, contentType }: StoreOptions,
+  write: (readable: ReadableStream<Uint8Array>) => Promise<T>,
+): Promise<StoredBytes & { written: T }> => {
+  const inspection = inspectBytes({
+    contentType,
+    limit: {
+      bytes: length,
+      tooLong: () => new ApiError("malformed-request", `The body is longer than its Content-Length (${length}).`),
+      tooShort: () => new ApiError("malformed-request", `The body is shorter than its Content-Length (${length}).`),
     },
   });
   // R2 needs the length of a stream before it starts; FixedLengthStream carries it.
   const fixed = new FixedLengthStream(length);
-  const [stored, piped] = await Promise.allSettled([
-    bucket.put(key, fixed.readable, { httpMetadata: { contentType } }),
-    body.pipeThrough(inspect).pipeTo(fixed.writable),
+  const [written, piped] = await Promise.allSettled([
+    write(fixed.readable),
+    body.pipeThrough(inspection.stream).pipeTo(fixed.writable),
   ]);
+  const refusal = inspection.refusal();
   if (refusal) throw refusal;
-  if (stored.status === "rejected") throw stored.reason;
   if (piped.status === "rejected") throw piped.reason;
-  return { sizeBytes: seen, sha256: hex(await digest.digest) };
+  if (written.status === "rejected") throw written.reason;
+  return { ...(await inspection.result()), written: written.value };
+};
+
+/** A request body of known length into one R2 object. */
+export const streamToR2 = async (
+  bucket: R2Bucket,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  options: StoreOptions,
+): Promise<StoredBytes> => {
+  const { sizeBytes, sha256 } = await streamWithLength(body, options, (readable) =>
+    bucket.put(key, readable, { httpMetadata: { contentType: options.contentType } }),
+  );
+  return { sizeBytes, sha256 };
 };

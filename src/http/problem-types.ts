@@ -52,6 +52,18 @@ export const problemTypes = {
     title: "The thread is archived",
     description: "Archived threads are read-only; set its status to ACTIVE to change what is in it.",
   },
+  "upload-closed": {
+    status: Status.CONFLICT,
+    title: "The upload is not open",
+    description:
+      "The resumable upload was completed, aborted, has expired or is being completed; `detail` says which. Start a new one.",
+  },
+  "upload-incomplete": {
+    status: Status.CONFLICT,
+    title: "The upload is missing parts",
+    description:
+      "Parts are missing or not of the size the upload needs; `detail` names them. Send them, then complete again.",
+  },
   "event-log-truncated": {
     status: Status.GONE,
     title: "Those events are no longer kept",
@@ -86,7 +98,8 @@ export const problemTypes = {
   "checksum-mismatch": {
     status: Status.UNPROCESSABLE_ENTITY,
     title: "The file does not match its checksum",
-    description: "The SHA-256 of the bytes received differs from the `Content-Digest` sent; nothing was stored.",
+    description:
+      "The SHA-256 of the bytes received differs from the one sent (`Content-Digest`, the form's `sha256` field or the upload's `sha256`); nothing was stored.",
   },
   "range-not-satisfiable": {
     status: Status.RANGE_NOT_SATISFIABLE,

@@ -52,7 +52,12 @@ export const documentConfig = (version: string) => ({
     { name: "Search", description: "Full-text search over the messages you can see." },
     {
       name: "Files",
-      description: "Files on R2: streamed uploads with checksums, ranged downloads, signed links.",
+      description: "Files on R2: streamed uploads (raw or form) with checksums, ranged downloads, signed links.",
+    },
+    {
+      name: "Uploads",
+      description:
+        "Resumable uploads of large files: started, sent in retryable parts, completed into a file or aborted.",
     },
     { name: "Meta", description: "This contract and its interactive reference." },
   ],

@@ -44,7 +44,10 @@ const components = {
   ),
   LengthRequired: problem("Send `Content-Length`: uploads are streamed to storage, which needs the size up front."),
   UploadRefused: problem(
-    "Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match `Content-Digest` (`checksum-mismatch`).",
+    "Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match the SHA-256 sent with them (`checksum-mismatch`).",
+  ),
+  UploadConflict: problem(
+    "The resumable upload is no longer open — completed, aborted, expired or being completed (`upload-closed`) — or, when completing it, parts are missing or the wrong size (`upload-incomplete`).",
   ),
   RangeNotSatisfiable: problem("The `Range` starts past the end of the file.", {
     "Content-Range": { description: "`bytes */<size>`: the file's size.", schema: { type: "string", maxLength: 64 } },
@@ -119,6 +122,7 @@ export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") 
 export const interactionRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("InteractionRefused") };
 export const lengthRequired = { [Status.LENGTH_REQUIRED]: ref("LengthRequired") };
 export const uploadRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("UploadRefused") };
+export const uploadConflict = { [Status.CONFLICT]: ref("UploadConflict") };
 export const rangeNotSatisfiable = { [Status.RANGE_NOT_SATISFIABLE]: ref("RangeNotSatisfiable") };
 export const linkExpired = { [Status.FORBIDDEN]: ref("LinkExpired") };
 export const featureNotConfigured = { [Status.SERVICE_UNAVAILABLE]: ref("FeatureNotConfigured") };

@@ -76,6 +76,18 @@ export const filesRepository = (db: Db) => ({
     return found.some((row) => row !== null);
   },
 
+  /** Files still PENDING since before `before`: their upload died half-way. */
+  stuckPending: (before: Date, limit: number) =>
+    db.file.findMany({
+      where: { status: "PENDING", createdAt: { lt: before } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, storageKey: true },
+      take: limit,
+    }),
+
+  markFailed: (ids: string[]) =>
+    db.file.updateMany({ where: { id: { in: ids }, status: "PENDING" }, data: { status: "FAILED" } }),
+
   /** Deleted files keep their row (attachments still name them); their bytes go. */
   markDeleted: (id: string) =>
     db.file.updateMany({ where: { id, status: { not: "DELETED" } }, data: { status: "DELETED" } }),

@@ -168,6 +168,20 @@ const fixtures: Record<string, Fixture> = {
   downloadFile: { request: async (ctx) => ({ params: await ownerFile(ctx) }) },
   createDownloadLink: { request: async (ctx) => ({ params: await ownerFile(ctx), body: {} }) },
   downloadFileWithLink: { request: (ctx) => ownerFileLink(ctx) },
+  // Uploads are seen and used by their own maker only (admins included), so each cell uses its own.
+  createUpload: {
+    request: async () => ({ body: { filename: "cell.txt", content_type: "text/plain", total_bytes: 10 } }),
+  },
+  getUpload: { request: async (ctx) => ({ params: await callersUpload(ctx) }) },
+  uploadPart: {
+    request: async (ctx) => ({
+      params: { ...(await callersUpload(ctx)), part_number: "1" },
+      body: "0123456789",
+      contentType: "application/octet-stream",
+    }),
+  },
+  completeUpload: { request: async (ctx) => ({ params: await callersUpload(ctx, { withPart: true }) }) },
+  abortUpload: { request: async (ctx) => ({ params: await callersUpload(ctx) }) },
 };
 
 /** A thread of the cell's owner, with one message by the owner. */
@@ -233,6 +247,32 @@ const ownerInteractiveMessage = async ({ ownerToken }: CellContext) => {
     }),
   );
   return { id: thread.id, message_id: message.id };
+};
+
+/**
+ * A 10-byte upload made by the caller where the caller may make one, else by the owner (the cell is
+ * then refused before the upload is looked at); with its one part sent when asked.
+ */
+const callersUpload = async (ctx: CellContext, { withPart = false } = {}) => {
+  const attempt = async (token: string) => {
+    const { data } = await clientWith(token).POST("/uploads", {
+      body: { filename: "cell.txt", content_type: "text/plain", total_bytes: 10 },
+      headers: { "CF-Connecting-IP": randomIp() },
+    });
+    return data ? { token, id: data.data.id } : undefined;
+  };
+  const made = (ctx.callerToken ? await attempt(ctx.callerToken) : undefined) ?? (await attempt(ctx.ownerToken));
+  if (!made) throw new Error("no upload could be made");
+  if (withPart) {
+    await contractFetch(
+      new Request(new URL(`/uploads/${made.id}/parts/1`, BASE_URL), {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${made.token}`, "CF-Connecting-IP": randomIp() },
+        body: "0123456789",
+      }),
+    );
+  }
+  return { id: made.id };
 };
 
 /** An insight the owner published in a thread of theirs, at version 1. */

@@ -164,9 +164,7 @@ describe("thread memory: hostile documents", () => {
     });
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors?.map((e) => e.path)).toEqual(["body.__proto__"]);
-    expect(
-      (await unwrap(ada.api.GET("/threads/{id}/memory", { params: { path: { id: path.split("/")[2] ?? "" } } })))
-        .version,
-    ).toBe(0);
+    const memory = await unwrap(ada.api.GET("/threads/{id}/memory", { params: { path: { id: thread.id } } }));
+    expect(memory.version).toBe(0);
   });
 });

@@ -11,8 +11,11 @@ import {
   USER_CONTENT_HEADERS,
 } from "../../files/disposition";
 import { linkKeysFrom, signLink, verifyLink } from "../../files/download-links";
+import { formDataBoundary } from "../../files/form-data";
+import { readForm } from "../../files/form-upload";
+import { streamToR2WithoutLength } from "../../files/r2-multipart";
 import { resolveRange } from "../../files/range";
-import { streamToR2 } from "../../files/store";
+import { type StoredBytes, streamToR2 } from "../../files/store";
 import type { File } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { decodeCursor } from "../../http/cursor";
@@ -34,6 +37,7 @@ import type {
   uploadFile,
 } from "./files.routes";
 import { CONTENT_TYPE } from "./files.schemas";
+import { declaredLength } from "./request-body";
 
 const DEFAULT_LINK_SECONDS = 300;
 
@@ -46,75 +50,161 @@ const promisedSha256 = (header: string | undefined) => {
     .join("");
 };
 
+const tooLarge = (limit: number) =>
+  new ApiError("payload-too-large", `Files sent in one request may be at most ${limit} bytes.`);
+
+const emptyFile = () =>
+  new ApiError("validation-error", "The file is empty.", {
+    errors: [{ path: "body", message: "A file has at least one byte", code: "too_small" }],
+  });
+
 /** The body's declared length: required (R2 takes a stream of known length) and within the limit. */
 const uploadLength = (c: Context<AppEnv>) => {
-  const header = c.req.header("Content-Length");
-  if (header === undefined || !/^\d+$/.test(header)) {
-    throw new ApiError("length-required", "Send Content-Length with the file's size in bytes.");
-  }
-  const length = Number(header);
+  const length = declaredLength(c);
   const limit = Number(c.env.MAX_UPLOAD_BYTES);
-  if (length > limit)
-    throw new ApiError("payload-too-large", `Files sent in one request may be at most ${limit} bytes.`);
-  if (length === 0)
-    throw new ApiError("validation-error", "The file is empty.", {
-      errors: [{ path: "body", message: "A file has at least one byte", code: "too_small" }],
-    });
+  if (length > limit) throw tooLarge(limit);
+  if (length === 0) throw emptyFile();
   return length;
 };
 
-const declaredType = (c: Context<AppEnv>) => {
-  const type = c.req.header("Content-Type")?.trim();
-  if (!type || type.length > 255 || !CONTENT_TYPE.test(type)) {
-    throw new ApiError("unsupported-media-type", "Send the file's media type as Content-Type, e.g. image/png.");
+const mediaType = (type: string | undefined, what: string) => {
+  const trimmed = type?.trim();
+  if (!trimmed || trimmed.length > 255 || !CONTENT_TYPE.test(trimmed)) {
+    throw new ApiError("unsupported-media-type", `Send ${what} media type as Content-Type, e.g. image/png.`);
   }
-  return type;
+  return trimmed;
 };
 
-export const uploadFileHandler: RouteHandler<typeof uploadFile, AppEnv> = async (c) => {
-  const { filename, thread_id } = c.req.valid("query");
-  const contentType = declaredType(c);
-  const length = uploadLength(c);
-  const promised = promisedSha256(c.req.valid("header")["content-digest"]);
-  const principal = principalOf(c);
-  if (thread_id !== undefined) await reachableThread(c, thread_id);
-  const body = c.req.raw.body;
-  if (!body) throw new ApiError("length-required", "Send the file as the request body.");
+interface Incoming {
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+}
 
+/** Records the upload's row PENDING; answers the R2 key to store its bytes under. */
+type Begin = (file: Incoming) => Promise<string>;
+
+interface Received {
+  stored: StoredBytes;
+  /** The SHA-256 the client promised, lowercase hex. */
+  promised: string | undefined;
+}
+
+/**
+ * One upload into `files/<id>`: `receive` calls `begin` once the file's name and type are known,
+ * which records the row PENDING before any byte is stored (an upload that dies half-way leaves a
+ * row for the housekeeping to clean up). Any refusal keeps neither the row nor the object.
+ */
+const receiveFile = async (
+  c: Context<AppEnv>,
+  threadId: string | undefined,
+  receive: (begin: Begin) => Promise<Received>,
+) => {
+  if (threadId !== undefined) await reachableThread(c, threadId);
   const files = filesOf(c);
   const id = newId();
   const storageKey = `files/${id}`;
-  // Recorded before the bytes arrive, so an upload that dies half-way leaves a row to clean up.
-  await files.createPending({
-    id,
-    uploader: actorOf(principal),
-    threadId: thread_id ?? null,
-    filename: safeFilename(filename),
-    contentType,
-    sizeBytes: length,
-    storageKey,
-  });
-  let stored: Awaited<ReturnType<typeof streamToR2>>;
+  let begun = false;
+  const begin: Begin = async (file) => {
+    await files.createPending({
+      ...file,
+      id,
+      uploader: actorOf(principalOf(c)),
+      threadId: threadId ?? null,
+      filename: safeFilename(file.filename),
+      storageKey,
+    });
+    begun = true;
+    return storageKey;
+  };
   try {
-    stored = await streamToR2(c.env.FILES, storageKey, body, { length, contentType });
+    const { stored, promised } = await receive(begin);
+    if (stored.sizeBytes === 0) throw emptyFile();
+    if (promised !== undefined && promised !== stored.sha256) {
+      throw new ApiError(
+        "checksum-mismatch",
+        `The bytes received hash to sha-256 ${stored.sha256}, not the ${promised} you sent; nothing was kept.`,
+      );
+    }
+    const file = await files.markReady(id, stored);
+    c.header("Location", `/files/${id}`);
+    c.header("ETag", etagFor(file.updatedAt));
+    return ok(c, fileToWire(file), Status.CREATED);
   } catch (error) {
     // R2 stores an object whole or not at all; deleting makes sure of "not at all" whatever failed.
     await c.env.FILES.delete(storageKey);
-    await files.forget(id);
+    if (begun) await files.forget(id);
     throw error;
   }
-  if (promised !== undefined && promised !== stored.sha256) {
-    await c.env.FILES.delete(storageKey);
-    await files.forget(id);
-    throw new ApiError(
-      "checksum-mismatch",
-      `The bytes received hash to sha-256 ${stored.sha256}, not the ${promised} of Content-Digest; nothing was kept.`,
-    );
+};
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+/** The file of a `multipart/form-data` body: its `file` part, streamed; an optional `sha256` field checks it. */
+const receiveForm = async (
+  c: Context<AppEnv>,
+  { boundary, filename, contentDigest }: { boundary: string; filename?: string; contentDigest?: string },
+  begin: Begin,
+): Promise<Received> => {
+  if (contentDigest !== undefined) {
+    throw new ApiError("validation-error", "Content-Digest would cover the whole form, not the file.", {
+      errors: [
+        {
+          path: "header.content-digest",
+          message: "With multipart/form-data, send the file's SHA-256 as the sha256 field",
+          code: "invalid_type",
+        },
+      ],
+    });
   }
-  const file = await files.markReady(id, stored);
-  c.header("Location", `/files/${id}`);
-  c.header("ETag", etagFor(file.updatedAt));
-  return ok(c, fileToWire(file), Status.CREATED);
+  const body = c.req.raw.body;
+  if (!body) throw new ApiError("malformed-request", "The multipart/form-data body is empty.");
+  const limit = Number(c.env.MAX_UPLOAD_BYTES);
+  const { file, fields } = await readForm(body, boundary, {
+    fileField: "file",
+    textFields: ["sha256"],
+    storeFile: async (part, bytes) => {
+      const contentType = mediaType(part.contentType ?? "application/octet-stream", "the file part's");
+      const name = filename ?? part.filename;
+      if (name === undefined || name === "") throw missingFilename("the file part's filename");
+      const key = await begin({ filename: name, contentType, sizeBytes: 0 });
+      return streamToR2WithoutLength(c.env.FILES, key, bytes, {
+        contentType,
+        limit: { bytes: limit, tooLong: () => tooLarge(limit) },
+      });
+    },
+  });
+  const sha256 = fields.get("sha256");
+  if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
+    throw new ApiError("validation-error", "The sha256 field is not a SHA-256.", {
+      errors: [{ path: "body.sha256", message: "64 hexadecimal digits", code: "invalid_string" }],
+    });
+  }
+  return { stored: file, promised: sha256?.toLowerCase() };
+};
+
+const missingFilename = (where: string) =>
+  new ApiError("validation-error", `Name the file in ${where} or the filename query parameter.`, {
+    errors: [{ path: "query.filename", message: "Required", code: "invalid_type" }],
+  });
+
+export const uploadFileHandler: RouteHandler<typeof uploadFile, AppEnv> = async (c) => {
+  const { filename, thread_id } = c.req.valid("query");
+  const contentType = mediaType(c.req.header("Content-Type"), "the file's");
+  const boundary = formDataBoundary(contentType);
+  const contentDigest = c.req.valid("header")["content-digest"];
+  if (boundary !== null) {
+    return receiveFile(c, thread_id, (begin) => receiveForm(c, { boundary, filename, contentDigest }, begin));
+  }
+  if (filename === undefined) throw missingFilename("the filename query parameter");
+  const length = uploadLength(c);
+  const promised = promisedSha256(contentDigest);
+  const body = c.req.raw.body;
+  if (!body) throw new ApiError("length-required", "Send the file as the request body.");
+  return receiveFile(c, thread_id, async (begin) => {
+    const key = await begin({ filename, contentType, sizeBytes: length });
+    return { stored: await streamToR2(c.env.FILES, key, body, { length, contentType }), promised };
+  });
 };
 
 export const listFilesHandler: RouteHandler<typeof listFiles, AppEnv> = async (c) => {

@@ -19,6 +19,7 @@ import { etagHeader, IfNoneMatchHeaders, locationHeader } from "../../openapi/he
 import { jsonResponse } from "../../openapi/json-response";
 import { IdParams } from "../../schemas/common";
 import {
+  binary,
   CreateLinkBody,
   DownloadLinkResponse,
   DownloadQuery,
@@ -33,8 +34,6 @@ import {
 const tags = ["Files"];
 const read = { roles: ALL_ROLES, scope: "files:read", ownership: "self" } as const;
 
-/** Bytes, up to the largest file an upload can make (5 GiB: R2's single-object limit for one request). */
-const binary = { schema: { type: "string" as const, format: "binary", maxLength: 5_368_709_120 } };
 const contentHeaders = {
   ETag: {
     description: "The bytes' SHA-256 (strong); send it as If-None-Match.",
@@ -90,11 +89,34 @@ export const uploadFile = createRoute({
   tags,
   summary: "Upload a file",
   description:
-    "Send the file itself as the body, with its type as `Content-Type`, its size as `Content-Length` (411 without) and its name in `filename`. It is streamed to storage, never held whole in memory; its SHA-256 is computed on the way and returned, and checked against an optional `Content-Digest` (422 `checksum-mismatch`, nothing kept). Its first bytes must agree with the declared type (422 `content-type-mismatch`, nothing kept). Larger than `MAX_UPLOAD_BYTES` (25 MiB by default): 413.",
+    "Two ways, told apart by `Content-Type`. **Raw body**: send the file itself, with its type as `Content-Type`, its size as `Content-Length` (411 without) and its name in `filename`; an optional `Content-Digest: sha-256=:<base64>:` is checked. **`multipart/form-data`** (an HTML form): a `file` part (its filename and Content-Type are the file's) and an optional `sha256` field (hex); no other fields, one file, `Content-Length` not needed. Either way the bytes are streamed to storage, never held whole in memory (form files go up in 5 MiB parts); their SHA-256 is computed on the way and returned, and a checksum that differs answers 422 `checksum-mismatch`. The first bytes must agree with the declared type (422 `content-type-mismatch`). Larger than `MAX_UPLOAD_BYTES` (25 MiB by default): 413. A refused upload keeps nothing. For larger files use a resumable upload (`POST /uploads`).",
   request: {
     query: UploadQuery,
     headers: UploadHeaders,
-    body: { required: true, description: "The file's bytes.", content: { "*/*": binary } },
+    body: {
+      required: true,
+      description: "The file's bytes, or a form with the file.",
+      content: {
+        "multipart/form-data": {
+          schema: {
+            type: "object" as const,
+            required: ["file"],
+            properties: {
+              file: { ...binary.schema, description: "The file, with its filename and Content-Type." },
+              sha256: {
+                type: "string" as const,
+                pattern: "^[0-9a-fA-F]{64}$",
+                maxLength: 64,
+                description: "Optional: the file's SHA-256, hex; a file that hashes differently is refused (422).",
+              },
+            },
+            additionalProperties: false,
+          },
+          encoding: { file: { contentType: "*/*" } },
+        },
+        "*/*": binary,
+      },
+    },
   },
   responses: {
     [Status.CREATED]: {

@@ -7,7 +7,7 @@ export const FileStatusSchema = z.enum(["PENDING", "READY", "FAILED", "DELETED"]
     "PENDING while its bytes stream in; READY once stored (only then can it be downloaded or attached); FAILED when an upload broke off; DELETED once removed (its bytes are gone).",
 });
 
-const Sha256 = z
+export const Sha256 = z
   .string()
   .length(64)
   .regex(/^[0-9a-f]{64}$/)
@@ -37,19 +37,25 @@ export const FileSchema = z
   })
   .openapi("File");
 
+/** Bytes, up to the largest file an upload can make (5 GiB: R2's single-object limit for one request). */
+export const binary = { schema: { type: "string" as const, format: "binary", maxLength: 5_368_709_120 } };
+
 /** A media type, `type/subtype` with optional parameters. */
-export const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;[^\r\n]*)?$/i;
+// Case classes spelled out rather than a flag: the spec's `pattern` cannot carry one.
+export const CONTENT_TYPE = /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;[^\r\n]*)?$/;
+
+/** A file's name as sent; stored sanitised. */
+export const Filename = z.string().min(1).max(1024).openapi({
+  description: "The file's name; stored sanitised (no path, no control or reserved characters, ≤ 255 bytes).",
+  example: "q3-churn.pdf",
+});
 
 export const UploadQuery = z.object({
-  filename: z
-    .string()
-    .min(1)
-    .max(1024)
-    .openapi({
-      param: { name: "filename", in: "query" },
-      description: "The file's name; stored sanitised (no path, no control or reserved characters, ≤ 255 bytes).",
-      example: "q3-churn.pdf",
-    }),
+  filename: Filename.optional().openapi({
+    param: { name: "filename", in: "query" },
+    description:
+      "The file's name; stored sanitised (no path, no control or reserved characters, ≤ 255 bytes). Required for a raw body; for `multipart/form-data` it overrides the file part's filename.",
+  }),
   thread_id: Id.optional().openapi({
     param: { name: "thread_id", in: "query" },
     description: "Upload into this thread (one you can write to): the file then belongs to it.",

@@ -1,0 +1,78 @@
+import type { ApiError } from "../http/api-error";
+import { concat, inspectBytes, type StoredBytes } from "./store";
+
+/** R2's smallest part (every part of a multipart upload but the last has at least this many bytes). */
+export const R2_MIN_PART_BYTES = 5 * 1024 * 1024;
+/** R2's most parts in one multipart upload. */
+export const R2_MAX_PARTS = 10_000;
+
+/**
+ * Stores a stream of unknown length in R2 (a `put` needs the length up front): bytes are gathered
+ * into parts of `partBytes`, each sent as a part of a multipart upload once full, so at most one
+ * part is held in memory. A stream shorter than one part is a single `put`. If anything fails, the
+ * multipart upload is aborted and nothing is stored.
+ */
+export const putStream = async (
+  bucket: R2Bucket,
+  key: string,
+  stream: ReadableStream<Uint8Array>,
+  options: { contentType: string; partBytes?: number },
+): Promise<void> => {
+  const partBytes = options.partBytes ?? R2_MIN_PART_BYTES;
+  const httpMetadata = { contentType: options.contentType };
+  const reader = stream.getReader();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let upload: R2MultipartUpload | undefined;
+  const parts: R2UploadedPart[] = [];
+  const sendPart = async (bytes: Uint8Array) => {
+    upload ??= await bucket.createMultipartUpload(key, { httpMetadata });
+    parts.push(await upload.uploadPart(parts.length + 1, bytes));
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      pending.push(value);
+      pendingBytes += value.byteLength;
+      // Strictly more than a part: whatever is left at the end (1 to partBytes bytes) is the last part.
+      while (pendingBytes > partBytes) {
+        const joined = concat(pending);
+        await sendPart(joined.subarray(0, partBytes));
+        pending = [joined.subarray(partBytes)];
+        pendingBytes = joined.byteLength - partBytes;
+      }
+    }
+    if (!upload) {
+      await bucket.put(key, concat(pending), { httpMetadata });
+      return;
+    }
+    await sendPart(concat(pending));
+    await upload.complete(parts);
+  } catch (error) {
+    await reader.cancel(error).catch(() => undefined);
+    // Best effort: R2 also drops an incomplete multipart upload by itself after a week.
+    await upload?.abort().catch(() => undefined);
+    throw error;
+  }
+};
+
+/**
+ * A stream of unknown length (a form's file part) into R2 through inspectBytes: at most
+ * `limit.bytes`, counted, hashed and type-checked on the way. The refusal is what rejects.
+ */
+export const streamToR2WithoutLength = async (
+  bucket: R2Bucket,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  { contentType, limit }: { contentType: string; limit: { bytes: number; tooLong: () => ApiError } },
+): Promise<StoredBytes> => {
+  const inspection = inspectBytes({ contentType, limit });
+  const [stored] = await Promise.allSettled([
+    putStream(bucket, key, body.pipeThrough(inspection.stream), { contentType }),
+  ]);
+  const refusal = inspection.refusal();
+  if (refusal) throw refusal;
+  if (stored.status === "rejected") throw stored.reason;
+  return inspection.result();
+};
