@@ -1,7 +1,8 @@
 // Load-tests the real worker under `wrangler dev` (fresh local D1, loopback only) and compares real operations with
 // raw-D1 twins of the same SQL (src/routes/bench/baseline.ts), measured in the same run, so the ratios say what
 // authentication, rate limiting, Prisma, validation and the envelope cost: GET/POST /users, GET /threads/{id}, a
-// thread's messages (first page and a deep page of a 100,000-message thread), search, and posting a message. It also
+// thread's messages (first page and a deep page of a 100,000-message thread), search, posting a message, publishing
+// and reading an artifact; and upload / download throughput of a 10 MiB file next to a bare R2 put / get. It also
 // compares the first page of a 100-message thread with that of a 100,000-message one (keyset pagination should keep
 // them within 1.2x). Every real request is made as a signed-in admin. Also reports the size of the bundle
 // `wrangler deploy` would upload.
@@ -72,6 +73,38 @@ const SMALL_THREAD = 100;
 const PAGE = 20;
 /** In a few messages only (none of the seeded ones, none of the load's), so search has a stable, small answer. */
 const SEARCH_WORD = "quokka";
+/** Each file route moves one file of this size per request. */
+const FILE_BYTES = 10 * 1024 * 1024;
+/**
+ * File routes are loaded by count, not time: FILE_REQUESTS per round over FILE_CONNECTIONS connections, so the real
+ * uploads (each a new 10 MiB object, kept in the run's local R2) stay bounded on disk, and every request completes.
+ */
+const FILE_REQUESTS = 10;
+const FILE_CONNECTIONS = 2;
+/** Incompressible bytes: nothing between client and R2 gets them for free. */
+const fileBytes = () => {
+  const bytes = Buffer.alloc(FILE_BYTES);
+  for (let at = 0; at < FILE_BYTES; at += 65_536) crypto.getRandomValues(bytes.subarray(at, at + 65_536));
+  return bytes;
+};
+/** What an agent publishes in the load (an INSIGHT, the commonest artifact). */
+const newArtifactBody = () =>
+  JSON.stringify({
+    type: "INSIGHT",
+    title: `Bench insight ${messageCounter++}`,
+    summary: "Churn is down after the onboarding change.",
+    content: {
+      claim: "Churn fell from 4.1% to 3.2% after the onboarding change.",
+      confidence: 0.82,
+      evidence: [
+        {
+          statement: "Cohorts after 1 Sept retain 12% better.",
+          source: { kind: "url", ref: "https://example.com/q3" },
+        },
+      ],
+    },
+  });
+
 const SEARCHABLE_TEXTS = [
   `The ${SEARCH_WORD} cohort retained best in Q3`,
   `Why did the ${SEARCH_WORD} segment churn less?`,
@@ -103,8 +136,8 @@ const namesFor = ({ largeCount }) => {
  * conversation routes need (see setUpConversations). Messages are posted to a thread of their own, so the lists
  * and the search measured do not change during the run.
  */
-const routesFor = (fixture) => {
-  const { small, large, writes, deep } = fixture;
+const routesFor = (fixture, bytes) => {
+  const { small, large, writes, deep, artifact, file } = fixture;
   const names = namesFor(fixture);
   const get = (path) => ({ method: "GET", path });
   return [
@@ -138,6 +171,40 @@ const routesFor = (fixture) => {
       name: "POST /_bench/threads/{id}/messages",
       request: jsonPost(`/_bench/threads/${writes}/messages`, newMessageBody),
     },
+    {
+      name: "POST /threads/{id}/artifacts",
+      request: jsonPost(`/threads/${writes}/artifacts`, newArtifactBody),
+      admin: true,
+    },
+    {
+      name: "POST /_bench/threads/{id}/artifacts",
+      request: jsonPost(`/_bench/threads/${writes}/artifacts`, newArtifactBody),
+    },
+    { name: "GET /threads/{id}/artifacts/{id}", request: get(`/threads/${small}/artifacts/${artifact}`), admin: true },
+    { name: "GET /_bench/threads/{id}/artifacts/{id}", request: get(`/_bench/threads/${small}/artifacts/${artifact}`) },
+    {
+      name: "POST /files (10 MiB)",
+      request: {
+        method: "POST",
+        path: "/files?filename=bench.bin",
+        headers: { "content-type": "application/octet-stream" },
+        body: bytes,
+      },
+      admin: true,
+      bytes: FILE_BYTES,
+    },
+    {
+      name: "PUT /_bench/files/{key} (10 MiB)",
+      request: { method: "PUT", path: "/_bench/files/upload", body: bytes },
+      bytes: FILE_BYTES,
+    },
+    {
+      name: "GET /files/{id}/content (10 MiB)",
+      request: get(`/files/${file}/content`),
+      admin: true,
+      bytes: FILE_BYTES,
+    },
+    { name: "GET /_bench/files/{key} (10 MiB)", request: get("/_bench/files/download"), bytes: FILE_BYTES },
   ];
 };
 
@@ -182,6 +249,26 @@ const comparisonsFor = (fixture) => {
       route: "POST /threads/{id}/messages",
       baseline: "POST /_bench/threads/{id}/messages",
       meaning: `${AUTHENTICATION} + rate-limit binding call + body validation + ORM access read + ETag + envelope; both run the access read and the same 3-statement batch (event, message + FTS triggers, thread bump)`,
+    },
+    {
+      route: "POST /threads/{id}/artifacts",
+      baseline: "POST /_bench/threads/{id}/artifacts",
+      meaning: `${AUTHENTICATION} + rate-limit binding call + content validation (the INSIGHT schema) + access read + ETag + envelope; both run the access read and the same 4-statement batch (event, artifact, version 1, thread bump)`,
+    },
+    {
+      route: "GET /threads/{id}/artifacts/{id}",
+      baseline: "GET /_bench/threads/{id}/artifacts/{id}",
+      meaning: `${READ_LAYERS} + ETag; both run the access read and the artifact joined to its current version`,
+    },
+    {
+      route: "POST /files (10 MiB)",
+      baseline: "PUT /_bench/files/{key} (10 MiB)",
+      meaning: `${AUTHENTICATION} + rate-limit binding call + SHA-256 and type sniffing on the stream + a PENDING row, then READY + the preview job queued; the twin: one R2 put of the request body`,
+    },
+    {
+      route: "GET /files/{id}/content (10 MiB)",
+      baseline: "GET /_bench/files/{key} (10 MiB)",
+      meaning: `${AUTHENTICATION} + the file row and access check + ETag and download headers; the twin: one R2 get streamed back`,
     },
     {
       route: "GET /health",
@@ -371,14 +458,40 @@ const setUpConversations = async (url, token, largeCount) => {
     large,
     deepPage.slice(0, 3).map((message) => message.id),
   );
+  const artifact = (await call(url, token, "POST", `/threads/${small}/artifacts`, JSON.parse(newArtifactBody()))).data
+    .id;
   return {
     small,
     large,
     writes,
+    artifact,
     largeCount,
     deep: { cursor, beforeSeq, firstSeq: deepPage.at(-1)?.seq, lastSeq: deepPage[0]?.seq },
     seeding,
   };
+};
+
+/** The 10 MiB file both download routes send: uploaded once through the real route and once to the twin's key. */
+const setUpFiles = async (url, token, bytes) => {
+  const upload = async (path, headers) => {
+    const response = await fetch(`${url}${path}`, {
+      method: path.startsWith("/_bench") ? "PUT" : "POST",
+      headers,
+      body: bytes,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`uploading to ${path} answered ${response.status}: ${text.slice(0, 2000)}`);
+    return JSON.parse(text);
+  };
+  const real = await upload("/files?filename=bench.bin", {
+    "content-type": "application/octet-stream",
+    ...bearer(token),
+  });
+  const twin = await upload("/_bench/files/download", {});
+  if (real.data.size_bytes !== FILE_BYTES || twin.size !== FILE_BYTES) {
+    throw new Error(`uploads stored ${real.data.size_bytes} and ${twin.size} bytes, not ${FILE_BYTES}`);
+  }
+  return real.data.id;
 };
 
 /**
@@ -418,6 +531,18 @@ const checkTwins = async (url, token, fixture) => {
     twinHits.map((hit) => hit.id),
   );
   if (realHits.length !== SEARCHABLE_TEXTS.length) throw new Error(`search found ${realHits.length} messages`);
+  const realArtifact = (await call(url, token, "GET", `/threads/${small}/artifacts/${fixture.artifact}`)).data;
+  const twinArtifact = await call(url, null, "GET", `/_bench/threads/${small}/artifacts/${fixture.artifact}`);
+  same("artifact", [realArtifact.id, realArtifact.content], [twinArtifact.id, twinArtifact.content]);
+  const downloaded = async (path, auth) => {
+    const response = await fetch(`${url}${path}`, { headers: auth ? bearer(token) : {} });
+    return response.ok ? (await response.arrayBuffer()).byteLength : `status ${response.status}`;
+  };
+  same(
+    "download size",
+    await downloaded(`/files/${fixture.file}/content`, true),
+    await downloaded("/_bench/files/download", false),
+  );
   same(
     "thread",
     (await call(url, token, "GET", `/threads/${large}`)).data.id,
@@ -468,11 +593,22 @@ const runProbes = async (url, token, fixture) => {
   ];
 };
 
-const load = async (url, token, { request, admin }, connections, duration) => {
+/**
+ * One load of a route. File routes (`bytes` per request) run a fixed count (see FILE_REQUESTS): their rate is that
+ * count over the time it took, and their throughput MB/s (10^6 bytes) of file moved; other routes run for `duration`
+ * seconds and report autocannon's mean of per-second counts.
+ */
+const load = async (url, token, { request, admin, bytes }, connections, duration) => {
   const signed = admin ? { ...request, headers: { ...request.headers, ...bearer(token) } } : request;
-  const result = await autocannon({ url, connections, duration, requests: [signed] });
+  const result = await autocannon({
+    url,
+    requests: [signed],
+    ...(bytes ? { amount: FILE_REQUESTS, connections: FILE_CONNECTIONS } : { connections, duration }),
+  });
+  const completed = result.requests.total;
   return {
-    requestsPerSec: result.requests.average,
+    requestsPerSec: bytes ? completed / result.duration : result.requests.average,
+    ...(bytes ? { megabytesPerSec: (completed * bytes) / result.duration / 1e6 } : {}),
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     requests: result.requests.total,
@@ -495,6 +631,9 @@ const summarize = (name, rounds) => ({
   requestsPerSec: median(rounds.map((r) => r.requestsPerSec)),
   latencyP50Ms: median(rounds.map((r) => r.latencyP50Ms)),
   latencyP99Ms: median(rounds.map((r) => r.latencyP99Ms)),
+  ...(rounds[0]?.megabytesPerSec === undefined
+    ? {}
+    : { megabytesPerSec: median(rounds.map((r) => r.megabytesPerSec)) }),
   requests: rounds.reduce((sum, r) => sum + r.requests, 0),
   non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
   errors: rounds.reduce((sum, r) => sum + r.errors, 0),
@@ -526,7 +665,7 @@ const report = ({ options, fixture, routes, comparisons, pagination, probes, bun
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...routes.map(
       (r) =>
-        `| ${r.name} | ${fixed(r.requestsPerSec, 0)} | ${fixed(r.latencyP50Ms, 0)} | ${fixed(r.latencyP99Ms, 0)} | ${r.requests} | ${r.non2xx} | ${r.errors} |`,
+        `| ${r.name} | ${fixed(r.requestsPerSec, r.requestsPerSec < 10 ? 1 : 0)} | ${fixed(r.latencyP50Ms, 0)} | ${fixed(r.latencyP99Ms, 0)} | ${r.requests} | ${r.non2xx} | ${r.errors} |`,
     ),
     "",
     "Ratios are route ÷ baseline within each round, as median (min–max over rounds): req/s below 1× and latency",
@@ -538,6 +677,17 @@ const report = ({ options, fixture, routes, comparisons, pagination, probes, bun
       (c) =>
         `| ${c.route} vs ${c.baseline} | ${range(c.requestsPerSec)} | ${range(c.latencyP50)} | ${range(c.latencyP99)} | ${c.meaning} |`,
     ),
+    "",
+    `### Files: ${FILE_REQUESTS} requests of ${FILE_BYTES / 1024 / 1024} MiB per round over ${FILE_CONNECTIONS} connections`,
+    "",
+    "| Route | MB/s (10^6 bytes) | vs its bare R2 twin (min–max over rounds) |",
+    "| --- | ---: | ---: |",
+    ...routes
+      .filter((r) => r.megabytesPerSec !== undefined)
+      .map((r) => {
+        const comparison = comparisons.find((c) => c.route === r.name);
+        return `| ${r.name} | ${fixed(r.megabytesPerSec, 0)} | ${comparison ? range(comparison.requestsPerSec) : "(the twin)"} |`;
+      }),
     "",
     `### Keyset pagination: the first page (limit ${PAGE}) of a ${count(pagination.largeMessages)}-message thread vs a ${count(pagination.smallMessages)}-message one`,
     "",
@@ -610,8 +760,11 @@ const main = async () => {
     await checkBaseline(server.url, options.seed + 1);
     log(`creating threads of ${SMALL_THREAD} and ${options.large} messages…`);
     fixture = await setUpConversations(server.url, token, options.large);
+    const bytes = fileBytes();
+    log(`uploading a ${FILE_BYTES}-byte file for the download routes…`);
+    fixture.file = await setUpFiles(server.url, token, bytes);
     await checkTwins(server.url, token, fixture);
-    ROUTES = routesFor(fixture);
+    ROUTES = routesFor(fixture, bytes);
     for (const { name } of ROUTES) samples.set(name, []);
     log("timing single searches for a word in every seeded message…");
     probes = await runProbes(server.url, token, fixture);

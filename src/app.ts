@@ -23,6 +23,7 @@ import { meRouter } from "./routes/me";
 import { memoryRouter } from "./routes/memory";
 import { messagesRouter } from "./routes/messages";
 import { metaRouter } from "./routes/meta";
+import { previewsRouter } from "./routes/previews";
 import { reactionsRouter } from "./routes/reactions";
 import { searchRouter } from "./routes/search";
 import { threadsRouter } from "./routes/threads";
@@ -86,10 +87,12 @@ const bodyLimitFor = memoize((maxBytes): MiddlewareHandler<AppEnv> => {
 
 /**
  * File uploads and the parts of resumable uploads stream their bodies and keep their own, larger
- * limits (MAX_UPLOAD_BYTES and the upload's part size, in their handlers).
+ * limits (MAX_UPLOAD_BYTES and the upload's part size, in their handlers); so does the bench's bare
+ * R2 put (src/routes/bench, mounted only with BENCH_BASELINE), the twin of `POST /files`.
  */
 const isUpload = (method: string, path: string) =>
-  (method === "POST" && path === "/files") || (method === "PUT" && /^\/uploads\/[^/]+\/parts\/[^/]+$/.test(path));
+  (method === "POST" && path === "/files") ||
+  (method === "PUT" && /^\/(uploads\/[^/]+\/parts|_bench\/files)\/[^/]+$/.test(path));
 
 const bodyLimitFromConfig: MiddlewareHandler<AppEnv> = (c, next) =>
   isUpload(c.req.method, c.req.path) ? next() : bodyLimitFor(c.env.MAX_BODY_BYTES)(c, next);
@@ -128,6 +131,7 @@ export const createApp = () => {
   app.route("/", eventsRouter);
   app.route("/", searchRouter);
   app.route("/", filesRouter);
+  app.route("/", previewsRouter);
   app.route("/", uploadsRouter);
   app.route("/", metaRouter(app));
   app.route("/", benchBaselineRouter);

@@ -1,10 +1,19 @@
 import type { Principal } from "./auth/principal";
 import type { Logger } from "./middleware/request-context";
 
+/** A message of the PREVIEWS queue: make the preview of this file. */
+export interface PreviewJob {
+  fileId: string;
+}
+
 /** Bindings and vars declared in wrangler.jsonc (secrets come from .dev.vars locally). */
 export interface Bindings {
   DB: D1Database;
   FILES: R2Bucket;
+  /** Jobs for the preview maker (src/previews); unset: no previews (GET …/preview answers 503). */
+  PREVIEWS?: Queue<PreviewJob>;
+  /** Cloudflare Images, for thumbnails and dimensions; unset: images get no preview. */
+  IMAGES?: ImagesBinding;
   THREAD_HUB: DurableObjectNamespace;
   /** Writes, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
   WRITE_RATE_LIMITER: RateLimit;

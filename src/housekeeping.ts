@@ -22,7 +22,7 @@ export const HOUSEKEEPING_BOUNDS = {
 };
 /** Where the orphan scan stopped: the last key it looked at, so the next run goes on from there. */
 export const ORPHAN_SCAN_POSITION_KEY = "housekeeping/orphan-scan-position";
-const STORED_PREFIXES = ["files/", "uploads/"];
+const STORED_PREFIXES = ["files/", "uploads/", "previews/"];
 
 const log = (message: string, fields: Record<string, unknown>) =>
   console.log(JSON.stringify({ level: "info", message, ...fields }));
@@ -54,7 +54,7 @@ const abortAbandonedUploads = async (env: Bindings, now: Date) => {
 };
 
 /**
- * Objects under files/ and uploads/ that no row needs (see storage.repository.ts) and that are older
+ * Objects under files/, uploads/ and previews/ that no row needs (see storage.repository.ts) and that are older
  * than the grace period: a failed delete, a thread or user whose deletion cascaded to its file rows.
  * The bucket is listed in key order from where the last run stopped, at most a bound per run.
  */

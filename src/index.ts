@@ -1,6 +1,7 @@
 import { createApp } from "./app";
-import type { Bindings } from "./env";
+import type { Bindings, PreviewJob } from "./env";
 import { runHousekeeping } from "./housekeeping";
+import { makePreviews } from "./previews/queue";
 
 export { ThreadHub } from "./realtime/thread-hub";
 
@@ -12,4 +13,6 @@ export default {
   async scheduled(controller, env, _ctx) {
     await runHousekeeping(env, new Date(controller.scheduledTime));
   },
-} satisfies ExportedHandler<Bindings>;
+  /** File previews, made off the upload's request (the PREVIEWS queue in wrangler.jsonc). */
+  queue: makePreviews,
+} satisfies ExportedHandler<Bindings, PreviewJob>;

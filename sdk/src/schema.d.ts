@@ -800,6 +800,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a file's preview
+         * @description Made after upload without making it wait (a queue consumer): an image's dimensions and thumbnail, the first lines of text, Markdown or JSON, a CSV's header, row count and first lines, a PDF's page count. 202 while it is being made (a file uploaded before previews existed is queued on first ask). 404 `preview-unavailable` says why there is none (its type has none, or making it failed); 503 `feature-not-configured` when this deployment has no PREVIEWS queue.
+         */
+        get: operations["getFilePreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{id}/preview/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an image's thumbnail
+         * @description The PNG thumbnail of an image file (longest side at most 320 pixels). 202 while it is being made. 404 `preview-unavailable` says why there is none (its type has none, or making it failed); 503 `feature-not-configured` when this deployment has no PREVIEWS queue.
+         */
+        get: operations["getFileThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/uploads": {
         parameters: {
             query?: never;
@@ -955,6 +995,7 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/unauthorized` (401): No valid credentials were sent.
              *     - `https://docs.experience-layer.dev/problems/forbidden` (403): The credentials are valid but lack the permission this operation needs.
              *     - `https://docs.experience-layer.dev/problems/not-found` (404): No resource exists at this path, or it is not visible to you.
+             *     - `https://docs.experience-layer.dev/problems/preview-unavailable` (404): `detail` says why: its type has none, or making it failed.
              *     - `https://docs.experience-layer.dev/problems/method-not-allowed` (405): The path exists but does not support this method; see the `Allow` header.
              *     - `https://docs.experience-layer.dev/problems/conflict` (409): For example a unique field (such as an email) is already taken.
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
@@ -4822,6 +4863,7 @@ export interface components {
          *           "type": "user",
          *           "id": "cmif7vj3k0000abcd12345678"
          *         },
+         *         "preview_status": "READY",
          *         "created_at": "2026-11-25T10:00:00.000Z",
          *         "updated_at": "2026-11-25T10:00:00.000Z"
          *       },
@@ -4865,6 +4907,7 @@ export interface components {
              */
             thread_id: string | null;
             uploaded_by: components["schemas"]["Actor"] & unknown;
+            preview_status: components["schemas"]["PreviewStatus"];
             /**
              * Format: date-time
              * @example 2026-11-25T10:00:00.000Z
@@ -4882,6 +4925,11 @@ export interface components {
          */
         FileStatus: "PENDING" | "READY" | "FAILED" | "DELETED";
         /**
+         * @description Of the file's preview: PENDING while it is made, READY, UNSUPPORTED (no preview for this type) or FAILED; null before one is asked for (or when previews are not configured).
+         * @enum {string|null}
+         */
+        PreviewStatus: "PENDING" | "READY" | "UNSUPPORTED" | "FAILED" | null;
+        /**
          * @example {
          *       "success": true,
          *       "data": [
@@ -4897,6 +4945,7 @@ export interface components {
          *             "type": "user",
          *             "id": "cmif7vj3k0000abcd12345678"
          *           },
+         *           "preview_status": "READY",
          *           "created_at": "2026-11-25T10:00:00.000Z",
          *           "updated_at": "2026-11-25T10:00:00.000Z"
          *         }
@@ -4973,6 +5022,128 @@ export interface components {
              * @example 300
              */
             expires_in?: number;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "kind": "csv",
+         *         "columns": [
+         *           "month",
+         *           "churn"
+         *         ],
+         *         "row_count": 12,
+         *         "excerpt": "month,churn\n2026-01,4.1",
+         *         "truncated": true
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        FilePreviewResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["FilePreview"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        FilePreview: components["schemas"]["ImagePreview"] | components["schemas"]["TextPreview"] | components["schemas"]["CsvPreview"] | components["schemas"]["PdfPreview"];
+        /** @description Dimensions, and a PNG thumbnail whose longest side is at most 320 pixels (aspect ratio kept, never enlarged). */
+        ImagePreview: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "image";
+            /** Format: int32 */
+            width: number;
+            /** Format: int32 */
+            height: number;
+            /** @example image/png */
+            format: string;
+            thumbnail: {
+                /** Format: int32 */
+                width: number;
+                /** Format: int32 */
+                height: number;
+                /** @enum {string} */
+                content_type: "image/png";
+                /** @description Path of the thumbnail (with the same credentials). */
+                url: string;
+            };
+        };
+        /** @description Plain text, Markdown or JSON: the first lines. */
+        TextPreview: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "text";
+            /** @description The first 20 lines, at most 2000 characters. */
+            excerpt: string;
+            /** @description Whether there is more than the excerpt shows. */
+            truncated: boolean;
+        };
+        /** @description The header's columns, the number of rows and the first lines. */
+        CsvPreview: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "csv";
+            columns: string[];
+            /**
+             * Format: int32
+             * @description Rows after the header; null for files over 50 MiB.
+             */
+            row_count: number | null;
+            /** @description The first 20 lines, at most 2000 characters. */
+            excerpt: string;
+            /** @description Whether there is more than the excerpt shows. */
+            truncated: boolean;
+        };
+        PdfPreview: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "pdf";
+            /**
+             * Format: int32
+             * @description Counted where cheap (page objects written in the open); null when it is not.
+             */
+            page_count: number | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "status": "PENDING",
+         *         "retry_after": 2
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        FilePreviewPendingResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["FilePreviewPending"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        FilePreviewPending: {
+            /** @enum {string} */
+            status: "PENDING";
+            /**
+             * Format: int32
+             * @description Seconds to wait before asking again.
+             */
+            retry_after: number;
         };
         /**
          * @example {
@@ -7910,6 +8081,102 @@ export interface operations {
             404: components["responses"]["NotFound"];
             416: components["responses"]["RangeNotSatisfiable"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    getFilePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preview. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePreviewResponse"];
+                };
+            };
+            /** @description The preview is being made: ask again after `Retry-After` seconds. */
+            202: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePreviewPendingResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    getFileThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thumbnail. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description `private`: only the client may keep it. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description The preview is being made: ask again after `Retry-After` seconds. */
+            202: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePreviewPendingResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
         };
     };
     createUpload: {

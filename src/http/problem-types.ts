@@ -32,6 +32,11 @@ export const problemTypes = {
     title: "Not found",
     description: "No resource exists at this path, or it is not visible to you.",
   },
+  "preview-unavailable": {
+    status: Status.NOT_FOUND,
+    title: "This file has no preview",
+    description: "`detail` says why: its type has none, or making it failed.",
+  },
   "method-not-allowed": {
     status: Status.METHOD_NOT_ALLOWED,
     title: "Method not allowed",

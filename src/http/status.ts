@@ -2,6 +2,7 @@
 export const Status = {
   OK: 200,
   CREATED: 201,
+  ACCEPTED: 202,
   PARTIAL_CONTENT: 206,
   NO_CONTENT: 204,
   FOUND: 302,

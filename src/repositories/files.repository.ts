@@ -1,5 +1,5 @@
 import type { Actor } from "../auth/principal";
-import type { File, FileStatus } from "../generated/prisma/client";
+import { type File, type FileStatus, type PreviewStatus, Prisma } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
 import type { Db } from "./db";
 import { after, NEWEST_FIRST } from "./keyset";
@@ -34,6 +34,13 @@ export const filesRepository = (db: Db) => ({
 
   markReady: (id: string, stored: { sizeBytes: number; sha256: string }) =>
     db.file.update({ where: { id }, data: { ...stored, status: "READY" } }),
+
+  /** Where the file's preview stands; `preview` is what it says, or why there is none. */
+  setPreview: (id: string, status: PreviewStatus, preview: Prisma.InputJsonObject | null, previewKey: string | null) =>
+    db.file.update({
+      where: { id },
+      data: { previewStatus: status, preview: preview ?? Prisma.DbNull, previewKey },
+    }),
 
   /** A refused upload leaves nothing behind. */
   forget: (id: string) => db.file.deleteMany({ where: { id } }),

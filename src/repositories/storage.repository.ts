@@ -1,4 +1,7 @@
-/** Which R2 objects rows still need: the bytes of a PENDING or READY file, or of an unfinished upload. */
+/**
+ * Which R2 objects rows still need: the bytes of a PENDING or READY file and its preview's thumbnail,
+ * or the parts of an unfinished upload.
+ */
 export const storageRepository = (d1: D1Database) => ({
   /** Those of `keys` (one page of a bucket listing) that a row needs; one bound parameter however many. */
   keysInUse: async (keys: string[]) => {
@@ -6,6 +9,7 @@ export const storageRepository = (d1: D1Database) => ({
       .prepare(
         `SELECT k.value AS key FROM json_each(?) k
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.storage_key = k.value AND f.status IN ('PENDING', 'READY'))
+            OR EXISTS (SELECT 1 FROM files f WHERE f.preview_key = k.value AND f.status = 'READY')
             OR EXISTS (SELECT 1 FROM uploads u WHERE u.storage_key = k.value AND u.status IN ('OPEN', 'COMPLETING'))`,
       )
       .bind(JSON.stringify(keys))

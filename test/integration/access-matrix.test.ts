@@ -12,6 +12,7 @@ import {
   signIn,
 } from "../support/api";
 import { uniqueEmail } from "../support/factories";
+import { makePng } from "../support/images";
 
 /**
  * Every operation × every kind of caller, generated from the contract: each operation's `x-access`
@@ -159,6 +160,8 @@ const fixtures: Record<string, Fixture> = {
   },
   submitForm: { request: async (ctx) => ({ params: await ownerInteractiveMessage(ctx), body: { values: {} } }) },
   listInteractions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  getFilePreview: { request: async (ctx) => ({ params: await ownerPreviewedImage(ctx) }) },
+  getFileThumbnail: { request: async (ctx) => ({ params: await ownerPreviewedImage(ctx) }) },
   uploadFile: {
     request: async () => ({ query: { filename: "cell.txt" }, body: "a file", contentType: "text/plain" }),
   },
@@ -208,16 +211,32 @@ const callersMessage = async (ctx: CellContext) => {
 };
 
 /** A file the cell's owner uploaded. */
-const ownerFile = async ({ ownerToken }: CellContext) => {
+const ownerFile = async (
+  { ownerToken }: CellContext,
+  file: { name: string; type: string; body: BodyInit } = TEXT_FILE,
+) => {
   const response = await contractFetch(
-    new Request(new URL("/files?filename=matrix.txt", BASE_URL), {
+    new Request(new URL(`/files?filename=${file.name}`, BASE_URL), {
       method: "POST",
-      headers: { Authorization: `Bearer ${ownerToken}`, "Content-Type": "text/plain", "CF-Connecting-IP": randomIp() },
-      body: "matrix",
+      headers: { Authorization: `Bearer ${ownerToken}`, "Content-Type": file.type, "CF-Connecting-IP": randomIp() },
+      body: file.body,
     }),
   );
   const { data } = await response.json<{ data: { id: string } }>();
   return { id: data.id };
+};
+const TEXT_FILE = { name: "matrix.txt", type: "text/plain", body: "matrix" };
+
+/** An image of the owner's whose preview (and thumbnail) is made: the queue consumer runs a moment later. */
+const ownerPreviewedImage = async (ctx: CellContext) => {
+  const file = await ownerFile(ctx, { name: "matrix.png", type: "image/png", body: await makePng(64, 48) });
+  const api = clientWith(ctx.ownerToken);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { response } = await api.GET("/files/{id}/preview", { params: { path: file } });
+    if (response.status === 200) return file;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the owner's image got no preview");
 };
 
 /** A thread of the owner's with a message of theirs holding a button and an optional input. */

@@ -257,6 +257,102 @@ export const benchBaselineRouter = new Hono<AppEnv>()
     return c.json({ hits: results.slice(0, limit), has_more: results.length > limit }, Status.OK);
   })
 
+  // ---- POST /threads/{id}/artifacts: access read, then the same batch as artifactsRepository.create -----------
+  // [event insert guarded on the thread being ACTIVE, artifact row, version 1, thread bump], as the thread's owner.
+  // No source message, no attachments.
+  .post("/_bench/threads/:id/artifacts", async (c) => {
+    const db = c.env.DB;
+    const id = c.req.param("id");
+    const body = await c.req.json<{ type: string; title: string; summary?: string; content: object }>();
+    const thread = await accessRow(db, id);
+    if (!thread) return c.json({ error: "no such thread" }, Status.NOT_FOUND);
+    if (thread.status === "ARCHIVED") return c.json({ error: "thread archived" }, Status.CONFLICT);
+
+    const now = new Date();
+    const at = sqlDate(now);
+    const artifactId = newRowId();
+    const row = {
+      id: artifactId,
+      thread_id: id,
+      message_id: null,
+      type: body.type,
+      title: body.title,
+      summary: body.summary ?? null,
+      content: body.content,
+      metadata: {},
+      version: 1,
+      attachments: [],
+      created_by: { type: "user", id: thread.owner_id },
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    const results = await db.batch([
+      db
+        .prepare(
+          `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
+           SELECT t.id, t.last_seq + 1, 'artifact.created', 'user', ?, json(?), ?
+           FROM threads t WHERE t.id = ? AND (t.status = 'ACTIVE')
+           RETURNING seq, payload`,
+        )
+        .bind(thread.owner_id, JSON.stringify(row), at, id),
+      db
+        .prepare(
+          `INSERT INTO artifacts (id, thread_id, message_id, created_by_id, api_key_id, type, title, summary,
+                                  current_version, metadata, created_at, updated_at)
+           SELECT ?, ?, NULL, ?, NULL, ?, ?, ?, 1, NULL, ?, ? WHERE ${PENDING}`,
+        )
+        .bind(artifactId, id, thread.owner_id, body.type, body.title, row.summary, at, at, id),
+      db
+        .prepare(
+          `INSERT INTO artifact_versions (id, artifact_id, version, title, content, summary, metadata, file_ids,
+                                          created_by_id, api_key_id, created_at)
+           SELECT ?, ?, 1, ?, json(?), ?, NULL, json('[]'), ?, NULL, ? WHERE ${PENDING}`,
+        )
+        .bind(newRowId(), artifactId, body.title, JSON.stringify(body.content), row.summary, thread.owner_id, at, id),
+      db
+        .prepare(`UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? AND ${PENDING}`)
+        .bind(at, id, id),
+    ]);
+    if ((results[0]?.meta.changes ?? 0) !== 1) return c.json({ error: "thread changed" }, Status.CONFLICT);
+    return c.json(row, Status.CREATED);
+  })
+
+  // ---- GET /threads/{id}/artifacts/{artifact_id}: access read, then the artifact joined to its current version --
+  // (artifactsRepository.findInThread; an artifact without attachments needs no files query).
+  .get("/_bench/threads/:id/artifacts/:artifact_id", async (c) => {
+    const db = c.env.DB;
+    const id = c.req.param("id");
+    if (!(await accessRow(db, id))) return c.json({ error: "no such thread" }, Status.NOT_FOUND);
+    const artifact = await db
+      .prepare(
+        `SELECT a.id, a.thread_id, a.message_id, a.type, a.title, a.summary, a.metadata, a.current_version,
+                a.created_by_id, a.api_key_id, a.created_at, a.updated_at, v.content, v.file_ids
+         FROM artifacts a JOIN artifact_versions v ON v.artifact_id = a.id AND v.version = a.current_version
+         WHERE a.id = ? AND a.thread_id = ?`,
+      )
+      .bind(c.req.param("artifact_id"), id)
+      .first<{ content: string }>();
+    if (!artifact) return c.json({ error: "no such artifact" }, Status.NOT_FOUND);
+    return c.json({ ...artifact, content: JSON.parse(artifact.content) }, Status.OK);
+  })
+
+  // ---- Files: a bare R2 put and get under bench/, with no D1 row, hashing, type sniffing or access check ------
+  // What POST /files (raw body) and GET /files/{id}/content cost on top of moving the bytes.
+  .put("/_bench/files/:key", async (c) => {
+    const body = c.req.raw.body;
+    if (!body) return c.json({ error: "no body" }, Status.BAD_REQUEST);
+    const object = await c.env.FILES.put(`bench/${c.req.param("key")}`, body);
+    // null only for a conditional put, which this is not.
+    return c.json({ key: object?.key, size: object?.size }, Status.CREATED);
+  })
+  .get("/_bench/files/:key", async (c) => {
+    const object = await c.env.FILES.get(`bench/${c.req.param("key")}`);
+    if (!object) return c.json({ error: "no such object" }, Status.NOT_FOUND);
+    return new Response(object.body, {
+      headers: { "content-type": "application/octet-stream", "content-length": String(object.size) },
+    });
+  })
+
   // ---- Seeding (not a twin): append `count` messages to a thread in bulk -------------------------------------
   // One D1 batch (one transaction): per chunk of SEED_CHUNK messages, an INSERT … SELECT over json_each of their
   // texts at positions last_seq + 1…n, their message.created events (so the log stays gapless), then the thread's

@@ -17,6 +17,7 @@ export const fileToWire = (file: File): z.infer<typeof FileSchema> => ({
   status: file.status,
   thread_id: file.threadId,
   uploaded_by: uploaderOf(file),
+  preview_status: file.previewStatus,
   created_at: file.createdAt.toISOString(),
   updated_at: file.updatedAt.toISOString(),
 });

@@ -23,7 +23,9 @@ import { ok, okPage } from "../../http/envelope";
 import { etagFor, matchesIfNoneMatch } from "../../http/etag";
 import { toPage } from "../../http/pagination";
 import { Status } from "../../http/status";
+import { requestPreview } from "../../previews/queue";
 import { newId } from "../../repositories/d1";
+import { getDb } from "../../repositories/db";
 import { reachableThread } from "../threads/thread-access";
 import { fileNotFound, filesOf, readableFile } from "./file-access";
 import { fileToWire } from "./file-wire";
@@ -126,7 +128,7 @@ const receiveFile = async (
         `The bytes received hash to sha-256 ${stored.sha256}, not the ${promised} you sent; nothing was kept.`,
       );
     }
-    const file = await files.markReady(id, stored);
+    const file = await requestPreview(c.env, getDb(c.env.DB), await files.markReady(id, stored));
     c.header("Location", `/files/${id}`);
     c.header("ETag", etagFor(file.updatedAt));
     return ok(c, fileToWire(file), Status.CREATED);
@@ -238,7 +240,7 @@ export const deleteFileHandler: RouteHandler<typeof deleteFile, AppEnv> = async 
     principal.kind === "api_key" ? true : principal.role === "ADMIN" || file.uploadedById === principal.id;
   if (!mayDelete) throw fileNotFound(id);
   if (file.status !== "DELETED") {
-    await c.env.FILES.delete(file.storageKey);
+    await c.env.FILES.delete([file.storageKey, ...(file.previewKey ? [file.previewKey] : [])]);
     await filesOf(c).markDeleted(id);
   }
   return c.body(null, Status.NO_CONTENT);

@@ -16,6 +16,11 @@ export const Sha256 = z
     example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
   });
 
+export const PreviewStatusSchema = z.enum(["PENDING", "READY", "UNSUPPORTED", "FAILED"]).openapi("PreviewStatus", {
+  description:
+    "Of the file's preview: PENDING while it is made, READY, UNSUPPORTED (no preview for this type) or FAILED; null before one is asked for (or when previews are not configured).",
+});
+
 export const FileSchema = z
   .object({
     id: Id,
@@ -32,6 +37,7 @@ export const FileSchema = z
       description: "The thread it was uploaded into, if any (deleting the thread deletes it).",
     }),
     uploaded_by: ActorSchema.nullable().openapi({ description: "Who uploaded it; null once that user was deleted." }),
+    preview_status: PreviewStatusSchema.nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -149,6 +155,7 @@ const fileExample: z.input<typeof FileSchema> = {
   status: "READY",
   thread_id: null,
   uploaded_by: { type: "user", id: "cmif7vj3k0000abcd12345678" },
+  preview_status: "READY",
   created_at: "2026-11-25T10:00:00.000Z",
   updated_at: "2026-11-25T10:00:00.000Z",
 };

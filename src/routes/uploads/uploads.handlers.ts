@@ -11,6 +11,7 @@ import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { etagFor } from "../../http/etag";
 import { Status } from "../../http/status";
+import { requestPreview } from "../../previews/queue";
 import { newId } from "../../repositories/d1";
 import { getDb } from "../../repositories/db";
 import { uploadsRepository } from "../../repositories/uploads.repository";
@@ -252,8 +253,9 @@ export const completeUploadHandler: RouteHandler<typeof completeUpload, AppEnv> 
     await uploads.changeStatus(upload.id, ["COMPLETING"], "ABORTED");
     throw error;
   }
-  const file = await filesOf(c).findById(fileId);
-  if (!file) throw fileNotFound(fileId);
+  const completed = await filesOf(c).findById(fileId);
+  if (!completed) throw fileNotFound(fileId);
+  const file = await requestPreview(c.env, getDb(c.env.DB), completed);
   c.header("Location", `/files/${file.id}`);
   c.header("ETag", etagFor(file.updatedAt));
   return ok(c, fileToWire(file), Status.CREATED);

@@ -1,0 +1,7 @@
+import { createRouter } from "../../app-factory";
+import * as handlers from "./previews.handlers";
+import * as routes from "./previews.routes";
+
+export const previewsRouter = createRouter()
+  .openapi(routes.getFilePreview, handlers.getFilePreviewHandler)
+  .openapi(routes.getFileThumbnail, handlers.getFileThumbnailHandler);
