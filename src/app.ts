@@ -11,6 +11,7 @@ import { problemResponse } from "./http/problem";
 import { requestContext } from "./middleware/request-context";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { registerSecuritySchemes } from "./openapi/security-schemes";
+import { notifyThreadHub } from "./realtime/notify-hub";
 import { apiKeysRouter } from "./routes/api-keys";
 import { artifactsRouter } from "./routes/artifacts";
 import { authRouter } from "./routes/auth";
@@ -26,6 +27,7 @@ import { metaRouter } from "./routes/meta";
 import { previewsRouter } from "./routes/previews";
 import { reactionsRouter } from "./routes/reactions";
 import { searchRouter } from "./routes/search";
+import { streamTokensRouter } from "./routes/stream-tokens";
 import { threadsRouter } from "./routes/threads";
 import { uploadsRouter } from "./routes/uploads";
 import { usersRouter } from "./routes/users";
@@ -117,6 +119,8 @@ export const createApp = () => {
     }),
   );
 
+  app.use("/threads/*", notifyThreadHub);
+
   app.route("/", healthRouter);
   app.route("/", authRouter);
   app.route("/", meRouter);
@@ -129,6 +133,7 @@ export const createApp = () => {
   app.route("/", artifactsRouter);
   app.route("/", interactionsRouter);
   app.route("/", eventsRouter);
+  app.route("/", streamTokensRouter);
   app.route("/", searchRouter);
   app.route("/", filesRouter);
   app.route("/", previewsRouter);

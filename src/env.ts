@@ -1,5 +1,6 @@
 import type { Principal } from "./auth/principal";
 import type { Logger } from "./middleware/request-context";
+import type { ThreadHub } from "./realtime/thread-hub";
 
 /** A message of the PREVIEWS queue: make the preview of this file. */
 export interface PreviewJob {
@@ -14,7 +15,8 @@ export interface Bindings {
   PREVIEWS?: Queue<PreviewJob>;
   /** Cloudflare Images, for thumbnails and dimensions; unset: images get no preview. */
   IMAGES?: ImagesBinding;
-  THREAD_HUB: DurableObjectNamespace;
+  /** One ThreadHub per thread: its live streams (src/realtime/thread-hub.ts). */
+  THREAD_HUB: DurableObjectNamespace<ThreadHub>;
   /** Writes, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
   WRITE_RATE_LIMITER: RateLimit;
   /** Sign-in and token endpoints, keyed per client IP. */
@@ -49,6 +51,10 @@ export interface Bindings {
   GOOGLE_REDIRECT_URI?: string;
   /** Secret: the OAuth client secret, sent to the token endpoint when exchanging a code. */
   GOOGLE_CLIENT_SECRET?: string;
+  /** Live streams (src/realtime/stream-config.ts): heartbeat period and connection limits. */
+  STREAM_HEARTBEAT_SECONDS?: string;
+  STREAM_MAX_PER_THREAD?: string;
+  STREAM_MAX_PER_HOLDER?: string;
   /** "true" mounts the raw-D1 baseline routes that bench/ compares against. */
   BENCH_BASELINE?: string;
 }

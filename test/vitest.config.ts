@@ -21,6 +21,10 @@ export default defineConfig(async () => ({
           // 11 MiB instead of 25: the over-the-limit tests send 11 MiB, not 25, and a form file at the
           // limit still goes to R2 in three parts of a multipart upload (5 + 5 + 1 MiB).
           MAX_UPLOAD_BYTES: "11534336",
+          // Live streams: heartbeats every second and small limits, so their tests run quickly.
+          STREAM_HEARTBEAT_SECONDS: "1",
+          STREAM_MAX_PER_HOLDER: "3",
+          STREAM_MAX_PER_THREAD: "5",
           // Google sign-in is configured but its provider is unreachable here (a closed local port,
           // never the internet); the full flow is tested in test/e2e against a local OIDC provider.
           GOOGLE_ISSUER: "http://127.0.0.1:9",

@@ -1,6 +1,14 @@
 import createFetchClient from "openapi-fetch";
 import type { components, paths } from "./schema";
 
+export {
+  type StreamReset,
+  type SubscribeHandlers,
+  type SubscribeOptions,
+  type Subscription,
+  subscribe,
+  type ThreadEventHandlers,
+} from "./subscribe";
 export type { components, paths };
 
 type Schemas = components["schemas"];
@@ -109,10 +117,17 @@ const sessionFetch = (
   };
 };
 
+/**
+ * The media types the request/response client reads: everything but `text/event-stream`, whose
+ * never-ending responses a live-stream subscription reads instead; so `data` of the events feed is
+ * its JSON page.
+ */
+type ResponseMedia = "application/json" | "*/*" | "image/png" | "text/html";
+
 /** A typed openapi-fetch client: `client.GET("/users/{id}", { params: { path: { id } } })`. */
 export const createClient = ({ baseUrl, token, session, fetch, headers }: ClientOptions) => {
   const send = fetch ?? ((request: Request) => globalThis.fetch(request));
-  const client = createFetchClient<paths>({
+  const client = createFetchClient<paths, ResponseMedia>({
     baseUrl,
     headers,
     fetch: session ? sessionFetch(baseUrl, session, send) : send,

@@ -662,10 +662,32 @@ export interface paths {
         /**
          * Follow a thread's changes
          * @description The thread's event log after `after`, oldest first: every change (thread created or updated, message created / edited / deleted, reaction added / removed, memory updated) with a gapless per-thread `seq`. Each event is written in the same atomic write as its change, so what you see here happened, in this order. Catch up, or poll: keep passing `pagination.next_after` back as `after`. Events are kept 30 days; asking for older ones answers 410 `event-log-truncated`: read the thread (its `last_event_seq`) and its messages again, then follow from that seq.
+         *
+         *     **Live** (`Accept: text/event-stream`): the same events as server-sent events — `id:` the seq, `event:` the type, `data:` the event as above — first every event after `Last-Event-ID` (or `after`), then each new one as it is written, in order, each once, with no gap or repeat at the seam; `retry: 3000` first and a `: heartbeat` comment about every 15 s. An `EventSource` that reconnects sends `Last-Event-ID` itself and so resumes where it was. A client further behind than the log reaches gets one `reset` event and the stream ends (instead of the 410). A browser's `EventSource` cannot send `Authorization`: get a stream token from POST /stream-tokens and pass it as `token`. A stream ends after an hour (resume with `Last-Event-ID`); too many streams on the thread, or of yours on it, answer 429 `too-many-streams`.
          */
         get: operations["listThreadEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stream-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a token for a live stream
+         * @description For clients that cannot send `Authorization` — a browser's `EventSource`: a token, valid 5 minutes, that opens the live event stream of one thread you may read (`GET /threads/{id}/events?token=…` with `Accept: text/event-stream`) and nothing else — not another thread, not the JSON feed, not any other operation. It is checked again when used, so a session signed out or a key revoked since cannot use it. Ask for a new one to reconnect after it expired. Threads you cannot read answer 404.
+         */
+        post: operations["createStreamToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1014,6 +1036,7 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/form-invalid` (422): `errors` has one entry per input block at fault, its `path` being the block's `block_id` (like Slack's `response_action: errors`).
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-reused` (422): Each key identifies one request; send a new key for a new request.
              *     - `https://docs.experience-layer.dev/problems/rate-limited` (429): Slow down; `Retry-After` says when to try again.
+             *     - `https://docs.experience-layer.dev/problems/too-many-streams` (429): The thread has as many live streams as it serves, or you have as many open on it as one user or key may; close one, or retry after `Retry-After`.
              *     - `https://docs.experience-layer.dev/problems/length-required` (411): Uploads are streamed to storage, which needs the size up front.
              *     - `https://docs.experience-layer.dev/problems/link-expired` (403): Signed download links work until their `exp`; ask for a new one.
              *     - `https://docs.experience-layer.dev/problems/feature-not-configured` (503): The operation needs a setting this deployment does not have; `detail` names it.
@@ -4752,6 +4775,81 @@ export interface components {
              */
             next_after: number;
         };
+        /** @description One server-sent event (WHATWG HTML §9.2), shown here as an object: on the wire each member is a line (`id: 7`, `event: message.created`, `data: {…}` with `data` as one line of JSON), and a blank line ends the event. The stream starts with `retry: 3000` and carries a `: heartbeat` comment about every 15 seconds. */
+        ThreadStreamFrame: components["schemas"]["ThreadStreamEvent"] | components["schemas"]["ThreadStreamResetFrame"];
+        /** @description One event of the log, as the JSON feed returns it. */
+        ThreadStreamEvent: {
+            /** @description The event's `seq`: send it back as `Last-Event-ID`. */
+            id: string;
+            /**
+             * @description The event's `type`.
+             * @example message.created
+             */
+            event: string;
+            data: components["schemas"]["ThreadEvent"];
+        };
+        /** @description Sent once, then the stream ends. */
+        ThreadStreamResetFrame: {
+            /** @enum {string} */
+            event: "reset";
+            data: components["schemas"]["StreamReset"];
+        };
+        /** @description The last frame of a stream that cannot go on: read the thread (its `last_event_seq`) and its messages again, then follow from that seq. */
+        StreamReset: {
+            /**
+             * @description `behind`: the events after the position you asked for are no longer kept; `thread_deleted`: the thread is gone.
+             * @enum {string}
+             */
+            reason: "behind" | "thread_deleted";
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "token": "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIiwidHlwIjoic3RyZWFtK2p3dCJ9.e30.c2ln",
+         *         "expires_at": "2026-11-25T10:05:00.000Z",
+         *         "url": "/threads/cmif7vj3k0000thr000000001/events?token=eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIiwidHlwIjoic3RyZWFtK2p3dCJ9.e30.c2ln"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        StreamTokenResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["StreamToken"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        StreamToken: {
+            /** @description Pass as `token` on the stream's URL. */
+            token: string;
+            /**
+             * Format: date-time
+             * @description Open the stream before this; an open stream is not cut then.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * @description The stream's path with the token, for `new EventSource(baseUrl + url)`.
+             * @example /threads/cmif7vj3k0000thr000000001/events?token=eyJ…
+             */
+            url: string;
+        };
+        /**
+         * @example {
+         *       "thread_id": "cmif7vj3k0000thr000000001"
+         *     }
+         */
+        CreateStreamToken: {
+            /**
+             * @description The thread whose event stream the token opens.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            thread_id: string;
+        };
         /**
          * @example {
          *       "success": true,
@@ -5638,6 +5736,22 @@ export interface components {
         };
         /** @description A dependency such as the database is unreachable. */
         ServiceUnavailable: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds. */
+        TooManyStreams: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
@@ -7619,8 +7733,13 @@ export interface operations {
                 after?: number | null;
                 /** @description Page size, 1–100. */
                 limit?: number;
+                /** @description A stream token from POST /stream-tokens, for a browser's `EventSource`, which cannot send `Authorization`. Only with `Accept: text/event-stream`. */
+                token?: string;
             };
-            header?: never;
+            header?: {
+                /** @description With `Accept: text/event-stream`: the `id` of the last event you received (an `EventSource` sends it by itself when it reconnects). Takes precedence over `after`. */
+                "last-event-id"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7628,7 +7747,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The next events. */
+            /** @description The next events (JSON), or the live stream (`text/event-stream`). */
             200: {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
@@ -7639,6 +7758,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ThreadEventPage"];
+                    "text/event-stream": components["schemas"]["ThreadStreamFrame"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7646,6 +7766,45 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyStreams"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createStreamToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStreamToken"];
+            };
+        };
+        responses: {
+            /** @description The token and the stream's URL. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -4,6 +4,7 @@ import type { Role } from "../generated/prisma/client";
 import { ApiError } from "../http/api-error";
 import { resolvePrincipal } from "./authenticate";
 import type { Principal } from "./principal";
+import { principalOfStreamToken } from "./stream-tokens";
 
 /**
  * What a partner API key may be granted: read or write per resource family. Messages have a write
@@ -33,7 +34,27 @@ export interface AccessRule {
   scope?: Scope;
   /** "self": users other than admins only reach their own resource (others get 404). */
   ownership?: "self";
+  /** "thread": the thread's event stream, which also takes a stream token as `?token=` (see ./stream-tokens.ts). */
+  streamToken?: "thread";
 }
+
+/** Whether the request asks for the event stream rather than JSON. */
+export const wantsEventStream = (c: Context<AppEnv>) => (c.req.header("Accept") ?? "").includes("text/event-stream");
+
+/**
+ * Header credentials when sent; else, where the rule allows, a stream token, which opens the
+ * event stream of the thread in the path and nothing else (not even the same path's JSON).
+ */
+const callerOf = async (c: Context<AppEnv>, rule: AccessRule) => {
+  const token = rule.streamToken ? c.req.query("token") : undefined;
+  if (token === undefined || c.req.header("Authorization") !== undefined || c.req.header("X-API-Key") !== undefined) {
+    return resolvePrincipal(c);
+  }
+  if (!wantsEventStream(c)) {
+    throw new ApiError("unauthorized", "A stream token opens the event stream only: send Accept: text/event-stream.");
+  }
+  return principalOfStreamToken(c, token, `thread:${c.req.param("id")}`);
+};
 
 export const ALL_ROLES: readonly Role[] = ["ADMIN", "USER", "VIEWER"];
 
@@ -52,7 +73,7 @@ export const principalOf = (c: Context<AppEnv>): Principal => {
 const requireAccess =
   (rule: AccessRule): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const principal = await resolvePrincipal(c);
+    const principal = await callerOf(c, rule);
     if (!principal) throw unauthenticated();
     c.set("principal", principal);
     if (principal.kind === "api_key") {
@@ -68,10 +89,11 @@ const requireAccess =
 
 /** Spread into `createRoute`: security + `x-access` for the spec, the check as route middleware. */
 export const guarded = <M extends MiddlewareHandler<AppEnv>[]>(rule: AccessRule, ...middleware: M) => ({
-  security: (rule.scope ? [{ bearerAuth: [] }, { apiKeyAuth: [] }] : [{ bearerAuth: [] }]) as Record<
-    string,
-    string[]
-  >[],
+  security: [
+    { bearerAuth: [] },
+    ...(rule.scope ? [{ apiKeyAuth: [] }] : []),
+    ...(rule.streamToken ? [{ streamToken: [] }] : []),
+  ] as Record<string, string[]>[],
   "x-access": {
     roles: [...rule.roles],
     ...(rule.scope ? { scope: rule.scope } : {}),

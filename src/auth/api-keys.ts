@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import type { Prisma } from "../generated/prisma/client";
+import { inBackground } from "../http/background";
 import { apiKeysRepository } from "../repositories/api-keys.repository";
 import { getDb } from "../repositories/db";
 import { SCOPES, type Scope } from "./access";
@@ -43,21 +44,17 @@ const sameHash = (a: string, b: string) => {
   return a.length === b.length && crypto.subtle.timingSafeEqual(encoder.encode(a), encoder.encode(b));
 };
 
-/** Runs after the response when the runtime allows it (`waitUntil`), inline otherwise (e.g. `app.request`). */
-const inBackground = async (c: Context<AppEnv>, task: Promise<unknown>) => {
-  const logged = task.catch((error: unknown) => {
-    c.get("logger")?.error("recording API key use failed", {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  });
-  let executionCtx: Context<AppEnv>["executionCtx"] | undefined;
-  try {
-    executionCtx = c.executionCtx;
-  } catch {
-    // Hono throws when the request came without an execution context.
-  }
-  if (executionCtx) executionCtx.waitUntil(logged);
-  else await logged;
+const assertKeyLive = (apiKey: { revokedAt: Date | null; expiresAt: Date | null }, now: Date) => {
+  if (apiKey.revokedAt) throw invalidToken("This API key has been revoked.");
+  if (apiKey.expiresAt && apiKey.expiresAt <= now) throw invalidToken("This API key has expired.");
+};
+
+/** The principal of the API key with this id if it is still live (a stream token names its key by id). */
+export const apiKeyById = async (c: Context<AppEnv>, id: string): Promise<Principal> => {
+  const apiKey = await apiKeysRepository(getDb(c.env.DB)).findById(id);
+  if (!apiKey) throw invalidToken("The API key of this token no longer exists.");
+  assertKeyLive(apiKey, new Date());
+  return { kind: "api_key", id: apiKey.id, scopes: scopesOf(apiKey.scopes) };
 };
 
 /**
@@ -71,10 +68,13 @@ export const authenticateApiKey = async (c: Context<AppEnv>, key: string): Promi
   const apiKey = await repository.findByPrefix(prefix);
   if (!apiKey || !sameHash(await sha256Hex(key), apiKey.keyHash)) throw invalidToken("The API key is not valid.");
   const now = new Date();
-  if (apiKey.revokedAt) throw invalidToken("This API key has been revoked.");
-  if (apiKey.expiresAt && apiKey.expiresAt <= now) throw invalidToken("This API key has expired.");
+  assertKeyLive(apiKey, now);
   if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await inBackground(c, repository.recordUse(apiKey.id, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)));
+    await inBackground(
+      c,
+      "recording API key use",
+      repository.recordUse(apiKey.id, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)),
+    );
   }
   return { kind: "api_key", id: apiKey.id, scopes: scopesOf(apiKey.scopes) };
 };

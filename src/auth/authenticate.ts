@@ -27,9 +27,14 @@ export const resolvePrincipal = async (c: Context<AppEnv>): Promise<Principal | 
   if (apiKey !== undefined || isApiKey(token)) return authenticateApiKey(c, token);
 
   const claims = await verifyAccessToken(c.env, token);
-  const session = await sessionsRepository(getDb(c.env.DB)).findWithUser(claims.sid);
-  if (!session || session.userId !== claims.sub || session.revokedAt || session.expiresAt <= new Date()) {
-    throw invalidToken("The session of this access token has ended; sign in again.");
+  return userOfLiveSession(c, claims.sub, claims.sid);
+};
+
+/** The user of session `sid` if it is still live and theirs (one query, which also yields their current role). */
+export const userOfLiveSession = async (c: Context<AppEnv>, userId: string, sid: string): Promise<Principal> => {
+  const session = await sessionsRepository(getDb(c.env.DB)).findWithUser(sid);
+  if (!session || session.userId !== userId || session.revokedAt || session.expiresAt <= new Date()) {
+    throw invalidToken("The session of this token has ended; sign in again.");
   }
   return { kind: "user", id: session.user.id, role: session.user.role, sessionId: session.id };
 };

@@ -132,6 +132,12 @@ export const problemTypes = {
     title: "Too many requests",
     description: "Slow down; `Retry-After` says when to try again.",
   },
+  "too-many-streams": {
+    status: Status.TOO_MANY_REQUESTS,
+    title: "Too many open streams",
+    description:
+      "The thread has as many live streams as it serves, or you have as many open on it as one user or key may; close one, or retry after `Retry-After`.",
+  },
   "length-required": {
     status: Status.LENGTH_REQUIRED,
     title: "Send Content-Length",

@@ -61,6 +61,15 @@ const components = {
       schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
     },
   }),
+  TooManyStreams: problem(
+    "Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds.",
+    {
+      "Retry-After": {
+        description: "Seconds to wait before retrying.",
+        schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
+      },
+    },
+  ),
   TooManyRequests: problem("The rate limit of this operation is spent; retry after `Retry-After` seconds.", {
     "Retry-After": {
       description: "Seconds to wait before retrying.",
@@ -119,6 +128,7 @@ export const gone = { [Status.GONE]: ref("Gone") };
 export const threadConflict = { [Status.CONFLICT]: ref("ThreadConflict") };
 export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };
 export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };
+export const tooManyStreams = { [Status.TOO_MANY_REQUESTS]: ref("TooManyStreams") };
 export const interactionRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("InteractionRefused") };
 export const lengthRequired = { [Status.LENGTH_REQUIRED]: ref("LengthRequired") };
 export const uploadRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("UploadRefused") };

@@ -16,6 +16,13 @@ export const registerSecuritySchemes = (app: OpenAPIHono<AppEnv>) => {
     name: "X-API-Key",
     description: "A partner API key (admins create them at POST /api-keys). Its scopes decide what it may call.",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "streamToken", {
+    type: "apiKey",
+    in: "query",
+    name: "token",
+    description:
+      "A stream token from POST /stream-tokens, for clients that cannot send headers (a browser's `EventSource`). It lasts 5 minutes, opens the one stream it was issued for (with `Accept: text/event-stream`) and nothing else, and is checked again on use: a revoked session or key cannot use it.",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "googleOAuth", {
     type: "oauth2",
     description:

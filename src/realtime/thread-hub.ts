@@ -1,13 +1,202 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
+import { getDb } from "../repositories/db";
+import { eventsRepository } from "../repositories/events.repository";
+import { eventToWire } from "../routes/events/event-wire";
+import { commentFrame, eventFrame, retryFrame } from "./sse-frames";
+import { MAX_QUEUED_BYTES, MAX_STREAM_AGE_MS, RETRY_MS, streamConfig } from "./stream-config";
+
+/** What the worker asks of the hub when a client opens a stream (after checking its access). */
+export interface SubscribeRequest {
+  threadId: string;
+  /** The last seq the client has: it gets every event after it, then live ones. */
+  after: number;
+  /** Who watches (`user:<id>` / `api_key:<id>`), for the per-holder limit. */
+  holder: string;
+}
+
+/** Why a subscription was refused: the worker turns it into a problem. */
+export type SubscribeRefusal = { refused: "thread" | "holder"; limit: number };
+
+/** Why the hub ends a stream with a `reset` event: the client must refetch before following again. */
+export type ResetReason = "behind" | "thread_deleted";
+
+interface Watcher {
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+  /** The last seq sent: the next frame it gets is lastSeq + 1, never another. */
+  lastSeq: number;
+  holder: string;
+  openedAt: number;
+}
+
+/** Events read from the log per query while delivering. */
+const READ_BATCH = 200;
 
 /**
- * One instance per thread will fan live events out to SSE/WebSocket subscribers. The binding and
- * class exist now so the deployment shape is fixed; the fan-out itself belongs to the real-time
- * issue and until then every request answers 501.
+ * One instance per thread (`idFromName(threadId)`): holds the thread's live SSE streams and sends
+ * each one the thread's event log, in order, exactly once.
+ *
+ * Writes poke the hub (`poke`) after their D1 batch succeeded, but the hub never trusts a poke for
+ * content: it reads the log from the lowest seq any watcher has, and hands a watcher an event only
+ * if it is the very next seq that watcher needs. So a watcher that joins mid-delivery, or a poke
+ * that is lost or late, can delay an event but never skip or repeat one. Every heartbeat also reads
+ * the log, which bounds the delay of a lost poke. Writes to a watcher are never awaited: a client
+ * that stops reading fills its own queue and is dropped, without holding up the others.
  */
 export class ThreadHub extends DurableObject<Bindings> {
-  override async fetch(): Promise<Response> {
-    return new Response(null, { status: 501 });
+  private readonly watchers = new Set<Watcher>();
+  private threadId: string | null = null;
+  private delivering: Promise<void> | null = null;
+  private deliverAgain = false;
+
+  /** A new SSE stream of the thread's events after `after`, or why it is refused. */
+  async subscribe(request: SubscribeRequest): Promise<ReadableStream<Uint8Array> | SubscribeRefusal> {
+    const config = streamConfig(this.env);
+    if (this.watchers.size >= config.maxPerThread) return { refused: "thread", limit: config.maxPerThread };
+    const held = [...this.watchers].filter((watcher) => watcher.holder === request.holder).length;
+    if (held >= config.maxPerHolder) return { refused: "holder", limit: config.maxPerHolder };
+
+    this.threadId = request.threadId;
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
+      undefined,
+      new ByteLengthQueuingStrategy({ highWaterMark: MAX_QUEUED_BYTES }),
+    );
+    const watcher: Watcher = {
+      writer: writable.getWriter(),
+      lastSeq: request.after,
+      holder: request.holder,
+      openedAt: Date.now(),
+    };
+    this.send(watcher, retryFrame(RETRY_MS));
+    const behind = await this.isBehindLog(request.threadId, request.after);
+    if (behind !== null) {
+      this.reset(watcher, behind);
+      return readable;
+    }
+    this.watchers.add(watcher);
+    // The client went away: its stream was cancelled.
+    watcher.writer.closed.catch(() => this.watchers.delete(watcher));
+    await this.scheduleHeartbeat();
+    this.deliver();
+    return readable;
+  }
+
+  /** A write to the thread committed: send watchers what is new in the log. */
+  async poke(threadId: string): Promise<void> {
+    this.threadId ??= threadId;
+    if (this.watchers.size > 0) await this.deliver();
+  }
+
+  /** How many streams are open: for tests and operations. */
+  async watching(): Promise<number> {
+    return this.watchers.size;
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.watchers.size === 0) return;
+    const now = Date.now();
+    const heartbeat = commentFrame("heartbeat");
+    for (const watcher of this.watchers) {
+      // Clients resume where they were; a revoked session or key is refused on reconnect.
+      if (now - watcher.openedAt > MAX_STREAM_AGE_MS) this.close(watcher);
+      else this.send(watcher, heartbeat);
+    }
+    await this.deliver();
+    await this.scheduleHeartbeat();
+  }
+
+  private async scheduleHeartbeat() {
+    if (this.watchers.size === 0 || (await this.ctx.storage.getAlarm()) !== null) return;
+    await this.ctx.storage.setAlarm(Date.now() + streamConfig(this.env).heartbeatSeconds * 1000);
+  }
+
+  /**
+   * Null when the log still holds every event after `after`; else why the client must refetch
+   * (the same rule as the JSON feed's 410).
+   */
+  private async isBehindLog(threadId: string, after: number): Promise<ResetReason | null> {
+    const thread = await this.env.DB.prepare("SELECT last_seq FROM threads WHERE id = ?")
+      .bind(threadId)
+      .first<{ last_seq: number }>();
+    if (!thread) return "thread_deleted";
+    if (thread.last_seq <= after) return null;
+    const first = await this.env.DB.prepare("SELECT MIN(seq) AS seq FROM thread_events WHERE thread_id = ? AND seq > ?")
+      .bind(threadId, after)
+      .first<{ seq: number | null }>();
+    return first?.seq === after + 1 ? null : "behind";
+  }
+
+  /** Runs one delivery at a time; a request during one makes it go round once more. */
+  private deliver(): Promise<void> {
+    if (this.delivering) {
+      this.deliverAgain = true;
+      return this.delivering;
+    }
+    this.delivering = (async () => {
+      try {
+        do {
+          this.deliverAgain = false;
+          await this.deliverFromLog();
+        } while (this.deliverAgain);
+      } catch (error) {
+        // D1 unavailable: the next poke or heartbeat tries again; nothing was skipped.
+        console.log(JSON.stringify({ level: "error", message: "thread hub delivery failed", error: String(error) }));
+      } finally {
+        this.delivering = null;
+      }
+    })();
+    return this.delivering;
+  }
+
+  private async deliverFromLog() {
+    const threadId = this.threadId;
+    if (threadId === null) return;
+    const events = eventsRepository(getDb(this.env.DB), this.env.DB);
+    for (;;) {
+      if (this.watchers.size === 0) return;
+      const from = Math.min(...[...this.watchers].map((watcher) => watcher.lastSeq));
+      const rows = await events.listAfter(threadId, from, READ_BATCH);
+      if (rows.length === 0) {
+        if ((await this.isBehindLog(threadId, from)) === "thread_deleted") {
+          for (const watcher of this.watchers) this.reset(watcher, "thread_deleted");
+        }
+        return;
+      }
+      for (const row of rows) {
+        const frame = eventFrame(row.seq, row.type, eventToWire(row));
+        for (const watcher of this.watchers) {
+          if (row.seq !== watcher.lastSeq + 1) continue;
+          this.send(watcher, frame);
+          watcher.lastSeq = row.seq;
+        }
+      }
+      if (rows.length <= READ_BATCH) return;
+    }
+  }
+
+  private send(watcher: Watcher, frame: Uint8Array) {
+    const queued = watcher.writer.desiredSize;
+    if (queued !== null && queued <= 0) {
+      // A client that does not read would otherwise hold its queue in memory for ever.
+      this.drop(watcher);
+      return;
+    }
+    watcher.writer.write(frame).catch(() => this.watchers.delete(watcher));
+  }
+
+  /** Ends a stream with a `reset` event: the client reads the thread again, then follows from its seq. */
+  private reset(watcher: Watcher, reason: ResetReason) {
+    this.send(watcher, eventFrame(null, "reset", { reason }));
+    this.close(watcher);
+  }
+
+  private close(watcher: Watcher) {
+    this.watchers.delete(watcher);
+    watcher.writer.close().catch(() => {});
+  }
+
+  private drop(watcher: Watcher) {
+    this.watchers.delete(watcher);
+    watcher.writer.abort(new Error("the client does not read its stream")).catch(() => {});
   }
 }

@@ -10,7 +10,8 @@ declare module "vitest" {
 
 /** One real `wrangler dev` (fresh local D1, free port) for the whole e2e run; stopped on teardown. */
 export default async function setup(project: TestProject) {
-  const server = await startDevServer();
+  // Live-stream tests (event-stream.test.ts): heartbeats every second, and room for 120 streams of one user.
+  const server = await startDevServer({ vars: { STREAM_HEARTBEAT_SECONDS: "1", STREAM_MAX_PER_HOLDER: "200" } });
   project.provide("baseUrl", server.url);
   return server.stop;
 }

@@ -130,6 +130,7 @@ const fixtures: Record<string, Fixture> = {
   addReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   listThreadEvents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  createStreamToken: { request: async (ctx) => ({ body: { thread_id: (await ownerThread(ctx)).id } }) },
   searchMessages: { request: async () => ({ query: { q: "owner" } }) },
   createArtifact: {
     request: async (ctx) => ({

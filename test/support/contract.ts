@@ -80,7 +80,10 @@ const documentedResponse = (method: string, path: string, status: number) => {
 };
 
 const checkBody = async (where: string, response: Response, documented: ResponseSpec, pointer: string) => {
-  const body = await response.text();
+  const streamed = (response.headers.get("Content-Type") ?? "").startsWith("text/event-stream");
+  // Not read here (it never ends); dropping this copy lets the stream end when the test lets go of it.
+  if (streamed) await response.body?.cancel();
+  const body = streamed ? "" : await response.text();
   if (!documented.content) {
     if (body.length > 0) throw new Error(`Contract violation (${where}): body sent where the spec documents none`);
     return;
@@ -95,6 +98,7 @@ const checkBody = async (where: string, response: Response, documented: Response
     const allowed = Object.keys(documented.content).join(", ");
     throw new Error(`Contract violation (${where}): content type "${mediaType}" is not one of ${allowed}`);
   }
+  // A live stream never ends: its frames are checked one by one as a test reads them (./event-stream.ts).
   if (!media.schema || !mediaType.includes("json")) return;
   const result = validatorFor(`${pointer}/content/${pointerEscape(mediaType)}/schema`).validate(JSON.parse(body));
   if (!result.valid) {
@@ -110,6 +114,15 @@ export const assertMatchesContract = async (method: string, url: string, respons
   const found = documentedResponse(method, pathname, response.status);
   if ("problem" in found) throw new Error(`Contract violation (${where}): ${found.problem}`);
   await checkBody(where, response, found.response, found.pointer);
+};
+
+/** Throws unless one server-sent event of a live stream is a frame the spec documents (ThreadStreamFrame). */
+export const assertFrameMatchesContract = (frame: { id?: string; event: string; data: unknown }) => {
+  const result = validatorFor("/components/schemas/ThreadStreamFrame").validate(frame);
+  if (!result.valid) {
+    const errors = result.errors.map((e) => `${e.instanceLocation}: ${e.error}`).join("\n  ");
+    throw new Error(`Contract violation (stream frame): ${errors}\n  frame: ${JSON.stringify(frame)}`);
+  }
 };
 
 /**

@@ -1,21 +1,25 @@
-import type { RouteHandler, z } from "@hono/zod-openapi";
+import type { RouteHandler } from "@hono/zod-openapi";
+import { wantsEventStream } from "../../auth/access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { responseMetadata } from "../../http/envelope";
 import { Status } from "../../http/status";
+import { streamThreadEvents } from "../../realtime/thread-stream";
 import { getDb } from "../../repositories/db";
 import { eventsRepository } from "../../repositories/events.repository";
 import { reachableThread } from "../threads/thread-access";
+import { eventToWire } from "./event-wire";
 import type { listThreadEvents } from "./events.routes";
-import type { ThreadEventSchema } from "./events.schemas";
-
-type ThreadEvent = z.infer<typeof ThreadEventSchema>;
 
 export const listThreadEventsHandler: RouteHandler<typeof listThreadEvents, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const { after, limit } = c.req.valid("query");
   // Read before the events: its last_seq can only be behind them, never ahead.
   const thread = await reachableThread(c, id);
+  if (wantsEventStream(c)) {
+    const lastEventId = c.req.valid("header")["last-event-id"];
+    return streamThreadEvents(c, id, lastEventId === undefined ? after : Number(lastEventId));
+  }
   const rows = await eventsRepository(getDb(c.env.DB), c.env.DB).listAfter(id, after, limit);
   const first = rows[0];
   if ((first && first.seq !== after + 1) || (!first && thread.lastSeq > after)) {
@@ -25,18 +29,7 @@ export const listThreadEventsHandler: RouteHandler<typeof listThreadEvents, AppE
     );
   }
   const page = rows.slice(0, limit);
-  // Payloads were written from the same wire schemas; the type is the discriminated union.
-  const data = page.map(
-    (row) =>
-      ({
-        seq: row.seq,
-        thread_id: row.threadId,
-        actor: row.actorType && row.actorId ? { type: row.actorType, id: row.actorId } : null,
-        created_at: row.createdAt.toISOString(),
-        type: row.type,
-        data: row.payload,
-      }) as ThreadEvent,
-  );
+  const data = page.map(eventToWire);
   return c.json(
     {
       success: true as const,

@@ -1,26 +1,36 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
-import { authErrors, commonErrors, gone, notFound } from "../../openapi/error-responses";
+import { authErrors, commonErrors, gone, notFound, tooManyStreams } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
+import { RETRY_MS } from "../../realtime/stream-config";
 import { EVENT_RETENTION_DAYS } from "../../repositories/events.repository";
 import { IdParams } from "../../schemas/common";
-import { EventPage, ListEventsQuery } from "./events.schemas";
+import { EventPage, EventStreamHeaders, ListEventsQuery, ThreadStreamFrame } from "./events.schemas";
 
 export const listThreadEvents = createRoute({
   operationId: "listThreadEvents",
   method: "get",
   path: "/threads/{id}/events",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read", ownership: "self" }),
+  ...guarded({ roles: ALL_ROLES, scope: "threads:read", ownership: "self", streamToken: "thread" }),
   tags: ["Events"],
   summary: "Follow a thread's changes",
-  description: `The thread's event log after \`after\`, oldest first: every change (thread created or updated, message created / edited / deleted, reaction added / removed, memory updated) with a gapless per-thread \`seq\`. Each event is written in the same atomic write as its change, so what you see here happened, in this order. Catch up, or poll: keep passing \`pagination.next_after\` back as \`after\`. Events are kept ${EVENT_RETENTION_DAYS} days; asking for older ones answers 410 \`event-log-truncated\`: read the thread (its \`last_event_seq\`) and its messages again, then follow from that seq.`,
-  request: { params: IdParams, query: ListEventsQuery },
+  description: `The thread's event log after \`after\`, oldest first: every change (thread created or updated, message created / edited / deleted, reaction added / removed, memory updated) with a gapless per-thread \`seq\`. Each event is written in the same atomic write as its change, so what you see here happened, in this order. Catch up, or poll: keep passing \`pagination.next_after\` back as \`after\`. Events are kept ${EVENT_RETENTION_DAYS} days; asking for older ones answers 410 \`event-log-truncated\`: read the thread (its \`last_event_seq\`) and its messages again, then follow from that seq.
+
+**Live** (\`Accept: text/event-stream\`): the same events as server-sent events — \`id:\` the seq, \`event:\` the type, \`data:\` the event as above — first every event after \`Last-Event-ID\` (or \`after\`), then each new one as it is written, in order, each once, with no gap or repeat at the seam; \`retry: ${RETRY_MS}\` first and a \`: heartbeat\` comment about every 15 s. An \`EventSource\` that reconnects sends \`Last-Event-ID\` itself and so resumes where it was. A client further behind than the log reaches gets one \`reset\` event and the stream ends (instead of the 410). A browser's \`EventSource\` cannot send \`Authorization\`: get a stream token from POST /stream-tokens and pass it as \`token\`. A stream ends after an hour (resume with \`Last-Event-ID\`); too many streams on the thread, or of yours on it, answer 429 \`too-many-streams\`.`,
+  request: { params: IdParams, query: ListEventsQuery, headers: EventStreamHeaders },
   responses: {
-    [Status.OK]: jsonResponse(EventPage, "The next events."),
+    [Status.OK]: {
+      description: "The next events (JSON), or the live stream (`text/event-stream`).",
+      content: {
+        ...jsonResponse(EventPage, "").content,
+        "text/event-stream": { schema: ThreadStreamFrame },
+      },
+    },
     ...commonErrors,
     ...authErrors,
     ...notFound,
     ...gone,
+    ...tooManyStreams,
   },
 });

@@ -84,7 +84,64 @@ export const ListEventsQuery = z.object({
     .max(MAX_PAGE_SIZE)
     .default(50)
     .openapi({ param: { name: "limit", in: "query" }, description: `Page size, 1–${MAX_PAGE_SIZE}.`, format: "int32" }),
+  token: z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({
+      param: { name: "token", in: "query" },
+      description:
+        "A stream token from POST /stream-tokens, for a browser's `EventSource`, which cannot send `Authorization`. Only with `Accept: text/event-stream`.",
+    }),
 });
+
+export const EventStreamHeaders = z.object({
+  "last-event-id": z
+    .string()
+    .max(10)
+    .regex(/^\d{1,10}$/, "A seq: the `id` of the last event received")
+    .optional()
+    .openapi({
+      param: { in: "header" },
+      description:
+        "With `Accept: text/event-stream`: the `id` of the last event you received (an `EventSource` sends it by itself when it reconnects). Takes precedence over `after`.",
+      example: "42",
+    }),
+});
+
+export const StreamResetSchema = z
+  .object({
+    reason: z.enum(["behind", "thread_deleted"]).openapi({
+      description:
+        "`behind`: the events after the position you asked for are no longer kept; `thread_deleted`: the thread is gone.",
+    }),
+  })
+  .openapi("StreamReset", {
+    description:
+      "The last frame of a stream that cannot go on: read the thread (its `last_event_seq`) and its messages again, then follow from that seq.",
+  });
+
+export const ThreadStreamFrame = z
+  .union([
+    z
+      .object({
+        id: z
+          .string()
+          .max(10)
+          .regex(/^\d{1,10}$/)
+          .openapi({ description: "The event's `seq`: send it back as `Last-Event-ID`." }),
+        event: z.string().max(64).openapi({ description: "The event's `type`.", example: "message.created" }),
+        data: ThreadEventSchema,
+      })
+      .openapi("ThreadStreamEvent", { description: "One event of the log, as the JSON feed returns it." }),
+    z
+      .object({ event: z.literal("reset"), data: StreamResetSchema })
+      .openapi("ThreadStreamResetFrame", { description: "Sent once, then the stream ends." }),
+  ])
+  .openapi("ThreadStreamFrame", {
+    description:
+      "One server-sent event (WHATWG HTML §9.2), shown here as an object: on the wire each member is a line (`id: 7`, `event: message.created`, `data: {…}` with `data` as one line of JSON), and a blank line ends the event. The stream starts with `retry: 3000` and carries a `: heartbeat` comment about every 15 seconds.",
+  });
 
 export const EventPage = z
   .object({

@@ -1,0 +1,239 @@
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import type { Client } from "./index";
+import type { components } from "./schema";
+
+type ThreadEvent = components["schemas"]["ThreadEvent"];
+export type StreamReset = components["schemas"]["StreamReset"];
+
+/** Typed handlers per event type: `{ "message.created": (event) => event.data.text }`. */
+export type ThreadEventHandlers = {
+  [T in ThreadEvent["type"]]?: (event: Extract<ThreadEvent, { type: T }>) => void;
+};
+
+export interface SubscribeHandlers {
+  /** Every event, in order, each once, across reconnects. */
+  onEvent?: (event: ThreadEvent) => void;
+  /** Per type, after `onEvent`. */
+  on?: ThreadEventHandlers;
+  /**
+   * The stream cannot go on (`reset`: too far behind the log, or the thread was deleted) and has
+   * ended: read the thread again and subscribe from its `last_event_seq`.
+   */
+  onReset?: (reset: StreamReset) => void;
+  /** A connection opened (after every reconnect too). */
+  onOpen?: () => void;
+  /**
+   * Something went wrong. With `willRetry` the subscription reconnects by itself; without, it has
+   * ended (the thread is not yours or gone: 404; credentials refused: 401/403).
+   */
+  onError?: (error: unknown, willRetry: boolean) => void;
+}
+
+export interface SubscribeOptions {
+  /** Start after this seq (default 0: the whole retained log first). */
+  after?: number;
+  /** Ends the subscription. */
+  signal?: AbortSignal;
+  /** Reconnect delays: from `initialDelayMs` (or the server's `retry:`), doubling up to `maxDelayMs`, with jitter. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /**
+   * Browsers: open the stream with `EventSource` (no `Authorization` header possible) through a
+   * stream token from POST /stream-tokens, asked for again on every reconnect. The API's base URL
+   * is needed because EventSource takes a URL, not a client.
+   */
+  eventSource?: { baseUrl: string; EventSource?: EventSourceConstructor };
+}
+
+/** What the SDK needs of a WHATWG EventSource (the browser's, or the `eventsource` package's). */
+export interface EventSourceMessageEvent {
+  type: string;
+  data: string;
+  lastEventId: string;
+}
+export type EventSourceConstructor = new (
+  url: string,
+) => {
+  addEventListener(type: string, listener: (event: EventSourceMessageEvent) => void): void;
+  close(): void;
+};
+
+export interface Subscription {
+  /** The seq of the last event delivered: where a reconnect resumes. */
+  readonly lastEventId: number;
+  /** Resolves when the subscription has ended (closed, reset, or refused). */
+  readonly done: Promise<void>;
+  close: () => void;
+}
+
+/** Every event type a thread's stream sends (EventSource dispatches by name); the compiler checks it is all of them. */
+const EVENT_TYPES = Object.keys({
+  "thread.created": true,
+  "thread.updated": true,
+  "message.created": true,
+  "message.updated": true,
+  "message.deleted": true,
+  "reaction.added": true,
+  "reaction.removed": true,
+  "memory.updated": true,
+  "artifact.created": true,
+  "artifact.updated": true,
+  "artifact.deleted": true,
+  "interaction.created": true,
+} satisfies Record<ThreadEvent["type"], true>);
+
+/** Not worth retrying: the same request would get the same answer. */
+const isFinal = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+class StreamRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`The stream was refused with ${status}`);
+    this.name = "StreamRefused";
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * Follows a thread live: every event after `options.after`, then each new one, delivered in order
+ * and each once; on a dropped connection it reconnects with backoff and resumes after the last
+ * event it delivered (`Last-Event-ID`), so nothing is missed or repeated. Node and other runtimes
+ * read the stream through the client's own fetch (its token, session refresh and middleware);
+ * browsers may use `EventSource` with stream tokens (`options.eventSource`).
+ */
+export const subscribe = (
+  client: Client,
+  threadId: string,
+  handlers: SubscribeHandlers,
+  options: SubscribeOptions = {},
+): Subscription => {
+  const stop = new AbortController();
+  options.signal?.addEventListener("abort", () => stop.abort());
+  const initialDelay = options.initialDelayMs ?? 1000;
+  const maxDelay = options.maxDelayMs ?? 30_000;
+  let lastEventId = options.after ?? 0;
+  let serverRetry: number | undefined;
+  let ended = false;
+
+  /** Handles one frame; true when the stream has ended with a reset. */
+  const deliver = (message: EventSourceMessage): boolean => {
+    if (message.event === "reset") {
+      ended = true;
+      handlers.onReset?.(JSON.parse(message.data) as StreamReset);
+      return true;
+    }
+    const event = JSON.parse(message.data) as ThreadEvent;
+    // Defensive: the server never repeats a seq, but a client must not show one twice.
+    if (event.seq <= lastEventId) return false;
+    lastEventId = event.seq;
+    handlers.onEvent?.(event);
+    (handlers.on?.[event.type] as ((event: ThreadEvent) => void) | undefined)?.(event);
+    return false;
+  };
+
+  /** One connection through the client's fetch; resolves when it ends. */
+  const readWithFetch = async () => {
+    const { data, error, response } = await client.GET("/threads/{id}/events", {
+      params: {
+        path: { id: threadId },
+        query: { after: lastEventId },
+        header: { "last-event-id": String(lastEventId) },
+      },
+      headers: { Accept: "text/event-stream" },
+      parseAs: "stream",
+      signal: stop.signal,
+    });
+    if (!response.ok || !data) throw new StreamRefused(response.status, error);
+    handlers.onOpen?.();
+    const reader = (data as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let reset = false;
+    const parser = createParser({
+      onEvent: (message) => {
+        reset ||= deliver(message);
+      },
+      onRetry: (ms) => {
+        serverRetry = ms;
+      },
+    });
+    try {
+      while (!reset && !stop.signal.aborted) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
+  };
+
+  /** One connection through EventSource and a fresh stream token; resolves when it ends. */
+  const readWithEventSource = async ({ baseUrl, EventSource: given }: NonNullable<SubscribeOptions["eventSource"]>) => {
+    const Source = given ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
+    if (!Source) throw new StreamRefused(0, "This runtime has no EventSource: pass options.eventSource.EventSource.");
+    const { data, error, response } = await client.POST("/stream-tokens", { body: { thread_id: threadId } });
+    if (!data) throw new StreamRefused(response.status, error);
+    const url = `${baseUrl}${data.data.url}&after=${lastEventId}`;
+    await new Promise<void>((resolve, reject) => {
+      const source = new Source(url);
+      const finish = () => {
+        source.close();
+        resolve();
+      };
+      stop.signal.addEventListener("abort", finish);
+      source.addEventListener("open", () => handlers.onOpen?.());
+      const onMessage = (message: EventSourceMessageEvent) => {
+        if (deliver({ event: message.type, data: message.data, id: message.lastEventId })) finish();
+      };
+      for (const type of [...EVENT_TYPES, "reset"]) source.addEventListener(type, onMessage);
+      // EventSource reconnects by itself with the same URL, whose token expires: this subscription
+      // reconnects instead, with a new token and `after` where it is.
+      source.addEventListener("error", () => {
+        source.close();
+        reject(new Error("The event stream's connection failed"));
+      });
+    });
+  };
+
+  const run = async () => {
+    let failures = 0;
+    while (!stop.signal.aborted && !ended) {
+      try {
+        if (options.eventSource) await readWithEventSource(options.eventSource);
+        else await readWithFetch();
+        failures = 0;
+      } catch (error) {
+        if (stop.signal.aborted) return;
+        if (error instanceof StreamRefused && isFinal(error.status)) {
+          handlers.onError?.(error, false);
+          return;
+        }
+        handlers.onError?.(error, true);
+        failures += 1;
+      }
+      if (stop.signal.aborted || ended) return;
+      const base = Math.min(maxDelay, (serverRetry ?? initialDelay) * 2 ** Math.max(0, failures - 1));
+      // Full jitter on half the delay, so many clients cut at once do not come back at once.
+      await sleep(base / 2 + Math.random() * (base / 2), stop.signal);
+    }
+  };
+
+  const done = run();
+  return {
+    get lastEventId() {
+      return lastEventId;
+    },
+    done,
+    close: () => stop.abort(),
+  };
+};

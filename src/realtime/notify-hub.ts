@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { inBackground } from "../http/background";
+import { threadHubOf } from "./thread-stream";
+
+/** Every write to a thread is under its path (messages, reactions, memory, artifacts, interactions). */
+const THREAD_PATH = /^\/threads\/([^/]+)(?:\/|$)/;
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * After a write to a thread succeeded (a 2xx: its D1 batch committed), pokes the thread's hub so
+ * live streams get the new events now. The poke carries nothing: the hub reads the log, so a poke
+ * that fails or a write that answered otherwise only waits for the hub's next heartbeat.
+ */
+export const notifyThreadHub: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (READS.has(c.req.method) || c.res.status >= 300) return;
+  const threadId = THREAD_PATH.exec(c.req.path)?.[1];
+  if (threadId === undefined) return;
+  await inBackground(c, "notifying the thread hub", threadHubOf(c, threadId).poke(threadId));
+};

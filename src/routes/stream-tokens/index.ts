@@ -1,0 +1,5 @@
+import { createRouter } from "../../app-factory";
+import * as handlers from "./stream-tokens.handlers";
+import * as routes from "./stream-tokens.routes";
+
+export const streamTokensRouter = createRouter().openapi(routes.createStreamToken, handlers.createStreamTokenHandler);
