@@ -35,7 +35,9 @@ const emitSpec = async () => {
   }
 };
 
-const emitSdkTypes = async (spec) => HEADER + astToString(await openapiTS(JSON.parse(spec)));
+// defaultNonNullable off: a request member with a default (`expires_in`, `role`) stays optional for callers.
+const emitSdkTypes = async (spec) =>
+  HEADER + astToString(await openapiTS(JSON.parse(spec), { defaultNonNullable: false }));
 
 const outputs = [];
 const spec = await emitSpec();

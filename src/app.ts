@@ -12,6 +12,7 @@ import { requestContext } from "./middleware/request-context";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { registerSecuritySchemes } from "./openapi/security-schemes";
 import { notifyThreadHub } from "./realtime/notify-hub";
+import { activityRouter } from "./routes/activity";
 import { apiKeysRouter } from "./routes/api-keys";
 import { artifactsRouter } from "./routes/artifacts";
 import { authRouter } from "./routes/auth";
@@ -134,6 +135,7 @@ export const createApp = () => {
   app.route("/", interactionsRouter);
   app.route("/", eventsRouter);
   app.route("/", streamTokensRouter);
+  app.route("/", activityRouter);
   app.route("/", searchRouter);
   app.route("/", filesRouter);
   app.route("/", previewsRouter);

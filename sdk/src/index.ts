@@ -2,6 +2,9 @@ import createFetchClient from "openapi-fetch";
 import type { components, paths } from "./schema";
 
 export {
+  type ActivityChange,
+  type EventSourceConstructor,
+  type EventSourceMessageEvent,
   type StreamReset,
   type SubscribeHandlers,
   type SubscribeOptions,

@@ -694,6 +694,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * See who is doing what in a thread
+         * @description The statuses that have not expired, for a client that does not watch the live stream.
+         */
+        get: operations["listActivityStatuses"];
+        /**
+         * Say what you are doing in a thread
+         * @description A short-lived status ("thinking…", "searching files…"), like Slack's `assistant.threads.setStatus`: shown at once to everyone watching the thread's live stream as an `activity` event (and to whoever starts watching while it lasts), cleared by itself after `expires_in` seconds, by `DELETE`, or by setting another. One per user or key per thread. Kept only by the thread's live hub, never in the event log: after a redeploy a status may be gone before its time.
+         */
+        put: operations["setActivityStatus"];
+        post?: never;
+        /**
+         * Clear your status in a thread
+         * @description Watchers get an `activity` event with `text: null`. Idempotent: 204 whether or not you had one.
+         */
+        delete: operations["clearActivityStatus"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/search/messages": {
         parameters: {
             query?: never;
@@ -4776,7 +4804,7 @@ export interface components {
             next_after: number;
         };
         /** @description One server-sent event (WHATWG HTML §9.2), shown here as an object: on the wire each member is a line (`id: 7`, `event: message.created`, `data: {…}` with `data` as one line of JSON), and a blank line ends the event. The stream starts with `retry: 3000` and carries a `: heartbeat` comment about every 15 seconds. */
-        ThreadStreamFrame: components["schemas"]["ThreadStreamEvent"] | components["schemas"]["ThreadStreamResetFrame"];
+        ThreadStreamFrame: components["schemas"]["ThreadStreamEvent"] | components["schemas"]["ThreadStreamActivityFrame"] | components["schemas"]["ThreadStreamResetFrame"];
         /** @description One event of the log, as the JSON feed returns it. */
         ThreadStreamEvent: {
             /** @description The event's `seq`: send it back as `Last-Event-ID`. */
@@ -4787,6 +4815,25 @@ export interface components {
              */
             event: string;
             data: components["schemas"]["ThreadEvent"];
+        };
+        /** @description A status set, cleared or expired; also sent on connecting for each live status. */
+        ThreadStreamActivityFrame: {
+            /** @enum {string} */
+            event: "activity";
+            data: components["schemas"]["ActivityChange"];
+        };
+        /** @description Someone's status on the thread was set, cleared or expired (PUT /threads/{id}/activity). Not in the log: no `id`. */
+        ActivityChange: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"];
+            /** @description The status; null: cleared or expired. */
+            text: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string | null;
         };
         /** @description Sent once, then the stream ends. */
         ThreadStreamResetFrame: {
@@ -4849,6 +4896,88 @@ export interface components {
              * @example cmif7vj3k0000abcd12345678
              */
             thread_id: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "thread_id": "cmif7vj3k0000thr000000001",
+         *         "actor": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000key000000001"
+         *         },
+         *         "text": "thinking…",
+         *         "expires_at": "2026-11-25T10:00:30.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ActivityStatusResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ActivityStatus"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description Someone's short-lived status on a thread, like Slack's assistant status. Never logged. */
+        ActivityStatus: {
+            thread_id: string;
+            actor: components["schemas"]["Actor"];
+            text: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string;
+        };
+        /**
+         * @example {
+         *       "text": "thinking…",
+         *       "expires_in": 30
+         *     }
+         */
+        SetActivityStatus: {
+            /**
+             * @description What you are doing, shown to everyone watching.
+             * @example searching files…
+             */
+            text: string;
+            /**
+             * Format: int32
+             * @description Seconds until it clears by itself (default 30); set it again to keep it.
+             * @default 30
+             */
+            expires_in?: number;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "actor": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000key000000001"
+         *           },
+         *           "text": "thinking…",
+         *           "expires_at": "2026-11-25T10:00:30.000Z"
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ActivityStatusList: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ActivityStatus"][];
+            metadata: components["schemas"]["ResponseMetadata"];
         };
         /**
          * @example {
@@ -7805,6 +7934,107 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listActivityStatuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live statuses. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityStatusList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setActivityStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetActivityStatus"];
+            };
+        };
+        responses: {
+            /** @description The status, shown to the thread's watchers. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityStatusResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clearActivityStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your status is cleared. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

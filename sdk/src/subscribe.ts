@@ -4,6 +4,7 @@ import type { components } from "./schema";
 
 type ThreadEvent = components["schemas"]["ThreadEvent"];
 export type StreamReset = components["schemas"]["StreamReset"];
+export type ActivityChange = components["schemas"]["ActivityChange"];
 
 /** Typed handlers per event type: `{ "message.created": (event) => event.data.text }`. */
 export type ThreadEventHandlers = {
@@ -20,6 +21,8 @@ export interface SubscribeHandlers {
    * ended: read the thread again and subscribe from its `last_event_seq`.
    */
   onReset?: (reset: StreamReset) => void;
+  /** Someone's status ("thinking…") was set, or cleared (`text: null`); not part of the log. */
+  onActivity?: (activity: ActivityChange) => void;
   /** A connection opened (after every reconnect too). */
   onOpen?: () => void;
   /**
@@ -127,6 +130,10 @@ export const subscribe = (
 
   /** Handles one frame; true when the stream has ended with a reset. */
   const deliver = (message: EventSourceMessage): boolean => {
+    if (message.event === "activity") {
+      handlers.onActivity?.(JSON.parse(message.data) as ActivityChange);
+      return false;
+    }
     if (message.event === "reset") {
       ended = true;
       handlers.onReset?.(JSON.parse(message.data) as StreamReset);
@@ -195,7 +202,7 @@ export const subscribe = (
       const onMessage = (message: EventSourceMessageEvent) => {
         if (deliver({ event: message.type, data: message.data, id: message.lastEventId })) finish();
       };
-      for (const type of [...EVENT_TYPES, "reset"]) source.addEventListener(type, onMessage);
+      for (const type of [...EVENT_TYPES, "activity", "reset"]) source.addEventListener(type, onMessage);
       // EventSource reconnects by itself with the same URL, whose token expires: this subscription
       // reconnects instead, with a new token and `after` where it is.
       source.addEventListener("error", () => {

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Actor } from "../auth/principal";
 import type { Bindings } from "../env";
 import { getDb } from "../repositories/db";
 import { eventsRepository } from "../repositories/events.repository";
@@ -20,6 +21,24 @@ export type SubscribeRefusal = { refused: "thread" | "holder"; limit: number };
 
 /** Why the hub ends a stream with a `reset` event: the client must refetch before following again. */
 export type ResetReason = "behind" | "thread_deleted";
+
+/** A short-lived status of someone on the thread ("thinking…"): kept by the hub only, never logged. */
+export interface ActivityStatus {
+  actor: Actor;
+  text: string;
+  expiresAt: number;
+}
+
+/** The `status` frame: `text` null when it was cleared or expired. */
+const statusFrame = (threadId: string, actor: Actor, text: string | null, expiresAt: number | null) =>
+  eventFrame(null, "activity", {
+    thread_id: threadId,
+    actor,
+    text,
+    expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+  });
+
+const actorKey = (actor: Actor) => `${actor.type}:${actor.id}`;
 
 interface Watcher {
   writer: WritableStreamDefaultWriter<Uint8Array>;
@@ -45,6 +64,8 @@ const READ_BATCH = 200;
  */
 export class ThreadHub extends DurableObject<Bindings> {
   private readonly watchers = new Set<Watcher>();
+  /** Live statuses by actor (`user:<id>` / `api_key:<id>`). */
+  private readonly statuses = new Map<string, ActivityStatus>();
   private threadId: string | null = null;
   private delivering: Promise<void> | null = null;
   private deliverAgain = false;
@@ -76,8 +97,12 @@ export class ThreadHub extends DurableObject<Bindings> {
     this.watchers.add(watcher);
     // The client went away: its stream was cancelled.
     watcher.writer.closed.catch(() => this.watchers.delete(watcher));
-    await this.scheduleHeartbeat();
+    await this.scheduleAlarm();
     this.deliver();
+    // Who is busy right now, so a late joiner shows it too.
+    for (const status of this.liveStatuses()) {
+      this.send(watcher, statusFrame(request.threadId, status.actor, status.text, status.expiresAt));
+    }
     return readable;
   }
 
@@ -87,13 +112,32 @@ export class ThreadHub extends DurableObject<Bindings> {
     if (this.watchers.size > 0) await this.deliver();
   }
 
-  /** How many streams are open: for tests and operations. */
-  async watching(): Promise<number> {
-    return this.watchers.size;
+  /** Sets `actor`'s status for `seconds`, and shows it to every watcher now. */
+  async setStatus(threadId: string, actor: Actor, text: string, seconds: number): Promise<ActivityStatus> {
+    this.threadId ??= threadId;
+    const status = { actor, text, expiresAt: Date.now() + seconds * 1000 };
+    this.statuses.set(actorKey(actor), status);
+    this.broadcast(statusFrame(threadId, actor, text, status.expiresAt));
+    await this.scheduleAlarm();
+    return status;
+  }
+
+  /** Clears `actor`'s status, if any, and shows that to every watcher. */
+  async clearStatus(threadId: string, actor: Actor): Promise<void> {
+    if (this.statuses.delete(actorKey(actor))) this.broadcast(statusFrame(threadId, actor, null, null));
+  }
+
+  /** The statuses that have not expired. */
+  async listStatuses(): Promise<ActivityStatus[]> {
+    return this.liveStatuses();
   }
 
   override async alarm(): Promise<void> {
-    if (this.watchers.size === 0) return;
+    this.expireStatuses();
+    if (this.watchers.size === 0) {
+      await this.scheduleAlarm();
+      return;
+    }
     const now = Date.now();
     const heartbeat = commentFrame("heartbeat");
     for (const watcher of this.watchers) {
@@ -102,12 +146,36 @@ export class ThreadHub extends DurableObject<Bindings> {
       else this.send(watcher, heartbeat);
     }
     await this.deliver();
-    await this.scheduleHeartbeat();
+    await this.scheduleAlarm();
   }
 
-  private async scheduleHeartbeat() {
-    if (this.watchers.size === 0 || (await this.ctx.storage.getAlarm()) !== null) return;
-    await this.ctx.storage.setAlarm(Date.now() + streamConfig(this.env).heartbeatSeconds * 1000);
+  /** The next heartbeat while anyone watches, or the next status to expire, whichever is sooner. */
+  private async scheduleAlarm() {
+    const times = [...this.statuses.values()].map((status) => status.expiresAt);
+    if (this.watchers.size > 0) times.push(Date.now() + streamConfig(this.env).heartbeatSeconds * 1000);
+    if (times.length === 0) return;
+    const next = Math.min(...times);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
+
+  private liveStatuses() {
+    const now = Date.now();
+    return [...this.statuses.values()].filter((status) => status.expiresAt > now);
+  }
+
+  /** Statuses past their time are dropped and shown as cleared. */
+  private expireStatuses() {
+    const now = Date.now();
+    for (const [key, status] of this.statuses) {
+      if (status.expiresAt > now) continue;
+      this.statuses.delete(key);
+      if (this.threadId !== null) this.broadcast(statusFrame(this.threadId, status.actor, null, null));
+    }
+  }
+
+  private broadcast(frame: Uint8Array) {
+    for (const watcher of this.watchers) this.send(watcher, frame);
   }
 
   /**

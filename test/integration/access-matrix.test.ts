@@ -131,6 +131,9 @@ const fixtures: Record<string, Fixture> = {
   removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   listThreadEvents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
   createStreamToken: { request: async (ctx) => ({ body: { thread_id: (await ownerThread(ctx)).id } }) },
+  setActivityStatus: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { text: "thinking…" } }) },
+  clearActivityStatus: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  listActivityStatuses: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
   searchMessages: { request: async () => ({ query: { q: "owner" } }) },
   createArtifact: {
     request: async (ctx) => ({

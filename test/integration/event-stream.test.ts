@@ -236,3 +236,70 @@ describe("stream tokens", () => {
     await stream.close();
   });
 });
+
+describe("activity statuses", () => {
+  const setStatus = (user: Pick<User, "http">, threadId: string, body: unknown) =>
+    user.http(`/threads/${threadId}/activity`, json("PUT", body));
+
+  it("shows a status to watchers at once, lists it, and shows it cleared", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    const stream = await open(ada, thread.id);
+    await stream.take(1);
+    const set = await setStatus(agent, thread.id, { text: "searching files…" });
+    expect(set.status).toBe(200);
+    const [shown] = await stream.take(1);
+    expect(shown).toMatchObject({
+      event: "activity",
+      data: { thread_id: thread.id, actor: { type: "api_key", id: agent.id }, text: "searching files…" },
+    });
+    expect(shown?.id).toBeUndefined();
+    expect(new Date(String(shown?.data.expires_at)).getTime() - Date.now()).toBeGreaterThan(25_000);
+    const listed = await unwrap(ada.api.GET("/threads/{id}/activity", { params: { path: { id: thread.id } } }));
+    expect(listed.map((status) => status.text)).toEqual(["searching files…"]);
+
+    expect((await agent.http(`/threads/${thread.id}/activity`, { method: "DELETE" })).status).toBe(204);
+    expect(await stream.take(1)).toEqual([
+      {
+        event: "activity",
+        data: { thread_id: thread.id, actor: { type: "api_key", id: agent.id }, text: null, expires_at: null },
+      },
+    ]);
+    expect(await unwrap(ada.api.GET("/threads/{id}/activity", { params: { path: { id: thread.id } } }))).toEqual([]);
+    // Activity statuses are not events: the log has only the thread's creation.
+    expect((await allEvents(ada.api, thread.id)).map((event) => event.type)).toEqual(["thread.created"]);
+    await stream.close();
+  });
+
+  it("clears a status by itself when it expires, and shows live ones to a watcher who joins later", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    await setStatus(ada, thread.id, { text: "thinking…", expires_in: 1 });
+    const stream = await open(ada, thread.id);
+    // The live status and the log's first event, in whichever order they come.
+    const joined = await stream.take(2);
+    expect(joined.map((frame) => frame.event).sort()).toEqual(["activity", "thread.created"]);
+    expect(joined.find((frame) => frame.event === "activity")).toMatchObject({ data: { text: "thinking…" } });
+    expect(await stream.take(1, 5_000)).toMatchObject([{ event: "activity", data: { text: null } }]);
+    await stream.close();
+  });
+
+  it("refuses a blank or overlong status, a bad expiry, an archived thread and another user's thread", async () => {
+    const [ada, bob] = [await newUser(), await newUser()];
+    const thread = await newThread(ada.api);
+    for (const body of [
+      { text: "  " },
+      { text: "x".repeat(101) },
+      { text: "ok", expires_in: 0 },
+      { text: "ok", expires_in: 121 },
+    ]) {
+      expect((await setStatus(ada, thread.id, body)).status).toBe(400);
+    }
+    expect((await setStatus(bob, thread.id, { text: "hi" })).status).toBe(404);
+    await unwrap(ada.api.PATCH("/threads/{id}", { params: { path: { id: thread.id } }, body: { status: "ARCHIVED" } }));
+    const archived = await setStatus(ada, thread.id, { text: "hi" });
+    expect(archived.status).toBe(409);
+    expect((await problemOf(archived)).type).toContain("thread-archived");
+  });
+});

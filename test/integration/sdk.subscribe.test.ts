@@ -99,6 +99,27 @@ describe("SDK subscribe", () => {
     await subscription.done;
   });
 
+  it("hands over activity statuses apart from the log's events", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const activity: (string | null)[] = [];
+    const seen = recorder();
+    const subscription = subscribe(ada.api, thread.id, {
+      ...seen.handlers,
+      onActivity: (change) => activity.push(change.text),
+    });
+    await seen.until("thread.created", () => seen.events.length === 1);
+    await unwrap(
+      ada.api.PUT("/threads/{id}/activity", { params: { path: { id: thread.id } }, body: { text: "typing" } }),
+    );
+    await unwrap(ada.api.DELETE("/threads/{id}/activity", { params: { path: { id: thread.id } } }));
+    await seen.until("both changes", () => activity.length === 2);
+    expect(activity).toEqual(["typing", null]);
+    expect(subscription.lastEventId).toBe(1);
+    subscription.close();
+    await subscription.done;
+  });
+
   it("starts after `after`", async () => {
     const ada = await newUser();
     const thread = await newThread(ada.api, { messages: [{ text: "old" }, { text: "new" }] });

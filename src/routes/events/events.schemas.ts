@@ -121,6 +121,18 @@ export const StreamResetSchema = z
       "The last frame of a stream that cannot go on: read the thread (its `last_event_seq`) and its messages again, then follow from that seq.",
   });
 
+export const ActivityChangeSchema = z
+  .object({
+    thread_id: Id,
+    actor: ActorSchema,
+    text: z.string().max(100).nullable().openapi({ description: "The status; null: cleared or expired." }),
+    expires_at: Timestamp.nullable(),
+  })
+  .openapi("ActivityChange", {
+    description:
+      "Someone's status on the thread was set, cleared or expired (PUT /threads/{id}/activity). Not in the log: no `id`.",
+  });
+
 export const ThreadStreamFrame = z
   .union([
     z
@@ -134,6 +146,9 @@ export const ThreadStreamFrame = z
         data: ThreadEventSchema,
       })
       .openapi("ThreadStreamEvent", { description: "One event of the log, as the JSON feed returns it." }),
+    z.object({ event: z.literal("activity"), data: ActivityChangeSchema }).openapi("ThreadStreamActivityFrame", {
+      description: "A status set, cleared or expired; also sent on connecting for each live status.",
+    }),
     z
       .object({ event: z.literal("reset"), data: StreamResetSchema })
       .openapi("ThreadStreamResetFrame", { description: "Sent once, then the stream ends." }),
