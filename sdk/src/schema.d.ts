@@ -664,6 +664,8 @@ export interface paths {
          * @description The thread's event log after `after`, oldest first: every change (thread created or updated, message created / edited / deleted, reaction added / removed, memory updated) with a gapless per-thread `seq`. Each event is written in the same atomic write as its change, so what you see here happened, in this order. Catch up, or poll: keep passing `pagination.next_after` back as `after`. Events are kept 30 days; asking for older ones answers 410 `event-log-truncated`: read the thread (its `last_event_seq`) and its messages again, then follow from that seq.
          *
          *     **Live** (`Accept: text/event-stream`): the same events as server-sent events — `id:` the seq, `event:` the type, `data:` the event as above — first every event after `Last-Event-ID` (or `after`), then each new one as it is written, in order, each once, with no gap or repeat at the seam; `retry: 3000` first and a `: heartbeat` comment about every 15 s. An `EventSource` that reconnects sends `Last-Event-ID` itself and so resumes where it was. A client further behind than the log reaches gets one `reset` event and the stream ends (instead of the 410). A browser's `EventSource` cannot send `Authorization`: get a stream token from POST /stream-tokens and pass it as `token`. A stream ends after an hour (resume with `Last-Event-ID`); too many streams on the thread, or of yours on it, answer 429 `too-many-streams`.
+         *
+         *     **WebSocket** (`Upgrade: websocket`, for clients where SSE is not an option): the same frames as JSON text messages, resumed with `after`, kept alive by sending `ping` (answered `pong`); the same limits and stream tokens.
          */
         get: operations["listThreadEvents"];
         put?: never;
@@ -7876,6 +7878,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Upgraded to a WebSocket (`Upgrade: websocket`): the live stream's frames, each a JSON text message shaped as ThreadStreamFrame (`{"id": "7", "event": "message.created", "data": {…}}`; `activity` and `reset` without `id`). Resume with `?after=<the last id>` (browsers' WebSocket cannot send headers: use `token`). Send `ping` to get `pong`; nothing else. A `reset` is followed by close code 4000. */
+            101: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The next events (JSON), or the live stream (`text/event-stream`). */
             200: {
                 headers: {

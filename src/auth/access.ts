@@ -50,8 +50,11 @@ const callerOf = async (c: Context<AppEnv>, rule: AccessRule) => {
   if (token === undefined || c.req.header("Authorization") !== undefined || c.req.header("X-API-Key") !== undefined) {
     return resolvePrincipal(c);
   }
-  if (!wantsEventStream(c)) {
-    throw new ApiError("unauthorized", "A stream token opens the event stream only: send Accept: text/event-stream.");
+  if (!wantsEventStream(c) && c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(
+      "unauthorized",
+      "A stream token opens the event stream only: send Accept: text/event-stream, or upgrade to a WebSocket.",
+    );
   }
   return principalOfStreamToken(c, token, `thread:${c.req.param("id")}`);
 };

@@ -1,5 +1,6 @@
 /** HTTP statuses used by the API, named so handlers never carry bare numbers. */
 export const Status = {
+  SWITCHING_PROTOCOLS: 101,
   OK: 200,
   CREATED: 201,
   ACCEPTED: 202,

@@ -29,87 +29,146 @@ export interface ActivityStatus {
   expiresAt: number;
 }
 
-/** The `status` frame: `text` null when it was cleared or expired. */
-const statusFrame = (threadId: string, actor: Actor, text: string | null, expiresAt: number | null) =>
-  eventFrame(null, "activity", {
-    thread_id: threadId,
-    actor,
-    text,
-    expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(),
-  });
+/** One frame of a stream: an event of the log (with its seq as `id`), or `activity` / `reset` (without). */
+interface Frame {
+  id?: number;
+  event: string;
+  data: unknown;
+}
 
-const actorKey = (actor: Actor) => `${actor.type}:${actor.id}`;
-
+/** A watcher, whatever carries it: an SSE stream or a WebSocket. */
 interface Watcher {
-  writer: WritableStreamDefaultWriter<Uint8Array>;
-  /** The last seq sent: the next frame it gets is lastSeq + 1, never another. */
-  lastSeq: number;
   holder: string;
+  /** The last seq sent: the next event it gets is lastSeq + 1, never another. */
+  lastSeq: number;
+  openedAt: number;
+  send: (frame: Frame) => void;
+  /** After sending an event: remember where the watcher is. */
+  advance: (seq: number) => void;
+  /** SSE: a comment, so proxies keep the connection; WebSockets keep theirs with the client's pings. */
+  heartbeat: () => void;
+  /** Ends the stream; `reset` after a reset frame (WebSockets close with RESET_CLOSE_CODE). */
+  close: (why: "reset" | "age") => void;
+}
+
+/** What a hibernatable WebSocket keeps across the hub's sleeps (its serialized attachment). */
+interface SocketState {
+  threadId: string;
+  holder: string;
+  lastSeq: number;
   openedAt: number;
 }
+
+/** WebSocket close code of a `reset` (RFC 6455 leaves 4000–4999 to applications). */
+export const RESET_CLOSE_CODE = 4000;
+/** A client's ping (text) is answered `pong` by the runtime itself, without waking the hub. */
+const PING = "ping";
+const PONG = "pong";
 
 /** Events read from the log per query while delivering. */
 const READ_BATCH = 200;
 
+const actorKey = (actor: Actor) => `${actor.type}:${actor.id}`;
+
+const activityFrame = (threadId: string, actor: Actor, text: string | null, expiresAt: number | null): Frame => ({
+  event: "activity",
+  data: { thread_id: threadId, actor, text, expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString() },
+});
+
+/** A WebSocket message: the frame as JSON, its `id` a string as in SSE. */
+const socketText = ({ id, event, data }: Frame) =>
+  JSON.stringify(id === undefined ? { event, data } : { id: String(id), event, data });
+
 /**
- * One instance per thread (`idFromName(threadId)`): holds the thread's live SSE streams and sends
- * each one the thread's event log, in order, exactly once.
+ * One instance per thread (`idFromName(threadId)`): holds the thread's live streams — SSE streams
+ * and hibernatable WebSockets alike — and sends each one the thread's event log, in order, exactly
+ * once.
  *
  * Writes poke the hub (`poke`) after their D1 batch succeeded, but the hub never trusts a poke for
  * content: it reads the log from the lowest seq any watcher has, and hands a watcher an event only
  * if it is the very next seq that watcher needs. So a watcher that joins mid-delivery, or a poke
  * that is lost or late, can delay an event but never skip or repeat one. Every heartbeat also reads
- * the log, which bounds the delay of a lost poke. Writes to a watcher are never awaited: a client
- * that stops reading fills its own queue and is dropped, without holding up the others.
+ * the log, which bounds the delay of a lost poke. Writes to an SSE watcher are never awaited: a
+ * client that stops reading fills its own queue and is dropped, without holding up the others.
  */
 export class ThreadHub extends DurableObject<Bindings> {
-  private readonly watchers = new Set<Watcher>();
+  private readonly streams = new Set<Watcher>();
   /** Live statuses by actor (`user:<id>` / `api_key:<id>`). */
   private readonly statuses = new Map<string, ActivityStatus>();
   private threadId: string | null = null;
   private delivering: Promise<void> | null = null;
   private deliverAgain = false;
 
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
   /** A new SSE stream of the thread's events after `after`, or why it is refused. */
   async subscribe(request: SubscribeRequest): Promise<ReadableStream<Uint8Array> | SubscribeRefusal> {
-    const config = streamConfig(this.env);
-    if (this.watchers.size >= config.maxPerThread) return { refused: "thread", limit: config.maxPerThread };
-    const held = [...this.watchers].filter((watcher) => watcher.holder === request.holder).length;
-    if (held >= config.maxPerHolder) return { refused: "holder", limit: config.maxPerHolder };
-
-    this.threadId = request.threadId;
+    const refusal = this.refusal(request.holder);
+    if (refusal) return refusal;
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
       undefined,
       new ByteLengthQueuingStrategy({ highWaterMark: MAX_QUEUED_BYTES }),
     );
-    const watcher: Watcher = {
-      writer: writable.getWriter(),
-      lastSeq: request.after,
-      holder: request.holder,
-      openedAt: Date.now(),
+    const writer = writable.getWriter();
+    const write = (bytes: Uint8Array) => {
+      const room = writer.desiredSize;
+      if (room !== null && room <= 0) {
+        // A client that does not read would otherwise hold its queue in memory for ever.
+        this.streams.delete(watcher);
+        writer.abort(new Error("the client does not read its stream")).catch(() => {});
+        return;
+      }
+      writer.write(bytes).catch(() => this.streams.delete(watcher));
     };
-    this.send(watcher, retryFrame(RETRY_MS));
-    const behind = await this.isBehindLog(request.threadId, request.after);
-    if (behind !== null) {
-      this.reset(watcher, behind);
-      return readable;
-    }
-    this.watchers.add(watcher);
-    // The client went away: its stream was cancelled.
-    watcher.writer.closed.catch(() => this.watchers.delete(watcher));
-    await this.scheduleAlarm();
-    this.deliver();
-    // Who is busy right now, so a late joiner shows it too.
-    for (const status of this.liveStatuses()) {
-      this.send(watcher, statusFrame(request.threadId, status.actor, status.text, status.expiresAt));
+    const watcher: Watcher = {
+      holder: request.holder,
+      lastSeq: request.after,
+      openedAt: Date.now(),
+      send: (frame) => write(eventFrame(frame.id ?? null, frame.event, frame.data)),
+      advance: (seq) => {
+        watcher.lastSeq = seq;
+      },
+      heartbeat: () => write(commentFrame("heartbeat")),
+      close: () => {
+        this.streams.delete(watcher);
+        writer.close().catch(() => {});
+      },
+    };
+    write(retryFrame(RETRY_MS));
+    if (await this.join(request.threadId, watcher)) {
+      this.streams.add(watcher);
+      // The client went away: its stream was cancelled.
+      writer.closed.catch(() => this.streams.delete(watcher));
+      await this.started(request.threadId, watcher);
     }
     return readable;
+  }
+
+  /** A WebSocket upgrade, forwarded by the worker with the same fields as `subscribe` in headers. */
+  override async fetch(request: Request): Promise<Response> {
+    const subscription: SubscribeRequest = {
+      threadId: request.headers.get("X-Thread-Id") ?? "",
+      after: Number(request.headers.get("X-After") ?? 0),
+      holder: request.headers.get("X-Holder") ?? "",
+    };
+    const refusal = this.refusal(subscription.holder);
+    if (refusal) return Response.json(refusal, { status: 429 });
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [subscription.holder]);
+    const state: SocketState = { ...subscription, lastSeq: subscription.after, openedAt: Date.now() };
+    server.serializeAttachment(state);
+    const watcher = this.socketWatcher(server);
+    if (await this.join(subscription.threadId, watcher)) await this.started(subscription.threadId, watcher);
+    return new Response(null, { status: 101, webSocket: client });
   }
 
   /** A write to the thread committed: send watchers what is new in the log. */
   async poke(threadId: string): Promise<void> {
     this.threadId ??= threadId;
-    if (this.watchers.size > 0) await this.deliver();
+    if (this.watchers().length > 0) await this.deliver();
   }
 
   /** Sets `actor`'s status for `seconds`, and shows it to every watcher now. */
@@ -117,14 +176,14 @@ export class ThreadHub extends DurableObject<Bindings> {
     this.threadId ??= threadId;
     const status = { actor, text, expiresAt: Date.now() + seconds * 1000 };
     this.statuses.set(actorKey(actor), status);
-    this.broadcast(statusFrame(threadId, actor, text, status.expiresAt));
+    this.broadcast(activityFrame(threadId, actor, text, status.expiresAt));
     await this.scheduleAlarm();
     return status;
   }
 
   /** Clears `actor`'s status, if any, and shows that to every watcher. */
   async clearStatus(threadId: string, actor: Actor): Promise<void> {
-    if (this.statuses.delete(actorKey(actor))) this.broadcast(statusFrame(threadId, actor, null, null));
+    if (this.statuses.delete(actorKey(actor))) this.broadcast(activityFrame(threadId, actor, null, null));
   }
 
   /** The statuses that have not expired. */
@@ -133,26 +192,104 @@ export class ThreadHub extends DurableObject<Bindings> {
   }
 
   override async alarm(): Promise<void> {
+    this.threadId ??= (await this.ctx.storage.get<string>("threadId")) ?? null;
     this.expireStatuses();
-    if (this.watchers.size === 0) {
-      await this.scheduleAlarm();
-      return;
-    }
     const now = Date.now();
-    const heartbeat = commentFrame("heartbeat");
-    for (const watcher of this.watchers) {
-      // Clients resume where they were; a revoked session or key is refused on reconnect.
-      if (now - watcher.openedAt > MAX_STREAM_AGE_MS) this.close(watcher);
-      else this.send(watcher, heartbeat);
+    // Clients resume where they were; a revoked session or key is refused on reconnect.
+    for (const watcher of this.watchers()) {
+      if (now - watcher.openedAt > MAX_STREAM_AGE_MS) watcher.close("age");
+      else watcher.heartbeat();
     }
     await this.deliver();
     await this.scheduleAlarm();
   }
 
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    // Pings are answered without waking the hub; anything else a client sends is a mistake.
+    if (message !== PING) ws.close(1003, "This stream only sends; send `ping` to keep it alive.");
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      // Completes the closing handshake (1005: the client sent no code).
+      ws.close(code === 1005 ? 1000 : code, "closed");
+    } catch {
+      // Already closed.
+    }
+  }
+
+  private refusal(holder: string): SubscribeRefusal | null {
+    const config = streamConfig(this.env);
+    const watchers = this.watchers();
+    if (watchers.length >= config.maxPerThread) return { refused: "thread", limit: config.maxPerThread };
+    const held = watchers.filter((watcher) => watcher.holder === holder).length;
+    return held >= config.maxPerHolder ? { refused: "holder", limit: config.maxPerHolder } : null;
+  }
+
+  /** False (and the watcher reset) when the log no longer holds what it asks for. */
+  private async join(threadId: string, watcher: Watcher): Promise<boolean> {
+    if (this.threadId === null) {
+      this.threadId = threadId;
+      // For alarms after the hub slept with only WebSockets open.
+      await this.ctx.storage.put("threadId", threadId);
+    }
+    const behind = await this.isBehindLog(threadId, watcher.lastSeq);
+    if (behind === null) return true;
+    this.reset(watcher, behind);
+    return false;
+  }
+
+  /** A watcher has joined: catch it up, and show it who is busy right now. */
+  private async started(threadId: string, watcher: Watcher) {
+    await this.scheduleAlarm();
+    this.deliver();
+    for (const status of this.liveStatuses()) {
+      watcher.send(activityFrame(threadId, status.actor, status.text, status.expiresAt));
+    }
+  }
+
+  /** Every watcher: SSE streams (in memory) and WebSockets (which survive the hub's sleep). */
+  private watchers(): Watcher[] {
+    return [...this.streams, ...this.sockets()];
+  }
+
+  private sockets(): Watcher[] {
+    return this.ctx.getWebSockets().map((ws) => this.socketWatcher(ws));
+  }
+
+  private socketWatcher(ws: WebSocket): Watcher {
+    const state = ws.deserializeAttachment() as SocketState;
+    return {
+      holder: state.holder,
+      lastSeq: state.lastSeq,
+      openedAt: state.openedAt,
+      send: (frame) => {
+        try {
+          ws.send(socketText(frame));
+        } catch {
+          // Closing or closed: webSocketClose tidies up.
+        }
+      },
+      advance(seq) {
+        this.lastSeq = seq;
+        ws.serializeAttachment({ ...state, lastSeq: seq });
+      },
+      heartbeat: () => {},
+      close: (why) => {
+        try {
+          if (why === "reset") ws.close(RESET_CLOSE_CODE, "reset");
+          else ws.close(1000, "Open an hour: reconnect with ?after=<the last id>.");
+        } catch {
+          // Already closed.
+        }
+      },
+    };
+  }
+
   /** The next heartbeat while anyone watches, or the next status to expire, whichever is sooner. */
   private async scheduleAlarm() {
     const times = [...this.statuses.values()].map((status) => status.expiresAt);
-    if (this.watchers.size > 0) times.push(Date.now() + streamConfig(this.env).heartbeatSeconds * 1000);
+    if (this.watchers().length > 0) times.push(Date.now() + streamConfig(this.env).heartbeatSeconds * 1000);
     if (times.length === 0) return;
     const next = Math.min(...times);
     const current = await this.ctx.storage.getAlarm();
@@ -170,12 +307,12 @@ export class ThreadHub extends DurableObject<Bindings> {
     for (const [key, status] of this.statuses) {
       if (status.expiresAt > now) continue;
       this.statuses.delete(key);
-      if (this.threadId !== null) this.broadcast(statusFrame(this.threadId, status.actor, null, null));
+      if (this.threadId !== null) this.broadcast(activityFrame(this.threadId, status.actor, null, null));
     }
   }
 
-  private broadcast(frame: Uint8Array) {
-    for (const watcher of this.watchers) this.send(watcher, frame);
+  private broadcast(frame: Frame) {
+    for (const watcher of this.watchers()) watcher.send(frame);
   }
 
   /**
@@ -221,50 +358,31 @@ export class ThreadHub extends DurableObject<Bindings> {
     if (threadId === null) return;
     const events = eventsRepository(getDb(this.env.DB), this.env.DB);
     for (;;) {
-      if (this.watchers.size === 0) return;
-      const from = Math.min(...[...this.watchers].map((watcher) => watcher.lastSeq));
+      const watchers = this.watchers();
+      if (watchers.length === 0) return;
+      const from = Math.min(...watchers.map((watcher) => watcher.lastSeq));
       const rows = await events.listAfter(threadId, from, READ_BATCH);
       if (rows.length === 0) {
         if ((await this.isBehindLog(threadId, from)) === "thread_deleted") {
-          for (const watcher of this.watchers) this.reset(watcher, "thread_deleted");
+          for (const watcher of watchers) this.reset(watcher, "thread_deleted");
         }
         return;
       }
       for (const row of rows) {
-        const frame = eventFrame(row.seq, row.type, eventToWire(row));
-        for (const watcher of this.watchers) {
+        const frame: Frame = { id: row.seq, event: row.type, data: eventToWire(row) };
+        for (const watcher of watchers) {
           if (row.seq !== watcher.lastSeq + 1) continue;
-          this.send(watcher, frame);
-          watcher.lastSeq = row.seq;
+          watcher.send(frame);
+          watcher.advance(row.seq);
         }
       }
       if (rows.length <= READ_BATCH) return;
     }
   }
 
-  private send(watcher: Watcher, frame: Uint8Array) {
-    const queued = watcher.writer.desiredSize;
-    if (queued !== null && queued <= 0) {
-      // A client that does not read would otherwise hold its queue in memory for ever.
-      this.drop(watcher);
-      return;
-    }
-    watcher.writer.write(frame).catch(() => this.watchers.delete(watcher));
-  }
-
   /** Ends a stream with a `reset` event: the client reads the thread again, then follows from its seq. */
   private reset(watcher: Watcher, reason: ResetReason) {
-    this.send(watcher, eventFrame(null, "reset", { reason }));
-    this.close(watcher);
-  }
-
-  private close(watcher: Watcher) {
-    this.watchers.delete(watcher);
-    watcher.writer.close().catch(() => {});
-  }
-
-  private drop(watcher: Watcher) {
-    this.watchers.delete(watcher);
-    watcher.writer.abort(new Error("the client does not read its stream")).catch(() => {});
+    watcher.send({ event: "reset", data: { reason } });
+    watcher.close("reset");
   }
 }

@@ -240,6 +240,31 @@ describe("live thread streams over SSE", () => {
   }, 240_000);
 });
 
+describe("the WebSocket stream", () => {
+  it("gives a browser-style WebSocket (a stream token, no headers) the same events, and answers ping", async () => {
+    const thread = await newThread(admin);
+    const { url } = await api<{ url: string }>(admin, "POST", "/stream-tokens", { thread_id: thread });
+    const ws = new WebSocket(`${base().replace(/^http/, "ws")}${url}`);
+    const frames: { id?: string; event: string; data: { data: { text?: string } } }[] = [];
+    let pongs = 0;
+    ws.addEventListener("message", (event) => {
+      if (event.data === "pong") pongs += 1;
+      else frames.push(JSON.parse(String(event.data)));
+    });
+    await until("the thread's first event", () => frames.length === 1);
+    await post(admin, thread, "over a socket");
+    await until("the message", () => frames.length === 2);
+    expect(frames.map((frame) => [frame.id, frame.event])).toEqual([
+      ["1", "thread.created"],
+      ["2", "message.created"],
+    ]);
+    expect(frames[1]?.data.data.text).toBe("over a socket");
+    ws.send("ping");
+    await until("a pong", () => pongs === 1);
+    ws.close();
+  });
+});
+
 describe("the SDK's subscribe", () => {
   it("follows a thread through EventSource and stream tokens, as it does in browsers", async () => {
     const thread = await newThread(admin);

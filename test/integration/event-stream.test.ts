@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { unwrap } from "../../sdk/src";
 import { keyringFor } from "../../src/auth/signing-keys";
 import { anonymousHttp } from "../support/api";
+import { assertFrameMatchesContract } from "../support/contract";
 import { allEvents, json, newAgent, newThread, newUser, post, problemOf } from "../support/conversations";
-import { readEventStream } from "../support/event-stream";
+import { type Frame, readEventStream } from "../support/event-stream";
 
 // test/vitest.config.ts sets STREAM_HEARTBEAT_SECONDS=1, STREAM_MAX_PER_HOLDER=3, STREAM_MAX_PER_THREAD=5.
 type User = Awaited<ReturnType<typeof newUser>>;
@@ -301,5 +302,101 @@ describe("activity statuses", () => {
     const archived = await setStatus(ada, thread.id, { text: "hi" });
     expect(archived.status).toBe(409);
     expect((await problemOf(archived)).type).toContain("thread-archived");
+  });
+});
+
+describe("the WebSocket stream", () => {
+  /** A WebSocket on the thread's events, its JSON frames checked against the spec. */
+  const connect = async (user: Pick<User, "http">, threadId: string, query = "") => {
+    const response = await user.http(`/threads/${threadId}/events${query}`, { headers: { Upgrade: "websocket" } });
+    expect(response.status, response.status === 101 ? "" : await response.clone().text()).toBe(101);
+    const ws = response.webSocket;
+    if (!ws) throw new Error("no WebSocket in the 101");
+    ws.accept();
+    const frames: Frame[] = [];
+    let pongs = 0;
+    let closed: { code: number; reason: string } | undefined;
+    ws.addEventListener("message", (event) => {
+      if (event.data === "pong") {
+        pongs += 1;
+        return;
+      }
+      const frame = JSON.parse(String(event.data)) as Frame;
+      assertFrameMatchesContract(frame);
+      frames.push(frame);
+    });
+    ws.addEventListener("close", (event) => {
+      closed = { code: event.code, reason: event.reason };
+    });
+    const until = async (what: string, done: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(frames)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    return { ws, frames, until, pongs: () => pongs, closed: () => closed };
+  };
+
+  it("sends the same frames as the event stream, and resumes after ?after", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api, { messages: [{ text: "first" }] });
+    const socket = await connect(ada, thread.id);
+    await socket.until("the log so far", () => socket.frames.length === 2);
+    await post(ada.api, thread.id, "second");
+    await socket.until("the live event", () => socket.frames.length === 3);
+    const sse = await open(ada, thread.id);
+    expect(socket.frames).toEqual(await sse.take(3));
+    await sse.close();
+    socket.ws.close(1000, "done");
+
+    await post(ada.api, thread.id, "missed");
+    const resumed = await connect(ada, thread.id, "?after=3");
+    await resumed.until("the missed event", () => resumed.frames.length === 1);
+    expect(resumed.frames.map((frame) => [frame.id, (frame.data.data as { text: string }).text])).toEqual([
+      ["4", "missed"],
+    ]);
+    resumed.ws.close(1000, "done");
+  });
+
+  it("answers ping with pong", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const socket = await connect(ada, thread.id);
+    socket.ws.send("ping");
+    await socket.until("a pong", () => socket.pongs() === 1);
+    socket.ws.close(1000, "done");
+  });
+
+  it("ends with a reset frame and close code 4000 when the thread is deleted", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const socket = await connect(ada, thread.id);
+    await socket.until("thread.created", () => socket.frames.length === 1);
+    await unwrap(ada.api.DELETE("/threads/{id}", { params: { path: { id: thread.id } } }));
+    await socket.until("the close", () => socket.closed() !== undefined);
+    expect(socket.frames.at(-1)).toEqual({ event: "reset", data: { reason: "thread_deleted" } });
+    expect(socket.closed()?.code).toBe(4000);
+  });
+
+  it("counts towards the same limits as event streams", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const sockets = await Promise.all([1, 2, 3].map(() => connect(ada, thread.id)));
+    const refused = await ada.http(`/threads/${thread.id}/events`, { headers: SSE });
+    expect(refused.status).toBe(429);
+    const refusedSocket = await ada.http(`/threads/${thread.id}/events`, { headers: { Upgrade: "websocket" } });
+    expect(refusedSocket.status).toBe(429);
+    for (const socket of sockets) socket.ws.close(1000, "done");
+  });
+
+  it("opens with a stream token, as a browser's WebSocket must", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const { url } = await streamToken(ada, thread.id);
+    const response = await anonymousHttp(url, { headers: { Upgrade: "websocket" } });
+    expect(response.status).toBe(101);
+    response.webSocket?.accept();
+    response.webSocket?.close(1000, "done");
   });
 });

@@ -7,7 +7,8 @@ export const BASE_URL = "https://api.test";
 /** The worker's own fetch, with every response checked against the contract before a test sees it. */
 export const contractFetch = async (request: Request): Promise<Response> => {
   const response = await exports.default.fetch(request);
-  await assertMatchesContract(request.method, request.url, response.clone());
+  // A WebSocket upgrade (101) has no body to copy.
+  await assertMatchesContract(request.method, request.url, response.webSocket ? response : response.clone());
   return response;
 };
 

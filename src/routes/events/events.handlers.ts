@@ -4,7 +4,7 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { responseMetadata } from "../../http/envelope";
 import { Status } from "../../http/status";
-import { streamThreadEvents } from "../../realtime/thread-stream";
+import { socketThreadEvents, streamThreadEvents, wantsWebSocket } from "../../realtime/thread-stream";
 import { getDb } from "../../repositories/db";
 import { eventsRepository } from "../../repositories/events.repository";
 import { reachableThread } from "../threads/thread-access";
@@ -16,10 +16,10 @@ export const listThreadEventsHandler: RouteHandler<typeof listThreadEvents, AppE
   const { after, limit } = c.req.valid("query");
   // Read before the events: its last_seq can only be behind them, never ahead.
   const thread = await reachableThread(c, id);
-  if (wantsEventStream(c)) {
-    const lastEventId = c.req.valid("header")["last-event-id"];
-    return streamThreadEvents(c, id, lastEventId === undefined ? after : Number(lastEventId));
-  }
+  const lastEventId = c.req.valid("header")["last-event-id"];
+  const resumeAfter = lastEventId === undefined ? after : Number(lastEventId);
+  if (wantsWebSocket(c)) return socketThreadEvents(c, id, resumeAfter);
+  if (wantsEventStream(c)) return streamThreadEvents(c, id, resumeAfter);
   const rows = await eventsRepository(getDb(c.env.DB), c.env.DB).listAfter(id, after, limit);
   const first = rows[0];
   if ((first && first.seq !== after + 1) || (!first && thread.lastSeq > after)) {
