@@ -17,15 +17,14 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, constants, cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
-import { experimental_readRawConfig } from "wrangler";
 import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-server.ts";
+import { bearer, call, log, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
 
 const execFileAsync = promisify(execFile);
-const log = (message) => console.error(`[bench] ${message}`);
 
 const MINIMUM = { rounds: 1, duration: 1, warmup: 0, connections: 1, seed: 0, large: 200 };
 
@@ -52,7 +51,6 @@ const readOptions = () => {
 };
 
 // Every address is new: POST /users answers 409 for a taken email, and that would count as a non-2xx.
-const runId = Date.now().toString(36);
 let emailCounter = 0;
 const newUserBody = () => JSON.stringify({ email: `bench-${runId}-${emailCounter++}@example.com`, name: "Bench User" });
 
@@ -208,8 +206,6 @@ const routesFor = (fixture, bytes) => {
   ];
 };
 
-const bearer = (token) => ({ authorization: `Bearer ${token}` });
-
 const AUTHENTICATION = "authentication (ES256 JWT verify + one session lookup)";
 const READ_LAYERS = `${AUTHENTICATION} + ORM + validation + envelope`;
 const comparisonsFor = (fixture) => {
@@ -285,33 +281,6 @@ const sizeComparisonFor = (fixture) => {
   return { route: names.firstPage, baseline: names.firstPageSmall, target: TARGET_SIZE_RATIO };
 };
 
-/**
- * The repo's wrangler.jsonc for the bench, written into `dir`. Every rate limit is raised out of reach: the limiter is
- * still called on every write, so its cost stays in the figures, but at the real 60 writes a minute POST /users would
- * answer 429 within the first second of load. Relative paths are made absolute because wrangler resolves them against
- * the config file's directory; `$schema` (an editor hint with such a path) and `env` (wrangler dev serves the top
- * level) are left out.
- */
-const writeBenchConfig = (dir) => {
-  const { rawConfig } = experimental_readRawConfig({ config: join(repoRoot, "wrangler.jsonc") });
-  const { $schema: _schema, env: _environments, ...config } = rawConfig;
-  const fromRepo = (path) => resolve(repoRoot, path);
-  const benchConfig = {
-    ...config,
-    main: fromRepo(config.main),
-    // wrangler's default migrations_dir, "migrations", is relative too.
-    d1_databases: config.d1_databases.map((db) => ({
-      ...db,
-      migrations_dir: fromRepo(db.migrations_dir ?? "migrations"),
-    })),
-    assets: { ...config.assets, directory: fromRepo(config.assets.directory) },
-    ratelimits: config.ratelimits.map((limiter) => ({ ...limiter, simple: { ...limiter.simple, limit: 1_000_000 } })),
-  };
-  const path = join(dir, "wrangler.json");
-  writeFileSync(path, `${JSON.stringify(benchConfig, null, 2)}\n`);
-  return path;
-};
-
 /** Sizes of the modules `wrangler deploy` would upload (no network: --dry-run). */
 const measureBundle = async () => {
   const outdir = mkdtempSync(join(tmpdir(), "experience-layer-bundle-"));
@@ -342,19 +311,6 @@ const measureBundle = async () => {
   }
 };
 
-/** One admin session for the whole run, so sign-in stays out of the figures; resolves its access token. */
-const signInAsAdmin = async (url) => {
-  const response = await fetch(`${url}/auth/dev/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: `bench-admin-${runId}@example.com`, role: "ADMIN" }),
-  });
-  const text = await response.text();
-  const token = response.ok ? JSON.parse(text).data?.access_token : undefined;
-  if (typeof token !== "string") throw new Error(`POST /auth/dev/sign-in answered ${response.status}: ${text}`);
-  return token;
-};
-
 const seedUsers = async (url, token, count) => {
   const batch = 10;
   for (let start = 0; start < count; start += batch) {
@@ -378,18 +334,6 @@ const checkBaseline = async (url, users) => {
   if (!Array.isArray(rows) || rows.length !== Math.min(20, users)) {
     throw new Error(`GET /_bench/users answered ${response.status}; is BENCH_BASELINE honoured by src/routes/bench?`);
   }
-};
-
-/** A call to the API (as the admin when `token` is given) that must answer 2xx; resolves the parsed JSON, if any. */
-const call = async (url, token, method, path, body) => {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? bearer(token) : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 2000)}`);
-  return text === "" ? null : JSON.parse(text);
 };
 
 /** Appends `count` messages to a thread through the bench-only bulk route; resolves the time it took. */

@@ -1,0 +1,65 @@
+// What bench/run.mjs and bench/streams.mjs share: the generated wrangler config with rate limits out of reach, the
+// admin sign-in, and a checked API call.
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { experimental_readRawConfig } from "wrangler";
+import { repoRoot } from "../test/e2e/support/dev-server.ts";
+
+export const log = (message) => console.error(`[bench] ${message}`);
+
+/** Unique per run, for email addresses and texts. */
+export const runId = Date.now().toString(36);
+
+export const bearer = (token) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The repo's wrangler.jsonc for the bench, written into `dir`. Every rate limit is raised out of reach: the limiter is
+ * still called on every write, so its cost stays in the figures, but at the real 60 writes a minute POST /users would
+ * answer 429 within the first second of load. Relative paths are made absolute because wrangler resolves them against
+ * the config file's directory; `$schema` (an editor hint with such a path) and `env` (wrangler dev serves the top
+ * level) are left out.
+ */
+export const writeBenchConfig = (dir) => {
+  const { rawConfig } = experimental_readRawConfig({ config: join(repoRoot, "wrangler.jsonc") });
+  const { $schema: _schema, env: _environments, ...config } = rawConfig;
+  const fromRepo = (path) => resolve(repoRoot, path);
+  const benchConfig = {
+    ...config,
+    main: fromRepo(config.main),
+    // wrangler's default migrations_dir, "migrations", is relative too.
+    d1_databases: config.d1_databases.map((db) => ({
+      ...db,
+      migrations_dir: fromRepo(db.migrations_dir ?? "migrations"),
+    })),
+    assets: { ...config.assets, directory: fromRepo(config.assets.directory) },
+    ratelimits: config.ratelimits.map((limiter) => ({ ...limiter, simple: { ...limiter.simple, limit: 1_000_000 } })),
+  };
+  const path = join(dir, "wrangler.json");
+  writeFileSync(path, `${JSON.stringify(benchConfig, null, 2)}\n`);
+  return path;
+};
+
+/** One admin session for the whole run, so sign-in stays out of the figures; resolves its access token. */
+export const signInAsAdmin = async (url) => {
+  const response = await fetch(`${url}/auth/dev/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `bench-admin-${runId}@example.com`, role: "ADMIN" }),
+  });
+  const text = await response.text();
+  const token = response.ok ? JSON.parse(text).data?.access_token : undefined;
+  if (typeof token !== "string") throw new Error(`POST /auth/dev/sign-in answered ${response.status}: ${text}`);
+  return token;
+};
+
+/** A call to the API (as the admin when `token` is given) that must answer 2xx; resolves the parsed JSON, if any. */
+export const call = async (url, token, method, path, body) => {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? bearer(token) : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 2000)}`);
+  return text === "" ? null : JSON.parse(text);
+};
