@@ -5,6 +5,8 @@ import { threadHubOf } from "./thread-stream";
 
 /** Every write to a thread is under its path (messages, reactions, memory, artifacts, interactions). */
 const THREAD_PATH = /^\/threads\/([^/]+)(?:\/|$)/;
+/** Activity statuses reach the hub directly and write nothing to the log. */
+const NOT_LOGGED = /^\/threads\/[^/]+\/activity$/;
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
@@ -16,6 +18,6 @@ export const notifyThreadHub: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (READS.has(c.req.method) || c.res.status >= 300) return;
   const threadId = THREAD_PATH.exec(c.req.path)?.[1];
-  if (threadId === undefined) return;
+  if (threadId === undefined || NOT_LOGGED.test(c.req.path)) return;
   await inBackground(c, "notifying the thread hub", threadHubOf(c, threadId).poke(threadId));
 };
