@@ -116,9 +116,11 @@ export class ThreadHub extends DurableObject<Bindings> {
     const write = (bytes: Uint8Array) => {
       const room = writer.desiredSize;
       if (room !== null && room <= 0) {
-        // A client that does not read would otherwise hold its queue in memory for ever.
+        // A client that stops reading gets nothing more: its stream ends after what is queued (at
+        // most about MAX_QUEUED_BYTES), so if it reads again it reconnects and resumes with
+        // Last-Event-ID; meanwhile it holds no place and no more memory.
         this.streams.delete(watcher);
-        writer.abort(new Error("the client does not read its stream")).catch(() => {});
+        writer.close().catch(() => {});
         return;
       }
       writer.write(bytes).catch(() => this.streams.delete(watcher));

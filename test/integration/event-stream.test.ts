@@ -86,6 +86,39 @@ describe("live thread stream", () => {
     await Promise.all([early.close(), late.close()]);
   });
 
+  it("ends the stream of a watcher that stops reading once 1 MiB waits for it, freeing its place", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    // Never read: what the hub sends it piles up.
+    const stalled = await ada.http(`/threads/${thread.id}/events`, { headers: SSE });
+    expect(stalled.status).toBe(200);
+    const reading = await Promise.all([open(ada, thread.id), open(ada, thread.id)]);
+    expect((await ada.http(`/threads/${thread.id}/events`, { headers: SSE })).status).toBe(429);
+    // About 2 MB of events: the readers get every one, and the stalled stream is let go.
+    const long = "x".repeat(39_990);
+    // The two readers read all along, as live clients do.
+    const taking = reading.map((stream) => stream.take(51, 60_000));
+    for (let i = 0; i < 50; i++) await post(agent.api, thread.id, `${i} ${long}`);
+    for (const taken of await Promise.all(taking)) {
+      expect(seqs(taken)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+    }
+    const replacement = await ada.http(`/threads/${thread.id}/events`, { headers: SSE });
+    expect(replacement.status).toBe(200);
+    // Reading again, the stalled client finds its stream ended after what was queued, short of the
+    // newest events: it reconnects with the last id it has, and misses nothing.
+    const rest = readEventStream(stalled);
+    expect(await rest.end()).toBe(true);
+    const got = seqs(rest.frames);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i + 1));
+    expect(got.length).toBeLessThan(51);
+    const resumed = await open(ada, thread.id, "", { "Last-Event-ID": String(got.at(-1)) });
+    expect(seqs(await resumed.take(51 - got.length))).toEqual(
+      Array.from({ length: 51 - got.length }, (_, i) => got.length + i + 1),
+    );
+    await Promise.all([...reading.map((stream) => stream.close()), replacement.body?.cancel(), resumed.close()]);
+  });
+
   it("sends heartbeat comments", async () => {
     const ada = await newUser();
     const thread = await newThread(ada.api);
