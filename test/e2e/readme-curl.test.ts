@@ -30,12 +30,15 @@ type Printed = [
   reaction: Envelope<{ emoji: string; count: number; me: boolean }>,
   messages: Envelope<{ id: string; text: string; blocks: { type: string }[]; reactions: unknown[] }[]>,
   search: Envelope<{ message_id: string; snippet: { text: string; highlights: unknown[] } }[]>,
-  events: Envelope<{ seq: number; type: string }[]>,
+  events: Envelope<{ seq: number; type: string; thread_id: string }[]>,
   attached: Envelope<{ text: string; attachments: { id: string; filename: string; size_bytes: number }[] }>,
 ];
 type PrintedLater = [
   artifact: Envelope<{ type: string; version: number; content: { claim: string } }>,
   clicked: Envelope<{ interaction: { kind: string; action: { block_id: string; action_id: string } } }>,
+  preview: Envelope<{ kind?: string; status?: string }>,
+  activity: Envelope<{ text: string; actor: { type: string } }>,
+  streamToken: Envelope<{ token: string; url: string }>,
 ];
 
 test("the README's curl examples work against the running service, as written", async () => {
@@ -46,7 +49,7 @@ test("the README's curl examples work against the running service, as written", 
     // Fresh addresses each run, so reruns against the same database do not answer 409.
     .replaceAll("ada@example.com", email)
     .replaceAll("admin@example.com", admin);
-  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(12);
+  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(16);
 
   // curl prints no newline after a body; the wrapper adds one so each printed answer is one line.
   const { stdout } = await execFileAsync(
@@ -57,13 +60,19 @@ test("the README's curl examples work against the running service, as written", 
     },
   );
   const lines = stdout.split("\n").filter((line) => line.trim() !== "");
-  expect(lines).toHaveLength(12);
   // Eight JSON answers, a file's bytes (a range of them, then all through the signed link), two more JSON answers.
   const [health, created, users, reaction, messages, search, events, attached] = lines
     .slice(0, 8)
     .map((line) => JSON.parse(line) as unknown) as Printed;
   expect(lines.slice(8, 10)).toEqual(["Q3 churn", "Q3 churn fell to 3.2%, from 4.1%."]);
-  const [artifact, clicked] = lines.slice(10).map((line) => JSON.parse(line) as unknown) as PrintedLater;
+  const [artifact, clicked, preview, activity, streamToken] = lines
+    .slice(10, 15)
+    .map((line) => JSON.parse(line) as unknown) as PrintedLater;
+  // The last curl prints the live stream's lines until it stops: the click's event (seq 6) and the activity.
+  const live = lines.slice(15);
+  expect(live[0]).toBe("retry: 3000");
+  expect(live).toEqual(expect.arrayContaining(["id: 6", "event: interaction.created", "event: activity"]));
+  expect(live.filter((line) => line.startsWith("id: "))).toEqual(["id: 6"]);
 
   expect(health).toMatchObject({ success: true, data: { status: "ok" } });
   expect(created).toMatchObject({ success: true, data: { email, role: "USER" } });
@@ -87,6 +96,12 @@ test("the README's curl examples work against the running service, as written", 
   expect(clicked).toMatchObject({
     data: { interaction: { kind: "block_action", action: { block_id: "report", action_id: "open_report" } } },
   });
+  // Made off the upload: ready (a text excerpt), or still pending.
+  expect(preview.success).toBe(true);
+  expect(preview.data.kind === "text" || preview.data.status === "PENDING").toBe(true);
+  expect(activity).toMatchObject({ data: { text: "reading the report…", actor: { type: "user" } } });
+  const threadId = events.data[0]?.thread_id;
+  expect(streamToken.data.url).toBe(`/threads/${threadId}/events?token=${encodeURIComponent(streamToken.data.token)}`);
   expect(attached).toMatchObject({
     data: { text: "The numbers are attached", attachments: [{ filename: "q3-churn.txt", size_bytes: 33 }] },
   });

@@ -261,6 +261,9 @@ describe("stream tokens", () => {
     const thread = await newThread(ada.api);
     const foreign = await bob.http("/stream-tokens", json("POST", { thread_id: thread.id }));
     expect(foreign.status).toBe(404);
+    const missing = await bob.http("/stream-tokens", json("POST", {}));
+    expect(missing.status).toBe(400);
+    expect((await problemOf(missing)).errors?.[0]?.path).toBe("body.thread_id");
     const agent = await newAgent(["threads:read"]);
     const issued = await agent.http("/stream-tokens", json("POST", { thread_id: thread.id }));
     expect(issued.status).toBe(200);

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ActorSchema } from "../../schemas/actor";
-import { Counter, envelope, Id, MAX_PAGE_SIZE, PageQuery, pageEnvelope, Timestamp } from "../../schemas/common";
+import { Counter, envelope, Id, PageQuery, pageEnvelope, Timestamp } from "../../schemas/common";
 import { MetadataMap } from "../../schemas/metadata";
 import { MESSAGE_LIMITS } from "../messages/messages.schemas";
 import {
@@ -147,13 +147,7 @@ export const ListArtifactsQuery = PageQuery.extend({
 
 /** Versions page by number: the cursor is the last version listed. */
 export const ListVersionsQuery = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
-    .default(20)
-    .openapi({ param: { name: "limit", in: "query" }, description: `Page size, 1–${MAX_PAGE_SIZE}.`, format: "int32" }),
+  limit: PageQuery.shape.limit,
   cursor: z
     .string()
     .max(16)
