@@ -1,8 +1,8 @@
 // Live-stream delivery under `wrangler dev` (fresh local D1, loopback only): how long a posted message takes to reach
-// every watcher of its thread over SSE, for 1, 100 and 1000 watchers, and how many events a second one thread
-// carries to its watchers when several agents post at once.
+// every watcher of its thread over SSE, for 1, 100 and 1000 watchers; how many events a second one thread carries to
+// its watchers when several agents post at once; and how fast a streamed reply's deltas reach 100 watchers.
 //
-//   npm run bench:streams -- [--watchers 1,100,1000] [--posts 30] [--burst 300]
+//   npm run bench:streams -- [--watchers 1,100,1000] [--posts 30] [--burst 300] [--deltas 200]
 //
 // Latency is measured from just before the POST is sent to the moment each watcher's parser has the event, on the same
 // clock (one Node process is both poster and watchers), so it includes the write, the poke of the thread's Durable
@@ -23,6 +23,7 @@ const readOptions = () => {
       watchers: { type: "string", default: process.env.BENCH_WATCHERS ?? "1,100,1000" },
       posts: { type: "string", default: process.env.BENCH_POSTS ?? "30" },
       burst: { type: "string", default: process.env.BENCH_BURST ?? "300" },
+      deltas: { type: "string", default: process.env.BENCH_DELTAS ?? "200" },
     },
   });
   const whole = (name, text, minimum) => {
@@ -34,6 +35,7 @@ const readOptions = () => {
     watchers: values.watchers.split(",").map((n) => whole("watchers", n, 1)),
     posts: whole("posts", values.posts, 1),
     burst: whole("burst", values.burst, 1),
+    deltas: whole("deltas", values.deltas, 1),
   };
 };
 
@@ -42,9 +44,13 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-/** One SSE watcher: resolves once connected; `seen` maps each message text to the time this watcher got it. */
+/**
+ * One SSE watcher: resolves once connected; `seen` maps each message text to the time this watcher got it, `deltas`
+ * each delta's offset to the time it got that.
+ */
 const watch = async (url, token, threadId) => {
   const seen = new Map();
+  const deltas = new Map();
   const response = await fetch(`${url}/threads/${threadId}/events`, {
     headers: { accept: "text/event-stream", ...bearer(token) },
   });
@@ -53,6 +59,7 @@ const watch = async (url, token, threadId) => {
   const parser = createParser({
     onEvent: (message) => {
       if (message.event === "message.created") seen.set(JSON.parse(message.data).data.text, performance.now());
+      if (message.event === "message.delta") deltas.set(JSON.parse(message.data).offset, performance.now());
     },
   });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -65,6 +72,7 @@ const watch = async (url, token, threadId) => {
   })();
   return {
     seen,
+    deltas,
     close: () =>
       reader
         .cancel()
@@ -139,6 +147,39 @@ const measureThroughput = async (url, token, burst) => {
   };
 };
 
+/**
+ * A reply streamed as `count` deltas of 8 characters (about two LLM tokens), each sent when the previous one was
+ * answered, as an agent does, to a thread with 100 watchers: delta POST → receipt at every watcher, and deltas a second.
+ */
+const measureDeltas = async (url, token, count) => {
+  const threadId = (await call(url, token, "POST", "/threads", { title: "Bench: streamed reply" })).data.id;
+  const watchers = await Promise.all(Array.from({ length: 100 }, () => watch(url, token, threadId)));
+  const messageId = (await call(url, token, "POST", `/threads/${threadId}/messages`, { streaming: true })).data.id;
+  const latencies = [];
+  const writes = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const offset = i * 8;
+    const sent = performance.now();
+    await call(url, token, "POST", `/threads/${threadId}/messages/${messageId}/deltas`, { offset, text: "token 42" });
+    writes.push(performance.now() - sent);
+    await waitFor(`delta ${i}`, () => watchers.every((w) => w.deltas.has(offset)));
+    for (const watcher of watchers) latencies.push(watcher.deltas.get(offset) - sent);
+  }
+  const elapsed = performance.now() - started;
+  await call(url, token, "POST", `/threads/${threadId}/messages/${messageId}/complete`, {});
+  await Promise.all(watchers.map((watcher) => watcher.close()));
+  return {
+    deltas: count,
+    watchers: 100,
+    receipts: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    writeP50Ms: percentile(writes, 50),
+    deltasPerSec: count / (elapsed / 1000),
+  };
+};
+
 const main = async () => {
   const options = readOptions();
   log(`options: ${JSON.stringify(options)}`);
@@ -157,6 +198,7 @@ const main = async () => {
   });
   const latency = [];
   let throughput;
+  let deltas;
   try {
     const token = await signInAsAdmin(server.url);
     for (const count of options.watchers) {
@@ -165,6 +207,8 @@ const main = async () => {
     }
     log(`a burst of ${options.burst} messages from 10 posters to 10 watchers…`);
     throughput = await measureThroughput(server.url, token, options.burst);
+    log(`a reply streamed as ${options.deltas} deltas to 100 watchers…`);
+    deltas = await measureDeltas(server.url, token, options.deltas);
   } catch (error) {
     console.error(`wrangler dev output (last 4000 characters):\n${server.output().slice(-4000)}`);
     throw error;
@@ -186,6 +230,8 @@ const main = async () => {
       ),
       "",
       `Burst: ${throughput.messages} messages from 10 concurrent posters, 10 watchers: written at ${fixed(throughput.writtenPerSec)}/s, delivered to every watcher at ${fixed(throughput.deliveredPerSec)}/s; the last arrived ${fixed(throughput.lagAfterLastWriteMs)} ms after the last write answered.`,
+      "",
+      `Streamed reply: ${deltas.deltas} deltas sent one after another to 100 watchers (${deltas.receipts} receipts): delta POST → receipt p50 ${fixed(deltas.p50Ms)} ms, p99 ${fixed(deltas.p99Ms)} ms; POST p50 ${fixed(deltas.writeP50Ms)} ms; ${fixed(deltas.deltasPerSec)} deltas/s from one author.`,
     ].join("\n"),
   );
   const resultsDir = join(repoRoot, "bench", "results");
@@ -196,6 +242,7 @@ const main = async () => {
     options,
     latency,
     throughput,
+    deltas,
   };
   writeFileSync(join(resultsDir, "streams.json"), `${JSON.stringify(results, null, 2)}\n`);
   log("wrote bench/results/streams.json");

@@ -19,6 +19,8 @@ export interface Bindings {
   THREAD_HUB: DurableObjectNamespace<ThreadHub>;
   /** Writes, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
   WRITE_RATE_LIMITER: RateLimit;
+  /** Deltas of streamed replies, keyed per principal. */
+  DELTA_RATE_LIMITER: RateLimit;
   /** Sign-in and token endpoints, keyed per client IP. */
   AUTH_RATE_LIMITER: RateLimit;
   ASSETS: Fetcher;
@@ -55,6 +57,8 @@ export interface Bindings {
   STREAM_HEARTBEAT_SECONDS?: string;
   STREAM_MAX_PER_THREAD?: string;
   STREAM_MAX_PER_HOLDER?: string;
+  /** A STREAMING message with no delta for this long becomes INCOMPLETE. */
+  MESSAGE_STREAM_IDLE_SECONDS?: string;
   /** "true" mounts the raw-D1 baseline routes that bench/ compares against. */
   BENCH_BASELINE?: string;
 }

@@ -25,6 +25,8 @@ export default defineConfig(async () => ({
           STREAM_HEARTBEAT_SECONDS: "1",
           STREAM_MAX_PER_HOLDER: "3",
           STREAM_MAX_PER_THREAD: "5",
+          // Streamed replies time out after 2 s without a delta.
+          MESSAGE_STREAM_IDLE_SECONDS: "2",
           // Google sign-in is configured but its provider is unreachable here (a closed local port,
           // never the internet); the full flow is tested in test/e2e against a local OIDC provider.
           GOOGLE_ISSUER: "http://127.0.0.1:9",

@@ -1,10 +1,13 @@
 import createFetchClient from "openapi-fetch";
 import type { components, paths } from "./schema";
 
+export { type StreamReplyOptions, streamReply } from "./stream-reply";
 export {
   type ActivityChange,
+  applyDelta,
   type EventSourceConstructor,
   type EventSourceMessageEvent,
+  type MessageDelta,
   type StreamReset,
   type SubscribeHandlers,
   type SubscribeOptions,

@@ -436,6 +436,46 @@ export interface paths {
         patch: operations["updateMessage"];
         trace?: never;
     };
+    "/threads/{id}/messages/{message_id}/deltas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Append to a streamed message
+         * @description Appends `text` to a STREAMING message you started (`streaming: true` when posting it; like Slack's `chat.appendStream`). `offset` must be the length of its text so far (UTF-16 code units, JavaScript's `length`): a retried delta that is already stored answers 200 again and is applied once; any other offset answers 409 `stream-offset-mismatch` with the length to continue from. Each delta is stored at once (GET returns the text so far) and sent live as a `message.delta` frame; it is not an event of the log. Deltas have their own rate limit (1,200 a minute). A message with no delta for `MESSAGE_STREAM_IDLE_SECONDS` (300) becomes INCOMPLETE.
+         */
+        post: operations["appendMessageDelta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/messages/{message_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a streamed message
+         * @description Finishes a STREAMING message you started (Slack's `chat.stopStream`): it becomes COMPLETE with the streamed text — or `text` instead, when given — and optional final `blocks` and `metadata`, logged as `message.updated`. A message that is not streaming (completed, timed out into INCOMPLETE, or deleted) answers 409 `message-not-streaming`; edit an INCOMPLETE one with PATCH. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["completeMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/messages/{message_id}/reactions": {
         parameters: {
             query?: never;
@@ -1052,6 +1092,8 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/conflict` (409): For example a unique field (such as an email) is already taken.
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
              *     - `https://docs.experience-layer.dev/problems/thread-archived` (409): Archived threads are read-only; set its status to ACTIVE to change what is in it.
+             *     - `https://docs.experience-layer.dev/problems/message-not-streaming` (409): Text can be appended to a STREAMING message only, and only its author completes it; this one was completed, timed out (INCOMPLETE) or deleted, as `detail` says.
+             *     - `https://docs.experience-layer.dev/problems/stream-offset-mismatch` (409): A delta's `offset` must be the length of the message's text so far; `detail` gives that length. Resend what is missing from there.
              *     - `https://docs.experience-layer.dev/problems/upload-closed` (409): The resumable upload was completed, aborted, has expired or is being completed; `detail` says which. Start a new one.
              *     - `https://docs.experience-layer.dev/problems/upload-incomplete` (409): Parts are missing or not of the size the upload needs; `detail` names them. Send them, then complete again.
              *     - `https://docs.experience-layer.dev/problems/event-log-truncated` (410): The events after the position you asked for have expired; read the thread and its messages again, then follow its events from the thread's `last_event_seq`.
@@ -2970,6 +3012,7 @@ export interface components {
          *         "seq": 2,
          *         "parent_id": null,
          *         "role": "ASSISTANT",
+         *         "state": "COMPLETE",
          *         "author": {
          *           "type": "api_key",
          *           "id": "cmif7vj3k0000apikey000001"
@@ -3030,6 +3073,7 @@ export interface components {
              */
             parent_id: string | null;
             role: components["schemas"]["MessageRole"] & unknown;
+            state: components["schemas"]["MessageState"];
             author: components["schemas"]["Actor"];
             /** @description Empty once the message was deleted. */
             text: string;
@@ -3066,6 +3110,11 @@ export interface components {
             /** @description One entry per emoji, in the order each was first used, with whether you reacted. */
             reactions: components["schemas"]["ReactionSummary"][];
         };
+        /**
+         * @description COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: its author went quiet for `MESSAGE_STREAM_IDLE_SECONDS` (300) before completing it; the text is what arrived.
+         * @enum {string}
+         */
+        MessageState: "COMPLETE" | "STREAMING" | "INCOMPLETE";
         /**
          * @description Who wrote it; null once that user was deleted.
          * @example {
@@ -3143,10 +3192,10 @@ export interface components {
         CreateMessageRequest: {
             role?: components["schemas"]["MessageRole"];
             /**
-             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
+             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Required and not blank unless `streaming`; a streamed message may start empty.
              * @example The Q3 churn report is ready.
              */
-            text: string;
+            text?: string;
             blocks?: components["schemas"]["Blocks"];
             metadata?: components["schemas"]["Metadata"];
             /** @description Up to 10 files to attach, in this order: ids of files you uploaded (admins and API keys: any file). */
@@ -3156,6 +3205,8 @@ export interface components {
              * @example cmif7vj3k0000abcd12345678
              */
             parent_id?: string;
+            /** @description `true` starts a streamed reply (Slack's `chat.startStream`): the message is STREAMING, you append its text with POST …/messages/{message_id}/deltas and finish it with POST …/messages/{message_id}/complete. */
+            streaming?: boolean;
         };
         /**
          * @example {
@@ -3167,6 +3218,7 @@ export interface components {
          *           "seq": 2,
          *           "parent_id": null,
          *           "role": "ASSISTANT",
+         *           "state": "COMPLETE",
          *           "author": {
          *             "type": "api_key",
          *             "id": "cmif7vj3k0000apikey000001"
@@ -3337,6 +3389,72 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             } | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "message_id": "cmif7vj3k0000msg000000001",
+         *         "length": 27
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        StreamPositionResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["StreamPosition"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        StreamPosition: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            /**
+             * Format: int32
+             * @description The length of the message's text now (UTF-16 code units): the offset of your next delta.
+             */
+            length: number;
+        };
+        /**
+         * @example {
+         *       "offset": 12,
+         *       "text": " fell from 4.1%"
+         *     }
+         */
+        MessageDeltaRequest: {
+            /**
+             * Format: int32
+             * @description Where this text starts in the message: the length of its text so far, in UTF-16 code units (JavaScript's `string.length`). A retried delta (same offset, already stored) is applied once.
+             */
+            offset: number;
+            /** @description The text to append. */
+            text: string;
+        };
+        /**
+         * @example {
+         *       "blocks": [
+         *         {
+         *           "type": "section",
+         *           "text": {
+         *             "type": "mrkdwn",
+         *             "text": "*Churn* fell from 4.1% to 3.2%."
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        CompleteMessageRequest: {
+            /**
+             * @description The final text, replacing what was streamed (e.g. with formatting fixed); without it the streamed text stays, and must not be blank.
+             * @example The Q3 churn report is ready.
+             */
+            text?: string;
+            blocks?: components["schemas"]["Blocks"];
+            metadata?: components["schemas"]["Metadata"];
         };
         /**
          * @example {
@@ -4183,6 +4301,7 @@ export interface components {
          *           "seq": 2,
          *           "parent_id": null,
          *           "role": "ASSISTANT",
+         *           "state": "COMPLETE",
          *           "author": {
          *             "type": "api_key",
          *             "id": "cmif7vj3k0000apikey000001"
@@ -4539,6 +4658,7 @@ export interface components {
              */
             parent_id: string | null;
             role: components["schemas"]["MessageRole"] & unknown;
+            state: components["schemas"]["MessageState"];
             author: components["schemas"]["Actor"];
             /** @description Empty once the message was deleted. */
             text: string;
@@ -4573,7 +4693,7 @@ export interface components {
              */
             updated_at: string;
         };
-        /** @description A message was edited. */
+        /** @description A message was edited, or a streamed message was completed or timed out (its `state`, with the whole text). */
         MessageUpdatedEvent: {
             /**
              * Format: int32
@@ -4806,7 +4926,7 @@ export interface components {
             next_after: number;
         };
         /** @description One server-sent event (WHATWG HTML §9.2), shown here as an object: on the wire each member is a line (`id: 7`, `event: message.created`, `data: {…}` with `data` as one line of JSON), and a blank line ends the event. The stream starts with `retry: 3000` and carries a `: heartbeat` comment about every 15 seconds. */
-        ThreadStreamFrame: components["schemas"]["ThreadStreamEvent"] | components["schemas"]["ThreadStreamActivityFrame"] | components["schemas"]["ThreadStreamResetFrame"];
+        ThreadStreamFrame: components["schemas"]["ThreadStreamEvent"] | components["schemas"]["ThreadStreamDeltaFrame"] | components["schemas"]["ThreadStreamActivityFrame"] | components["schemas"]["ThreadStreamResetFrame"];
         /** @description One event of the log, as the JSON feed returns it. */
         ThreadStreamEvent: {
             /** @description The event's `seq`: send it back as `Last-Event-ID`. */
@@ -4817,6 +4937,25 @@ export interface components {
              */
             event: string;
             data: components["schemas"]["ThreadEvent"];
+        };
+        /** @description Text streamed into a message (POST …/messages/{message_id}/deltas). */
+        ThreadStreamDeltaFrame: {
+            /** @enum {string} */
+            event: "message.delta";
+            data: components["schemas"]["MessageDelta"];
+        };
+        /** @description Text appended to a STREAMING message. Apply it only when `offset` ≤ the length you have and `offset + text.length` > it: `text = text.slice(0, offset) + delta.text` (the SDK's `applyDelta`). On connecting, each message still streaming is sent whole (offset 0). Not in the log: no `id`; the message's `message.updated` event carries the final text. */
+        MessageDelta: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            /**
+             * Format: int32
+             * @description Where `text` starts in the message's text (UTF-16 code units).
+             */
+            offset: number;
+            text: string;
         };
         /** @description A status set, cleared or expired; also sent on connecting for each live status. */
         ThreadStreamActivityFrame: {
@@ -5697,6 +5836,20 @@ export interface components {
         };
         /** @description The thread is archived (`thread-archived`), or what you act on changed or was deleted meanwhile (`conflict`). */
         ThreadConflict: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The message is not streaming (`message-not-streaming`: completed, timed out or deleted), the delta's offset does not continue its text (`stream-offset-mismatch`: `detail` gives its length), or the thread is archived (`thread-archived`). */
+        StreamConflict: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
@@ -7246,6 +7399,100 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["ThreadConflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    appendMessageDelta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageDeltaRequest"];
+            };
+        };
+        responses: {
+            /** @description The delta is stored (now, or by an earlier try). */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamPositionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StreamConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    completeMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The completed message. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StreamConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];

@@ -5,6 +5,18 @@ import type { components } from "./schema";
 type ThreadEvent = components["schemas"]["ThreadEvent"];
 export type StreamReset = components["schemas"]["StreamReset"];
 export type ActivityChange = components["schemas"]["ActivityChange"];
+export type MessageDelta = components["schemas"]["MessageDelta"];
+
+/**
+ * A message's text after `delta`: what a client shows while an agent streams a reply. Deltas it
+ * already has (a repeat, or one the whole text sent on connecting includes) change nothing; one
+ * past the end of what it has (it missed one) is ignored too: the `message.updated` event that
+ * ends the stream brings the whole text.
+ */
+export const applyDelta = (text: string, delta: Pick<MessageDelta, "offset" | "text">): string =>
+  delta.offset <= text.length && delta.offset + delta.text.length > text.length
+    ? text.slice(0, delta.offset) + delta.text
+    : text;
 
 /** Typed handlers per event type: `{ "message.created": (event) => event.data.text }`. */
 export type ThreadEventHandlers = {
@@ -21,6 +33,11 @@ export interface SubscribeHandlers {
    * ended: read the thread again and subscribe from its `last_event_seq`.
    */
   onReset?: (reset: StreamReset) => void;
+  /**
+   * Text streamed into a message (not part of the log): keep each message's text with
+   * `applyDelta(text, delta)`. On connecting, each message still streaming comes whole (offset 0).
+   */
+  onDelta?: (delta: MessageDelta) => void;
   /** Someone's status ("thinking…") was set, or cleared (`text: null`); not part of the log. */
   onActivity?: (activity: ActivityChange) => void;
   /** A connection opened (after every reconnect too). */
@@ -130,6 +147,10 @@ export const subscribe = (
 
   /** Handles one frame; true when the stream has ended with a reset. */
   const deliver = (message: EventSourceMessage): boolean => {
+    if (message.event === "message.delta") {
+      handlers.onDelta?.(JSON.parse(message.data) as MessageDelta);
+      return false;
+    }
     if (message.event === "activity") {
       handlers.onActivity?.(JSON.parse(message.data) as ActivityChange);
       return false;
@@ -202,7 +223,8 @@ export const subscribe = (
       const onMessage = (message: EventSourceMessageEvent) => {
         if (deliver({ event: message.type, data: message.data, id: message.lastEventId })) finish();
       };
-      for (const type of [...EVENT_TYPES, "activity", "reset"]) source.addEventListener(type, onMessage);
+      for (const type of [...EVENT_TYPES, "message.delta", "activity", "reset"])
+        source.addEventListener(type, onMessage);
       // EventSource reconnects by itself with the same URL, whose token expires: this subscription
       // reconnects instead, with a new token and `after` where it is.
       source.addEventListener("error", () => {

@@ -57,6 +57,18 @@ export const problemTypes = {
     title: "The thread is archived",
     description: "Archived threads are read-only; set its status to ACTIVE to change what is in it.",
   },
+  "message-not-streaming": {
+    status: Status.CONFLICT,
+    title: "The message is not streaming",
+    description:
+      "Text can be appended to a STREAMING message only, and only its author completes it; this one was completed, timed out (INCOMPLETE) or deleted, as `detail` says.",
+  },
+  "stream-offset-mismatch": {
+    status: Status.CONFLICT,
+    title: "The delta does not continue the message",
+    description:
+      "A delta's `offset` must be the length of the message's text so far; `detail` gives that length. Resend what is missing from there.",
+  },
   "upload-closed": {
     status: Status.CONFLICT,
     title: "The upload is not open",

@@ -5,8 +5,8 @@ import { ApiError } from "../http/api-error";
 /** One limit: which binding counts it, what it advertises, and whom each budget belongs to. */
 export interface RateLimitPolicy {
   /** Names the policy in `RateLimit-Policy` / `RateLimit` and prefixes every key, so budgets never mix. */
-  name: "writes" | "auth";
-  binding: "WRITE_RATE_LIMITER" | "AUTH_RATE_LIMITER";
+  name: "writes" | "deltas" | "auth";
+  binding: "WRITE_RATE_LIMITER" | "DELTA_RATE_LIMITER" | "AUTH_RATE_LIMITER";
   /** Requests allowed per window. */
   limit: number;
   windowSeconds: number;
@@ -20,6 +20,15 @@ export const writeRateLimit = {
   name: "writes",
   binding: "WRITE_RATE_LIMITER",
   limit: 60,
+  windowSeconds: 60,
+  key: "principal",
+} as const satisfies RateLimitPolicy;
+
+/** Streamed replies append many small deltas (tokens): their own, larger budget, per principal. */
+export const deltaRateLimit = {
+  name: "deltas",
+  binding: "DELTA_RATE_LIMITER",
+  limit: 1200,
   windowSeconds: 60,
   key: "principal",
 } as const satisfies RateLimitPolicy;

@@ -36,6 +36,9 @@ const components = {
   ThreadConflict: problem(
     "The thread is archived (`thread-archived`), or what you act on changed or was deleted meanwhile (`conflict`).",
   ),
+  StreamConflict: problem(
+    "The message is not streaming (`message-not-streaming`: completed, timed out or deleted), the delta's offset does not continue its text (`stream-offset-mismatch`: `detail` gives its length), or the thread is archived (`thread-archived`).",
+  ),
   PayloadTooLarge: problem("The request body exceeds the size limit."),
   UnsupportedMediaType: problem("The request body's `Content-Type` is not one this operation accepts."),
   UnprocessableEntity: problem("The Idempotency-Key was already used with a different request."),
@@ -126,6 +129,7 @@ export const preconditionRequired = { [Status.PRECONDITION_REQUIRED]: ref("Preco
 export const gone = { [Status.GONE]: ref("Gone") };
 /** Writes inside a thread: archived threads refuse them, and concurrent changes can get in the way. */
 export const threadConflict = { [Status.CONFLICT]: ref("ThreadConflict") };
+export const streamConflict = { [Status.CONFLICT]: ref("StreamConflict") };
 export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };
 export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };
 export const tooManyStreams = { [Status.TOO_MANY_REQUESTS]: ref("TooManyStreams") };

@@ -1,12 +1,13 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { inBackground } from "../http/background";
+import type { MessageDelta } from "../routes/events/events.schemas";
 import { threadHubOf } from "./thread-stream";
 
 /** Every write to a thread is under its path (messages, reactions, memory, artifacts, interactions). */
 const THREAD_PATH = /^\/threads\/([^/]+)(?:\/|$)/;
-/** Activity statuses reach the hub directly and write nothing to the log. */
-const NOT_LOGGED = /^\/threads\/[^/]+\/activity$/;
+/** Activity statuses and deltas of streamed replies reach the hub directly and write nothing to the log. */
+const NOT_LOGGED = /^\/threads\/[^/]+\/(?:activity|messages\/[^/]+\/deltas)$/;
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
@@ -20,4 +21,19 @@ export const notifyThreadHub: MiddlewareHandler<AppEnv> = async (c, next) => {
   const threadId = THREAD_PATH.exec(c.req.path)?.[1];
   if (threadId === undefined || NOT_LOGGED.test(c.req.path)) return;
   await inBackground(c, "notifying the thread hub", threadHubOf(c, threadId).poke(threadId));
+};
+
+/**
+ * Tells the thread's hub that a streamed message started (`delta` null) or grew, after D1 stored
+ * it. Awaited, so an author's successive deltas reach watchers in order; a failure is logged, not
+ * answered: the text is stored, and the message.updated event that ends the stream carries it all.
+ */
+export const notifyStreamed = async (c: Context<AppEnv>, threadId: string, seq: number, delta: MessageDelta | null) => {
+  try {
+    await threadHubOf(c, threadId).streamed(threadId, seq, delta);
+  } catch (error) {
+    c.get("logger")?.error("notifying the thread hub of a streamed message failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 };

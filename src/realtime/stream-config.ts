@@ -8,6 +8,8 @@ export const streamConfig = (env: Bindings) => ({
   maxPerThread: Number(env.STREAM_MAX_PER_THREAD ?? 1000),
   /** Open streams on one thread by the same user or API key (tabs, devices). */
   maxPerHolder: Number(env.STREAM_MAX_PER_HOLDER ?? 10),
+  /** A STREAMING message whose author sends nothing for this long becomes INCOMPLETE. */
+  messageIdleSeconds: Number(env.MESSAGE_STREAM_IDLE_SECONDS ?? 300),
 });
 
 /** The `retry:` hint: how long an EventSource waits before reconnecting. */

@@ -3,7 +3,10 @@ import type { Actor } from "../auth/principal";
 import type { Bindings } from "../env";
 import { getDb } from "../repositories/db";
 import { eventsRepository } from "../repositories/events.repository";
+import { messagesRepository } from "../repositories/messages.repository";
 import { eventToWire } from "../routes/events/event-wire";
+import type { MessageDelta } from "../routes/events/events.schemas";
+import { messageSnapshot } from "../routes/messages/message-wire";
 import { commentFrame, eventFrame, retryFrame } from "./sse-frames";
 import { MAX_QUEUED_BYTES, MAX_STREAM_AGE_MS, RETRY_MS, streamConfig } from "./stream-config";
 
@@ -70,6 +73,11 @@ const READ_BATCH = 200;
 
 const actorKey = (actor: Actor) => `${actor.type}:${actor.id}`;
 
+const deltaFrame = (delta: MessageDelta): Frame => ({ event: "message.delta", data: delta });
+
+const log = (message: string, error: unknown) =>
+  console.log(JSON.stringify({ level: "error", message, error: String(error) }));
+
 const activityFrame = (threadId: string, actor: Actor, text: string | null, expiresAt: number | null): Frame => ({
   event: "activity",
   data: { thread_id: threadId, actor, text, expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString() },
@@ -98,6 +106,12 @@ export class ThreadHub extends DurableObject<Bindings> {
   private threadId: string | null = null;
   private delivering: Promise<void> | null = null;
   private deliverAgain = false;
+  /** When the next STREAMING message may time out (the alarm checks D1 then); null: none known. */
+  private streamDeadline: number | null = null;
+  /** Watchers being sent what is streaming so far, and the deltas broadcast meanwhile (see `started`). */
+  private priming = 0;
+  private deltasSent = 0;
+  private recentDeltas: { n: number; frame: Frame }[] = [];
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -173,6 +187,26 @@ export class ThreadHub extends DurableObject<Bindings> {
     if (this.watchers().length > 0) await this.deliver();
   }
 
+  /**
+   * A streamed message started (`delta` null) or grew by `delta`, stored in D1 already: its text
+   * goes to every watcher now (after the log up to `seq`, the message's creation), and the hub
+   * will time the message out if its author goes quiet.
+   */
+  async streamed(threadId: string, seq: number, delta: MessageDelta | null): Promise<void> {
+    await this.adopt(threadId);
+    if (this.streamDeadline === null) {
+      this.streamDeadline = Date.now() + streamConfig(this.env).messageIdleSeconds * 1000;
+      await this.scheduleAlarm();
+    }
+    if (delta === null) return;
+    // A delta never reaches a watcher before the message it belongs to.
+    if (this.watchers().some((watcher) => watcher.lastSeq < seq)) await this.deliver();
+    const frame = deltaFrame(delta);
+    this.deltasSent += 1;
+    if (this.priming > 0) this.recentDeltas.push({ n: this.deltasSent, frame });
+    this.broadcast(frame);
+  }
+
   /** Sets `actor`'s status for `seconds`, and shows it to every watcher now. */
   async setStatus(threadId: string, actor: Actor, text: string, seconds: number): Promise<ActivityStatus> {
     this.threadId ??= threadId;
@@ -196,6 +230,7 @@ export class ThreadHub extends DurableObject<Bindings> {
   override async alarm(): Promise<void> {
     this.threadId ??= (await this.ctx.storage.get<string>("threadId")) ?? null;
     this.expireStatuses();
+    await this.expireStreams();
     const now = Date.now();
     // Clients resume where they were; a revoked session or key is refused on reconnect.
     for (const watcher of this.watchers()) {
@@ -228,23 +263,44 @@ export class ThreadHub extends DurableObject<Bindings> {
     return held >= config.maxPerHolder ? { refused: "holder", limit: config.maxPerHolder } : null;
   }
 
+  /** Remembers which thread this hub serves, also for alarms after it slept. */
+  private async adopt(threadId: string) {
+    if (this.threadId !== null) return;
+    this.threadId = threadId;
+    await this.ctx.storage.put("threadId", threadId);
+  }
+
   /** False (and the watcher reset) when the log no longer holds what it asks for. */
   private async join(threadId: string, watcher: Watcher): Promise<boolean> {
-    if (this.threadId === null) {
-      this.threadId = threadId;
-      // For alarms after the hub slept with only WebSockets open.
-      await this.ctx.storage.put("threadId", threadId);
-    }
+    await this.adopt(threadId);
     const behind = await this.isBehindLog(threadId, watcher.lastSeq);
     if (behind === null) return true;
     this.reset(watcher, behind);
     return false;
   }
 
-  /** A watcher has joined: catch it up, and show it who is busy right now. */
+  /**
+   * A watcher has joined: catch it up, send it the text of each message still streaming (whole, at
+   * offset 0), and show it who is busy right now. Deltas broadcast while the text is read from D1
+   * may be missing from it: they are sent again after it (a client ignores what it already has).
+   */
   private async started(threadId: string, watcher: Watcher) {
     await this.scheduleAlarm();
-    this.deliver();
+    const mark = this.deltasSent;
+    this.priming += 1;
+    try {
+      await this.deliver();
+      for (const message of await messagesRepository(getDb(this.env.DB), this.env.DB).streaming(threadId)) {
+        watcher.send(deltaFrame({ thread_id: threadId, message_id: message.id, offset: 0, text: message.text }));
+      }
+      for (const { n, frame } of this.recentDeltas) if (n > mark) watcher.send(frame);
+    } catch (error) {
+      // The message.updated event that ends each stream still brings the whole text.
+      log("thread hub could not send streaming messages", error);
+    } finally {
+      this.priming -= 1;
+      if (this.priming === 0) this.recentDeltas = [];
+    }
     for (const status of this.liveStatuses()) {
       watcher.send(activityFrame(threadId, status.actor, status.text, status.expiresAt));
     }
@@ -288,9 +344,48 @@ export class ThreadHub extends DurableObject<Bindings> {
     };
   }
 
-  /** The next heartbeat while anyone watches, or the next status to expire, whichever is sooner. */
+  /**
+   * Streamed messages whose author sent nothing for MESSAGE_STREAM_IDLE_SECONDS become INCOMPLETE
+   * (logged as message.updated, by nobody); the next deadline is kept for the alarm.
+   */
+  private async expireStreams() {
+    const threadId = this.threadId;
+    if (threadId === null) return;
+    const idleMs = streamConfig(this.env).messageIdleSeconds * 1000;
+    const messages = messagesRepository(getDb(this.env.DB), this.env.DB);
+    try {
+      const now = new Date();
+      const idleSince = new Date(now.getTime() - idleMs);
+      let next: number | null = null;
+      for (const streaming of await messages.streaming(threadId)) {
+        const updatedAt = Date.parse(streaming.updated_at);
+        if (updatedAt > idleSince.getTime()) {
+          next = Math.min(next ?? Number.POSITIVE_INFINITY, updatedAt + idleMs);
+          continue;
+        }
+        const row = await messages.findInThread(threadId, streaming.id);
+        if (!row) continue;
+        const payload = messageSnapshot({ ...row, state: "INCOMPLETE", streamedLength: 0, updatedAt: now });
+        const ended = await messages.endStream(
+          { threadId, type: "message.updated", actor: null, payload, now },
+          streaming.id,
+          { state: "INCOMPLETE", idleSince },
+        );
+        // A delta came in meanwhile: look again one idle period from now.
+        if (!ended) next = Math.min(next ?? Number.POSITIVE_INFINITY, now.getTime() + idleMs);
+      }
+      this.streamDeadline = next;
+    } catch (error) {
+      // D1 unavailable: try again at the next alarm.
+      this.streamDeadline = Date.now() + idleMs;
+      log("thread hub could not time out streamed messages", error);
+    }
+  }
+
+  /** The next heartbeat while anyone watches, the next status to expire or the next stream to time out. */
   private async scheduleAlarm() {
     const times = [...this.statuses.values()].map((status) => status.expiresAt);
+    if (this.streamDeadline !== null) times.push(this.streamDeadline);
     if (this.watchers().length > 0) times.push(Date.now() + streamConfig(this.env).heartbeatSeconds * 1000);
     if (times.length === 0) return;
     const next = Math.min(...times);
@@ -347,7 +442,7 @@ export class ThreadHub extends DurableObject<Bindings> {
         } while (this.deliverAgain);
       } catch (error) {
         // D1 unavailable: the next poke or heartbeat tries again; nothing was skipped.
-        console.log(JSON.stringify({ level: "error", message: "thread hub delivery failed", error: String(error) }));
+        log("thread hub delivery failed", error);
       } finally {
         this.delivering = null;
       }

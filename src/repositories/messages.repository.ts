@@ -1,8 +1,8 @@
 import type { Actor } from "../auth/principal";
-import type { Message, MessageRole, Prisma } from "../generated/prisma/client";
+import type { Message, MessageRole, MessageState, Prisma } from "../generated/prisma/client";
 import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Db } from "./db";
-import { applied, eventSeq, NEXT_SEQ, type ThreadChange, threadChange } from "./thread-log";
+import { type AnyThreadChange, applied, eventSeq, NEXT_SEQ, type ThreadChange, threadChange } from "./thread-log";
 
 /** A message about to be written; `seq` is known only for messages of a new thread. */
 export interface NewMessage {
@@ -14,10 +14,33 @@ export interface NewMessage {
   apiKeyId: string | null;
   role: MessageRole;
   text: string;
+  /** STREAMING for a streamed reply's start (its `text` is what it starts with). */
+  state: Extract<MessageState, "COMPLETE" | "STREAMING">;
   blocks: Prisma.JsonArray | null;
   metadata: Prisma.JsonObject | null;
   fileIds: string[];
   createdAt: Date;
+}
+
+/** How appending a delta went: applied now, or already (a retry), or why not. */
+export type AppendResult =
+  | { applied: true; length: number /** The message's position; only when applied now. */; seq?: number }
+  | {
+      applied: false;
+      reason: "gone" | "not_author" | "deleted" | "not_streaming" | "archived" | "too_long" | "mismatch";
+      length: number;
+      state?: MessageState;
+    };
+
+/** The end of a streamed message: completed by its author, or timed out. */
+export interface StreamEnd {
+  state: Extract<MessageState, "COMPLETE" | "INCOMPLETE">;
+  /** Replaces the streamed text when given. */
+  text?: string;
+  blocks?: Prisma.JsonArray;
+  metadata?: Prisma.JsonObject;
+  /** INCOMPLETE only: the message must not have changed since (no delta came in the meantime). */
+  idleSince?: Date;
 }
 
 export interface MessageEdit {
@@ -118,6 +141,30 @@ export const liveMessage = (id: string, updatedAt?: Date): Sql =>
       )
     : sql("EXISTS (SELECT 1 FROM messages m WHERE m.id = ? AND m.thread_id = t.id AND m.deleted_at IS NULL)", id);
 
+/** Assignments for the content a change sets; what is undefined stays as it is. */
+const contentSets = (content: MessageEdit): Sql[] => [
+  ...(content.text !== undefined ? [sql("text = ?", content.text)] : []),
+  ...(content.blocks !== undefined ? [sql("blocks = ?", json(content.blocks))] : []),
+  ...(content.metadata !== undefined ? [sql("metadata = ?", json(content.metadata))] : []),
+];
+
+/** One batch: the change's event, the message's `sets` (if the event was written), the thread's bump. */
+const updateWithChange = async (
+  d1: D1Database,
+  change: ReturnType<typeof threadChange>,
+  id: string,
+  sets: Sql[],
+): Promise<boolean> =>
+  applied(
+    await d1.batch([
+      change.event,
+      d1
+        .prepare(`UPDATE messages SET ${sets.map((set) => set.sql).join(", ")} WHERE id = ? AND ${change.pending.sql}`)
+        .bind(...sets.flatMap((set) => set.params), id, ...change.pending.params),
+      change.bump(),
+    ]),
+  );
+
 /** Archived threads are read-only. */
 export const ACTIVE_THREAD = sql("t.status = 'ACTIVE'");
 
@@ -151,9 +198,9 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
       change.event,
       d1
         .prepare(
-          `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, blocks, metadata,
-                                 created_at, updated_at)
-           SELECT ?, t.id, t.last_seq + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM threads t WHERE t.id = ? AND ${change.pending.sql}`,
+          `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, state, streamed_length,
+                                 blocks, metadata, created_at, updated_at)
+           SELECT ?, t.id, t.last_seq + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM threads t WHERE t.id = ? AND ${change.pending.sql}`,
         )
         .bind(
           message.id,
@@ -162,6 +209,8 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
           message.apiKeyId,
           message.role,
           message.text,
+          message.state,
+          message.state === "STREAMING" ? message.text.length : 0,
           json(message.blocks),
           json(message.metadata),
           now,
@@ -208,20 +257,7 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
       computed: { reply_count: replyCountOf(id) },
     });
     const now = sqlDate(event.now);
-    const sets = [
-      sql("edited_at = ?, updated_at = ?", now, now),
-      ...(edit.text !== undefined ? [sql("text = ?", edit.text)] : []),
-      ...(edit.blocks !== undefined ? [sql("blocks = ?", json(edit.blocks))] : []),
-      ...(edit.metadata !== undefined ? [sql("metadata = ?", json(edit.metadata))] : []),
-    ];
-    const results = await d1.batch([
-      change.event,
-      d1
-        .prepare(`UPDATE messages SET ${sets.map((set) => set.sql).join(", ")} WHERE id = ? AND ${change.pending.sql}`)
-        .bind(...sets.flatMap((set) => set.params), id, ...change.pending.params),
-      change.bump(),
-    ]);
-    return applied(results);
+    return updateWithChange(d1, change, id, [sql("edited_at = ?, updated_at = ?", now, now), ...contentSets(edit)]);
   },
 
   /**
@@ -263,6 +299,109 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
     statements.push(change.bump(sql("message_count = message_count - 1")));
     return applied(await d1.batch(statements));
   },
+
+  /**
+   * Appends `text` to a STREAMING message if it continues the text exactly (`offset` is its length
+   * so far). Not a logged change: one UPDATE, which watchers hear of as a `message.delta` frame.
+   * A delta already stored (a retry: it ends within the text) reports success without writing.
+   */
+  appendText: async (
+    threadId: string,
+    id: string,
+    delta: { author: Actor; offset: number; text: string; maxLength: number },
+    now: Date,
+  ): Promise<AppendResult> => {
+    const { offset, text } = delta;
+    const end = offset + text.length;
+    const authorColumn = delta.author.type === "user" ? "author_id" : "api_key_id";
+    const written = await d1
+      .prepare(
+        `UPDATE messages SET text = text || ?, streamed_length = ?, updated_at = ?
+         WHERE id = ? AND thread_id = ? AND ${authorColumn} = ? AND state = 'STREAMING' AND deleted_at IS NULL
+           AND streamed_length = ? AND ? <= ? AND EXISTS (SELECT 1 FROM threads t WHERE t.id = ? AND ${ACTIVE_THREAD.sql})
+         RETURNING streamed_length, seq`,
+      )
+      .bind(
+        text,
+        end,
+        sqlDate(now),
+        id,
+        threadId,
+        delta.author.id,
+        offset,
+        end,
+        delta.maxLength,
+        threadId,
+        ...ACTIVE_THREAD.params,
+      )
+      .first<{ streamed_length: number; seq: number }>();
+    if (written) return { applied: true, length: written.streamed_length, seq: written.seq };
+    const current = await d1
+      .prepare(
+        `SELECT m.state, m.streamed_length, m.deleted_at, t.status, m.${authorColumn} = ? AS by_author
+         FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.id = ? AND m.thread_id = ?`,
+      )
+      .bind(delta.author.id, id, threadId)
+      .first<{
+        state: MessageState;
+        streamed_length: number;
+        deleted_at: string | null;
+        status: string;
+        by_author: number | null;
+      }>();
+    if (!current) return { applied: false, reason: "gone", length: 0 };
+    const length = current.streamed_length;
+    if (current.by_author !== 1) return { applied: false, reason: "not_author", length };
+    if (current.deleted_at !== null) return { applied: false, reason: "deleted", length };
+    if (current.state !== "STREAMING") return { applied: false, reason: "not_streaming", length, state: current.state };
+    if (end <= length) return { applied: true, length };
+    if (current.status !== "ACTIVE") return { applied: false, reason: "archived", length };
+    if (offset === length) return { applied: false, reason: "too_long", length };
+    return { applied: false, reason: "mismatch", length };
+  },
+
+  /**
+   * Ends a STREAMING message — COMPLETE (its author finished it) or INCOMPLETE (timed out) —
+   * logging `message.updated` with the text as stored at that moment. False when it is no longer
+   * streaming (or, timing out, a delta came in since `idleSince`), or the thread is gone or archived.
+   */
+  endStream: async (
+    event: Omit<AnyThreadChange, "guard" | "computed">,
+    id: string,
+    end: StreamEnd,
+  ): Promise<boolean> => {
+    const idle = end.idleSince ? [sql("m.updated_at <= ?", sqlDate(end.idleSince))] : [];
+    const change = threadChange(d1, {
+      ...event,
+      guard: and(
+        ACTIVE_THREAD,
+        sql(
+          `EXISTS (SELECT 1 FROM messages m WHERE m.id = ? AND m.thread_id = t.id AND m.state = 'STREAMING'
+                   AND m.deleted_at IS NULL${idle.map((part) => ` AND ${part.sql}`).join("")})`,
+          id,
+          ...idle.flatMap((part) => part.params),
+        ),
+      ),
+      // The streamed text as it is when the change commits (a delta may have landed after the read).
+      computed: end.text === undefined ? { text: sql("SELECT text FROM messages WHERE id = ?", id) } : {},
+    });
+    return updateWithChange(d1, change, id, [
+      sql("state = ?, streamed_length = 0, updated_at = ?", end.state, sqlDate(event.now)),
+      ...contentSets(end),
+    ]);
+  },
+
+  /** The thread's STREAMING messages: what a joining watcher is sent so far, and what may time out. */
+  streaming: async (threadId: string) =>
+    (
+      await d1
+        .prepare(
+          `SELECT id, seq, text, strftime('%Y-%m-%dT%H:%M:%fZ', updated_at) AS updated_at FROM messages
+           WHERE thread_id = ? AND state = 'STREAMING' AND deleted_at IS NULL`,
+        )
+        .bind(threadId)
+        .all<{ id: string; seq: number; text: string; updated_at: string }>()
+    ).results,
 
   findInThread: async (threadId: string, id: string): Promise<MessageRow | null> => {
     const message = await db.message.findFirst({ where: { id, threadId } });

@@ -46,7 +46,10 @@ export interface ThreadChange {
   now: Date;
 }
 
-export const threadChange = (db: D1Database, change: ThreadChange) => {
+/** A change; its actor is null when the service makes it by itself (a streamed message timing out). */
+export type AnyThreadChange = Omit<ThreadChange, "actor"> & { actor: Actor | null };
+
+export const threadChange = (db: D1Database, change: AnyThreadChange) => {
   const guard = change.guard ?? sql("1");
   const payload = jsonWith(change.payload, change.computed);
   const event = db
@@ -57,8 +60,8 @@ export const threadChange = (db: D1Database, change: ThreadChange) => {
     )
     .bind(
       change.type,
-      change.actor.type,
-      change.actor.id,
+      change.actor?.type ?? null,
+      change.actor?.id ?? null,
       ...payload.params,
       sqlDate(change.now),
       change.threadId,

@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { EventSource, type FetchLike } from "eventsource";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createClient, subscribe } from "../../sdk/src";
+import { applyDelta, createClient, subscribe } from "../../sdk/src";
 
 // Live thread streams end to end: the `eventsource` package (a WHATWG EventSource for Node) and Chromium's own
 // EventSource against the real `wrangler dev` of global-setup.ts, which runs with STREAM_HEARTBEAT_SECONDS=1 and
 // STREAM_MAX_PER_HOLDER=200 (see there).
 
 const base = () => inject("baseUrl");
-const EVENT_TYPES = ["thread.created", "message.created", "reset"];
+const EVENT_TYPES = ["thread.created", "message.created", "message.updated", "message.delta", "reset"];
 
 // Sign-in is limited to 10 requests a minute per client IP: every sign-in comes from an address of its own.
 let lastIp = 0;
@@ -60,7 +60,8 @@ const newAgents = async (admin: string, count: number) =>
 interface Received {
   id: string;
   type: string;
-  data: { seq: number; data: { text?: string } };
+  /** An event of the log (`seq`, `data`), or a `message.delta` (`offset`, `text`). */
+  data: { seq: number; data: { text?: string; state?: string }; offset: number; text: string };
 }
 
 /**
@@ -238,6 +239,50 @@ describe("live thread streams over SSE", () => {
     }
     await stalled.body?.cancel();
   }, 240_000);
+});
+
+describe("streamed replies over SSE", () => {
+  it("arrive as message.delta events and end with the text a later GET returns, each delta applied once though sent twice", async () => {
+    const thread = await newThread(admin);
+    const [agent = ""] = await newAgents(admin, 1);
+    const watcher = watch(thread, { token: admin });
+    await until("thread.created", () => watcher.received.length === 1);
+    const message = await api<{ id: string }>(agent, "POST", `/threads/${thread}/messages`, { streaming: true });
+    const deltas = `/threads/${thread}/messages/${message.id}/deltas`;
+    let length = 0;
+    for (const text of ["Churn ", "fell ", "to 3.2%."]) {
+      const delta = { offset: length, text };
+      length = (await api<{ length: number }>(agent, "POST", deltas, delta)).length;
+      // Sent again, as a client whose answer was lost would: stored once, and not shown twice.
+      expect((await api<{ length: number }>(agent, "POST", deltas, delta)).length).toBe(length);
+    }
+    await api(agent, "POST", `/threads/${thread}/messages/${message.id}/complete`, {});
+    await until("the completion", () => watcher.received.some((event) => event.type === "message.updated"));
+
+    expect(watcher.received.map((event) => event.type)).toEqual([
+      "thread.created",
+      "message.created",
+      "message.delta",
+      "message.delta",
+      "message.delta",
+      "message.updated",
+    ]);
+    const stored = await api<{ text: string; state: string }>(
+      admin,
+      "GET",
+      `/threads/${thread}/messages/${message.id}`,
+    );
+    expect(stored).toMatchObject({ text: "Churn fell to 3.2%.", state: "COMPLETE" });
+    const streamed = watcher.received.filter((event) => event.type === "message.delta").map((event) => event.data);
+    expect(streamed.map(({ offset, text }) => [offset, text])).toEqual([
+      [0, "Churn "],
+      [6, "fell "],
+      [11, "to 3.2%."],
+    ]);
+    expect(streamed.reduce(applyDelta, "")).toBe(stored.text);
+    expect(watcher.received.at(-1)?.data.data).toMatchObject({ state: "COMPLETE", text: stored.text });
+    watcher.close();
+  });
 });
 
 describe("the WebSocket stream", () => {

@@ -126,6 +126,14 @@ const fixtures: Record<string, Fixture> = {
   // Only a message's author edits it: the cell edits one of the caller's own where it could post one.
   updateMessage: { request: async (ctx) => ({ params: await callersMessage(ctx), body: { text: "edited" } }) },
   deleteMessage: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  // Only the author streams into a message: the cell streams into one the caller started.
+  appendMessageDelta: {
+    request: async (ctx) => ({
+      params: await callersMessage(ctx, { streaming: true }),
+      body: { offset: "by the caller".length, text: " and more" },
+    }),
+  },
+  completeMessage: { request: async (ctx) => ({ params: await callersMessage(ctx, { streaming: true }), body: {} }) },
   listReactions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
   addReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
@@ -203,12 +211,12 @@ const ownerThread = async ({ ownerToken }: CellContext) => {
 };
 
 /** A message in the owner's thread by the caller when the caller may post there, else by the owner. */
-const callersMessage = async (ctx: CellContext) => {
+const callersMessage = async (ctx: CellContext, body: { streaming?: boolean } = {}) => {
   const thread = await ownerThread(ctx);
   if (!ctx.callerToken) return thread;
   const { data } = await clientWith(ctx.callerToken).POST("/threads/{id}/messages", {
     params: { path: { id: thread.id } },
-    body: { text: "by the caller" },
+    body: { text: "by the caller", ...body },
     headers: { "CF-Connecting-IP": randomIp() },
   });
   return data ? { id: thread.id, message_id: data.data.id } : thread;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createClient, type SubscribeHandlers, subscribe, unwrap } from "../../sdk/src";
+import { applyDelta, createClient, type SubscribeHandlers, streamReply, subscribe, unwrap } from "../../sdk/src";
 import { BASE_URL, contractFetch } from "../support/api";
-import { newThread, newUser, post } from "../support/conversations";
+import { newAgent, newThread, newUser, post } from "../support/conversations";
 
 type Event = Parameters<NonNullable<SubscribeHandlers["onEvent"]>>[0];
 
@@ -150,5 +150,46 @@ describe("SDK subscribe", () => {
     expect(seen.events).toEqual([]);
     expect(seen.errors).toHaveLength(1);
     expect(seen.errors[0]).toMatchObject({ willRetry: false, error: { status: 404 } });
+  });
+
+  it("streams an agent's reply from an async iterable: watchers build the text from deltas, a lost answer is retried and applied once", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    const texts = new Map<string, string>();
+    const seen = recorder();
+    const subscription = subscribe(ada.api, thread.id, {
+      ...seen.handlers,
+      onDelta: (delta) => texts.set(delta.message_id, applyDelta(texts.get(delta.message_id) ?? "", delta)),
+    });
+    await seen.until("thread.created", () => seen.events.length === 1);
+
+    // The second delta reaches the worker but its answer is lost, as on a dropped connection.
+    let deltas = 0;
+    const flaky = async (request: Request) => {
+      const response = await contractFetch(request);
+      if (request.url.endsWith("/deltas") && ++deltas === 2) throw new TypeError("network connection lost");
+      return response;
+    };
+    const api = createClient({ baseUrl: BASE_URL, token: agent.token, fetch: flaky });
+    async function* tokens() {
+      for (const token of ["Churn ", "fell ", "from 4.1% ", "to 3.2%."]) yield token;
+    }
+    const message = await streamReply(api, thread.id, tokens(), {
+      complete: { metadata: { report_id: "q3-churn" } },
+    });
+
+    expect(deltas).toBe(5);
+    expect(message).toMatchObject({ state: "COMPLETE", text: "Churn fell from 4.1% to 3.2%." });
+    await seen.until("the completion", () => seen.events.some((event) => event.type === "message.updated"));
+    expect(texts.get(message.id)).toBe(message.text);
+    const stored = await unwrap(
+      ada.api.GET("/threads/{id}/messages/{message_id}", {
+        params: { path: { id: thread.id, message_id: message.id } },
+      }),
+    );
+    expect(stored).toMatchObject({ text: message.text, metadata: { report_id: "q3-churn" } });
+    subscription.close();
+    await subscription.done;
   });
 });

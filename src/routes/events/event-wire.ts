@@ -13,5 +13,6 @@ export const eventToWire = (row: ThreadEventRow): ThreadEvent =>
     actor: row.actorType && row.actorId ? { type: row.actorType, id: row.actorId } : null,
     created_at: row.createdAt.toISOString(),
     type: row.type,
-    data: row.payload,
+    // Message events logged before messages had a `state` were all of complete messages.
+    data: row.type.startsWith("message.") ? { state: "COMPLETE", ...(row.payload as object) } : row.payload,
   }) as ThreadEvent;

@@ -4,7 +4,7 @@ import { Counter, Id, MAX_PAGE_SIZE, Metadata, Timestamp } from "../../schemas/c
 import { ArtifactSchema } from "../artifacts/artifacts.schemas";
 import { InteractionSchema } from "../interactions/interactions.schemas";
 import { ThreadMemorySchema } from "../memory/memory.schemas";
-import { MessageSnapshotSchema } from "../messages/messages.schemas";
+import { MESSAGE_LIMITS, MessageSnapshotSchema } from "../messages/messages.schemas";
 import { ReactionChangeSchema } from "../reactions/reactions.schemas";
 import { ThreadSchema } from "../threads/threads.schemas";
 
@@ -29,7 +29,12 @@ export const ThreadEventSchema = z
       "Title, status or metadata changed; `data` is the thread.",
     ),
     event("message.created", MessageSnapshotSchema, "MessageCreatedEvent", "A message was posted."),
-    event("message.updated", MessageSnapshotSchema, "MessageUpdatedEvent", "A message was edited."),
+    event(
+      "message.updated",
+      MessageSnapshotSchema,
+      "MessageUpdatedEvent",
+      "A message was edited, or a streamed message was completed or timed out (its `state`, with the whole text).",
+    ),
     event("message.deleted", MessageSnapshotSchema, "MessageDeletedEvent", "A message became a tombstone."),
     event("reaction.added", ReactionChangeSchema, "ReactionAddedEvent", "Someone reacted to a message."),
     event("reaction.removed", ReactionChangeSchema, "ReactionRemovedEvent", "Someone took a reaction back."),
@@ -133,6 +138,23 @@ export const ActivityChangeSchema = z
       "Someone's status on the thread was set, cleared or expired (PUT /threads/{id}/activity). Not in the log: no `id`.",
   });
 
+export const MessageDeltaSchema = z
+  .object({
+    thread_id: Id,
+    message_id: Id,
+    offset: z.int().min(0).max(MESSAGE_LIMITS.maxTextLength).openapi({
+      format: "int32",
+      description: "Where `text` starts in the message's text (UTF-16 code units).",
+    }),
+    text: z.string().max(MESSAGE_LIMITS.maxTextLength),
+  })
+  .openapi("MessageDelta", {
+    description:
+      "Text appended to a STREAMING message. Apply it only when `offset` ≤ the length you have and `offset + text.length` > it: `text = text.slice(0, offset) + delta.text` (the SDK's `applyDelta`). On connecting, each message still streaming is sent whole (offset 0). Not in the log: no `id`; the message's `message.updated` event carries the final text.",
+  });
+
+export type MessageDelta = z.infer<typeof MessageDeltaSchema>;
+
 export const ThreadStreamFrame = z
   .union([
     z
@@ -146,6 +168,9 @@ export const ThreadStreamFrame = z
         data: ThreadEventSchema,
       })
       .openapi("ThreadStreamEvent", { description: "One event of the log, as the JSON feed returns it." }),
+    z.object({ event: z.literal("message.delta"), data: MessageDeltaSchema }).openapi("ThreadStreamDeltaFrame", {
+      description: "Text streamed into a message (POST …/messages/{message_id}/deltas).",
+    }),
     z.object({ event: z.literal("activity"), data: ActivityChangeSchema }).openapi("ThreadStreamActivityFrame", {
       description: "A status set, cleared or expired; also sent on connecting for each live status.",
     }),

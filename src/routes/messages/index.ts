@@ -1,10 +1,14 @@
 import { createRouter } from "../../app-factory";
 import * as handlers from "./messages.handlers";
 import * as routes from "./messages.routes";
+import * as streamingHandlers from "./streaming.handlers";
+import * as streamingRoutes from "./streaming.routes";
 
 export const messagesRouter = createRouter()
   .openapi(routes.createMessage, handlers.createMessageHandler)
   .openapi(routes.listMessages, handlers.listMessagesHandler)
   .openapi(routes.getMessage, handlers.getMessageHandler)
   .openapi(routes.updateMessage, handlers.updateMessageHandler)
-  .openapi(routes.deleteMessage, handlers.deleteMessageHandler);
+  .openapi(routes.deleteMessage, handlers.deleteMessageHandler)
+  .openapi(streamingRoutes.appendMessageDelta, streamingHandlers.appendMessageDeltaHandler)
+  .openapi(streamingRoutes.completeMessage, streamingHandlers.completeMessageHandler);

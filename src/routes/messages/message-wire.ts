@@ -22,6 +22,7 @@ export const messageSnapshot = (message: MessageRow): MessageSnapshot => ({
   seq: message.seq,
   parent_id: message.parentId,
   role: message.role,
+  state: message.state,
   author: authorOf(message),
   text: message.text,
   // Stored only after validation against the Block Kit schemas.

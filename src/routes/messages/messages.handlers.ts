@@ -8,6 +8,7 @@ import { ok, okPage } from "../../http/envelope";
 import { etagOfRepresentation, matchesIfMatch, matchesIfNoneMatch } from "../../http/etag";
 import { retryOnConflict } from "../../http/optimistic";
 import { Status } from "../../http/status";
+import { notifyStreamed } from "../../realtime/notify-hub";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
 import type { MessageRow, NewMessage } from "../../repositories/messages.repository";
 import { reactionsRepository } from "../../repositories/reactions.repository";
@@ -67,7 +68,9 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
     seq: 0, // given by the write: the seq of its event
     parentId: body.parent_id ?? null,
     ...author,
-    text: body.text,
+    // Only a streamed reply may start without text (the body's schema checks it).
+    text: body.text ?? "",
+    state: body.streaming ? "STREAMING" : "COMPLETE",
     blocks: body.blocks ?? null,
     metadata: body.metadata ?? null,
     fileIds: body.file_ids ?? [],
@@ -75,6 +78,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
   };
   const row: MessageRow = {
     ...message,
+    streamedLength: body.streaming ? message.text.length : 0,
     replyCount: 0,
     editedAt: null,
     deletedAt: null,
@@ -95,6 +99,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
     await assertThreadStillWritable(c, id);
     throw new ApiError("conflict", "The message you reply to was deleted meanwhile.");
   }
+  if (body.streaming) await notifyStreamed(c, id, seq, null);
   const wire = messageToWire({ ...row, seq }, []);
   c.header("Location", `/threads/${id}/messages/${message.id}`);
   c.header("ETag", await etagOfRepresentation(wire));
@@ -174,6 +179,12 @@ export const updateMessageHandler: RouteHandler<typeof updateMessage, AppEnv> = 
     const { row: current, wire } = await visibleMessage(c, id, message_id, actor);
     assertCanEdit(principal, current);
     if (current.deletedAt) throw new ApiError("conflict", "Deleted messages cannot be edited.");
+    if (current.state === "STREAMING") {
+      throw new ApiError(
+        "conflict",
+        "The message is still streaming: complete it (POST …/complete) before editing it.",
+      );
+    }
     if (ifMatch !== undefined && !matchesIfMatch(ifMatch, await etagOfRepresentation(wire))) {
       throw new ApiError("precondition-failed", "The message changed since you read it; fetch it again.");
     }

@@ -18,14 +18,19 @@ export const MessageRoleSchema = z.enum(["USER", "ASSISTANT", "SYSTEM", "TOOL"])
     "Who speaks: USER messages are written by signed-in users (and only they write them); ASSISTANT, SYSTEM and TOOL messages by agents (API keys).",
 });
 
-const Text = z
-  .string()
-  .max(MESSAGE_LIMITS.maxTextLength)
-  .refine((text) => text.trim().length > 0, "Must not be blank")
-  .openapi({
-    description: `The message as plain text (at most ${MESSAGE_LIMITS.maxTextLength.toLocaleString("en")} characters): what notifications, search and clients without Block Kit show. Always required, also next to \`blocks\`.`,
-    example: "The Q3 churn report is ready.",
-  });
+export const MessageStateSchema = z.enum(["COMPLETE", "STREAMING", "INCOMPLETE"]).openapi("MessageState", {
+  description:
+    "COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: its author went quiet for `MESSAGE_STREAM_IDLE_SECONDS` (300) before completing it; the text is what arrived.",
+});
+
+const isBlank = (text: string) => text.trim().length === 0;
+const LongText = z.string().max(MESSAGE_LIMITS.maxTextLength);
+const textDescription = `The message as plain text (at most ${MESSAGE_LIMITS.maxTextLength.toLocaleString("en")} characters): what notifications, search and clients without Block Kit show.`;
+
+const Text = LongText.refine((text) => !isBlank(text), "Must not be blank").openapi({
+  description: `${textDescription} Always required, also next to \`blocks\`.`,
+  example: "The Q3 churn report is ready.",
+});
 
 const FileIds = z
   .array(Id)
@@ -56,9 +61,25 @@ export const MessageInput = z
 export const CreateMessageBody = z
   .strictObject({
     ...messageInputFields,
+    text: LongText.optional().openapi({
+      description: `${textDescription} Required and not blank unless \`streaming\`; a streamed message may start empty.`,
+      example: "The Q3 churn report is ready.",
+    }),
     parent_id: Id.optional().openapi({
       description: "Post as a reply to this top-level message of the thread (like Slack's `thread_ts`).",
     }),
+    streaming: z.boolean().optional().openapi({
+      description:
+        "`true` starts a streamed reply (Slack's `chat.startStream`): the message is STREAMING, you append its text with POST …/messages/{message_id}/deltas and finish it with POST …/messages/{message_id}/complete.",
+    }),
+  })
+  .superRefine((body, ctx) => {
+    if (body.streaming || (body.text !== undefined && !isBlank(body.text))) return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["text"],
+      message: body.text === undefined ? "Required unless streaming" : "Must not be blank",
+    });
   })
   .openapi("CreateMessageRequest", {
     example: {
@@ -109,6 +130,7 @@ const messageFields = {
   }),
   parent_id: Id.nullable().openapi({ description: "The message this one replies to; null for a top-level message." }),
   role: MessageRoleSchema,
+  state: MessageStateSchema,
   author: ActorSchema.nullable().openapi({ description: "Who wrote it; null once that user was deleted." }),
   text: z.string().max(MESSAGE_LIMITS.maxTextLength).openapi({ description: "Empty once the message was deleted." }),
   blocks: Blocks,
@@ -186,12 +208,52 @@ export const MessageParams = z.object({
   message_id: Id.openapi({ param: { name: "message_id", in: "path" } }),
 });
 
+export const MessageDeltaBody = z
+  .strictObject({
+    offset: z.int().min(0).max(MESSAGE_LIMITS.maxTextLength).openapi({
+      format: "int32",
+      description:
+        "Where this text starts in the message: the length of its text so far, in UTF-16 code units (JavaScript's `string.length`). A retried delta (same offset, already stored) is applied once.",
+    }),
+    text: z.string().min(1).max(MESSAGE_LIMITS.maxTextLength).openapi({ description: "The text to append." }),
+  })
+  .openapi("MessageDeltaRequest", { example: { offset: 12, text: " fell from 4.1%" } });
+
+export const StreamPositionSchema = z
+  .object({
+    message_id: Id,
+    length: z.int().min(0).max(MESSAGE_LIMITS.maxTextLength).openapi({
+      format: "int32",
+      description: "The length of the message's text now (UTF-16 code units): the offset of your next delta.",
+    }),
+  })
+  .openapi("StreamPosition");
+
+export const StreamPositionResponse = envelope(StreamPositionSchema, "StreamPositionResponse", {
+  message_id: "cmif7vj3k0000msg000000001",
+  length: 27,
+});
+
+export const CompleteMessageBody = z
+  .strictObject({
+    text: Text.optional().openapi({
+      description:
+        "The final text, replacing what was streamed (e.g. with formatting fixed); without it the streamed text stays, and must not be blank.",
+    }),
+    blocks: Blocks.optional(),
+    metadata: MetadataMap.optional(),
+  })
+  .openapi("CompleteMessageRequest", {
+    example: { blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } }] },
+  });
+
 export const messageExample: z.input<typeof MessageSchema> = {
   id: "cmif7vj3k0000msg000000001",
   thread_id: "cmif7vj3k0000thr000000001",
   seq: 2,
   parent_id: null,
   role: "ASSISTANT",
+  state: "COMPLETE",
   author: { type: "api_key", id: "cmif7vj3k0000apikey000001" },
   text: "Churn fell from 4.1% to 3.2%.",
   blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } }],

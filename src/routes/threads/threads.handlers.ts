@@ -76,6 +76,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
     parentId: null,
     ...author,
     text: input.text,
+    state: "COMPLETE" as const,
     blocks: input.blocks ?? null,
     metadata: input.metadata ?? null,
     fileIds: input.file_ids ?? [],
@@ -111,6 +112,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
       payload: messageSnapshot({
         ...message,
         replyCount: 0,
+        streamedLength: 0,
         editedAt: null,
         deletedAt: null,
         updatedAt: now,

@@ -1,0 +1,112 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { principalOf } from "../../auth/access";
+import { actorOf } from "../../auth/principal";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../http/api-error";
+import { ok } from "../../http/envelope";
+import { etagOfRepresentation } from "../../http/etag";
+import { Status } from "../../http/status";
+import { notifyStreamed } from "../../realtime/notify-hub";
+import { streamConfig } from "../../realtime/stream-config";
+import type { MessageRow } from "../../repositories/messages.repository";
+import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../threads/thread-access";
+import { assertCanEdit, messagesOf } from "./authoring";
+import { messageSnapshot } from "./message-wire";
+import { messageNotFound, visibleMessage } from "./messages.handlers";
+import { MESSAGE_LIMITS } from "./messages.schemas";
+import type { appendMessageDelta, completeMessage } from "./streaming.routes";
+
+const notStreaming = (c: { env: AppEnv["Bindings"] }, id: string, state: "deleted" | MessageRow["state"]) => {
+  const why = {
+    deleted: "was deleted",
+    COMPLETE: "is complete",
+    INCOMPLETE: `timed out (INCOMPLETE: no delta for ${streamConfig(c.env).messageIdleSeconds} seconds); edit it with PATCH to change its text`,
+    STREAMING: "is streaming",
+  }[state];
+  return new ApiError("message-not-streaming", `Message ${id} ${why}.`);
+};
+
+const invalidText = (message: string, code: string) =>
+  new ApiError("validation-error", "1 field is not valid.", { errors: [{ path: "body.text", message, code }] });
+
+export const appendMessageDeltaHandler: RouteHandler<typeof appendMessageDelta, AppEnv> = async (c) => {
+  const { id, message_id } = c.req.valid("param");
+  const { offset, text } = c.req.valid("json");
+  await reachableThread(c, id);
+  const result = await messagesOf(c).appendText(
+    id,
+    message_id,
+    { author: actorOf(principalOf(c)), offset, text, maxLength: MESSAGE_LIMITS.maxTextLength },
+    new Date(),
+  );
+  if (result.applied) {
+    if (result.seq !== undefined) {
+      await notifyStreamed(c, id, result.seq, { thread_id: id, message_id, offset, text });
+    }
+    return ok(c, { message_id, length: result.length }, Status.OK);
+  }
+  switch (result.reason) {
+    case "gone":
+      throw messageNotFound(id, message_id);
+    case "not_author":
+      throw new ApiError("forbidden", "Only the author of a streamed message appends to it.");
+    case "deleted":
+      throw notStreaming(c, message_id, "deleted");
+    case "not_streaming":
+      throw notStreaming(c, message_id, result.state ?? "COMPLETE");
+    case "archived":
+      throw threadArchived(id);
+    case "too_long":
+      throw invalidText(
+        `The message would be longer than ${MESSAGE_LIMITS.maxTextLength.toLocaleString("en")} characters`,
+        "too_long",
+      );
+    case "mismatch":
+      throw new ApiError(
+        "stream-offset-mismatch",
+        `The message's text is ${result.length} characters long (UTF-16 code units): send the delta at offset ${result.length}.`,
+      );
+  }
+};
+
+export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv> = async (c) => {
+  const { id, message_id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const principal = principalOf(c);
+  const actor = actorOf(principal);
+  await writableThread(c, id);
+  const messages = messagesOf(c);
+  const current = await messages.findInThread(id, message_id);
+  if (!current) throw messageNotFound(id, message_id);
+  assertCanEdit(principal, current);
+  if (current.deletedAt) throw notStreaming(c, message_id, "deleted");
+  if (current.state !== "STREAMING") throw notStreaming(c, message_id, current.state);
+  // Deltas only add text: what is not blank now stays so.
+  if (body.text === undefined && current.text.trim().length === 0) {
+    throw invalidText("Nothing was streamed: send the message's text", "blank");
+  }
+  const now = new Date();
+  const completed: MessageRow = {
+    ...current,
+    state: "COMPLETE",
+    streamedLength: 0,
+    text: body.text ?? current.text,
+    blocks: body.blocks ?? current.blocks,
+    metadata: body.metadata ?? current.metadata,
+    updatedAt: now,
+  };
+  const ended = await messages.endStream(
+    { threadId: id, type: "message.updated", actor, payload: messageSnapshot(completed), now },
+    message_id,
+    { state: "COMPLETE", text: body.text, blocks: body.blocks, metadata: body.metadata },
+  );
+  if (!ended) {
+    await assertThreadStillWritable(c, id);
+    const again = await messages.findInThread(id, message_id);
+    if (!again) throw messageNotFound(id, message_id);
+    throw notStreaming(c, message_id, again.deletedAt ? "deleted" : again.state);
+  }
+  const { wire } = await visibleMessage(c, id, message_id, actor);
+  c.header("ETag", await etagOfRepresentation(wire));
+  return ok(c, wire, Status.OK);
+};

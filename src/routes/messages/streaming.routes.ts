@@ -1,0 +1,84 @@
+import { createRoute } from "@hono/zod-openapi";
+import { guarded } from "../../auth/access";
+import { Status } from "../../http/status";
+import { idempotency } from "../../middleware/idempotency";
+import { deltaRateLimit, rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import {
+  authErrors,
+  bodyErrors,
+  commonErrors,
+  idempotencyErrors,
+  notFound,
+  rateLimited,
+  rateLimitPolicyHeader,
+  streamConflict,
+} from "../../openapi/error-responses";
+import { etagHeader, writeHeaders } from "../../openapi/headers";
+import { jsonResponse } from "../../openapi/json-response";
+import { IdempotencyHeaders } from "../../schemas/common";
+import {
+  CompleteMessageBody,
+  MessageDeltaBody,
+  MessageParams,
+  MessageResponse,
+  StreamPositionResponse,
+} from "./messages.schemas";
+
+const tags = ["Messages"];
+const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self" } as const;
+
+export const appendMessageDelta = createRoute({
+  operationId: "appendMessageDelta",
+  method: "post",
+  path: "/threads/{id}/messages/{message_id}/deltas",
+  ...guarded(write, rateLimit(deltaRateLimit)),
+  tags,
+  summary: "Append to a streamed message",
+  description:
+    "Appends `text` to a STREAMING message you started (`streaming: true` when posting it; like Slack's `chat.appendStream`). `offset` must be the length of its text so far (UTF-16 code units, JavaScript's `length`): a retried delta that is already stored answers 200 again and is applied once; any other offset answers 409 `stream-offset-mismatch` with the length to continue from. Each delta is stored at once (GET returns the text so far) and sent live as a `message.delta` frame; it is not an event of the log. Deltas have their own rate limit (1,200 a minute). A message with no delta for `MESSAGE_STREAM_IDLE_SECONDS` (300) becomes INCOMPLETE.",
+  request: {
+    params: MessageParams,
+    body: { required: true, content: { "application/json": { schema: MessageDeltaBody } } },
+  },
+  responses: {
+    [Status.OK]: {
+      ...jsonResponse(StreamPositionResponse, "The delta is stored (now, or by an earlier try)."),
+      headers: { "RateLimit-Policy": rateLimitPolicyHeader },
+    },
+    ...commonErrors,
+    ...authErrors,
+    ...bodyErrors,
+    ...notFound,
+    ...streamConflict,
+    ...rateLimited,
+  },
+});
+
+export const completeMessage = createRoute({
+  operationId: "completeMessage",
+  method: "post",
+  path: "/threads/{id}/messages/{message_id}/complete",
+  ...guarded(write, rateLimit(writeRateLimit), idempotency()),
+  tags,
+  summary: "Complete a streamed message",
+  description:
+    "Finishes a STREAMING message you started (Slack's `chat.stopStream`): it becomes COMPLETE with the streamed text — or `text` instead, when given — and optional final `blocks` and `metadata`, logged as `message.updated`. A message that is not streaming (completed, timed out into INCOMPLETE, or deleted) answers 409 `message-not-streaming`; edit an INCOMPLETE one with PATCH. Send an `Idempotency-Key` to retry safely.",
+  request: {
+    params: MessageParams,
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { "application/json": { schema: CompleteMessageBody } } },
+  },
+  responses: {
+    [Status.OK]: {
+      ...jsonResponse(MessageResponse, "The completed message."),
+      headers: { ETag: etagHeader("message as you see it (with its reactions)"), ...writeHeaders },
+    },
+    ...commonErrors,
+    ...authErrors,
+    ...bodyErrors,
+    ...notFound,
+    ...idempotencyErrors,
+    ...streamConflict,
+    ...rateLimited,
+  },
+});
