@@ -1,6 +1,7 @@
 import type { Principal } from "./auth/principal";
 import type { Logger } from "./middleware/request-context";
 import type { ThreadHub } from "./realtime/thread-hub";
+import type { UserHub } from "./realtime/user-hub";
 
 /** A message of the PREVIEWS queue: make the preview of this file. */
 export interface PreviewJob {
@@ -17,6 +18,8 @@ export interface Bindings {
   IMAGES?: ImagesBinding;
   /** One ThreadHub per thread: its live streams (src/realtime/thread-hub.ts). */
   THREAD_HUB: DurableObjectNamespace<ThreadHub>;
+  /** One UserHub per user: their own stream's live connections (src/realtime/user-hub.ts). */
+  USER_HUB: DurableObjectNamespace<UserHub>;
   /** Writes, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
   WRITE_RATE_LIMITER: RateLimit;
   /** Deltas of streamed replies, keyed per principal. */

@@ -5,6 +5,7 @@ import { filesRepository } from "./repositories/files.repository";
 import { idempotencyRepository } from "./repositories/idempotency.repository";
 import { storageRepository } from "./repositories/storage.repository";
 import { uploadsRepository } from "./repositories/uploads.repository";
+import { userEventsRepository } from "./repositories/user-events.repository";
 
 const HOUR_MS = 60 * 60 * 1000;
 /** A single-request upload still PENDING after an hour has died (the limit is 25 MiB). */
@@ -103,4 +104,5 @@ export const runHousekeeping = async (env: Bindings, now: Date) => {
   log("expired idempotency records deleted", { count: keys.count });
   const cutoff = new Date(now.getTime() - EVENT_RETENTION_DAYS * 24 * HOUR_MS);
   log("thread events past retention deleted", { count: await eventsRepository(db, env.DB).deleteOlderThan(cutoff) });
+  log("user events past retention deleted", { count: await userEventsRepository(db, env.DB).deleteOlderThan(cutoff) });
 };

@@ -4,6 +4,7 @@ import { runHousekeeping } from "./housekeeping";
 import { makePreviews } from "./previews/queue";
 
 export { ThreadHub } from "./realtime/thread-hub";
+export { UserHub } from "./realtime/user-hub";
 
 const app = createApp();
 

@@ -13,7 +13,10 @@ export {
   type SubscribeOptions,
   type Subscription,
   subscribe,
+  subscribeUser,
   type ThreadEventHandlers,
+  type UserEvent,
+  type UserSubscribeHandlers,
 } from "./subscribe";
 export type { components, paths };
 

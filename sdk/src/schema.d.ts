@@ -716,6 +716,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow your own threads
+         * @description Your user stream, for notification badges and thread lists: what happens in the threads you own — one created (`thread.created`), renamed, archived or restored (`thread.updated`), a new message in any of them (`message.created`) — each as its thread's own event, numbered by a gapless `seq` of your own. Each is written in the same atomic write as the change. It works like a thread's feed: JSON after `after` (410 `event-log-truncated` past the 30 days kept), or live with `Accept: text/event-stream` (resume with `Last-Event-ID`; a `reset` when too far behind) or `Upgrade: websocket`, with the same heartbeats and hour-long streams; at most `STREAM_MAX_PER_HOLDER` (10) open at once (429 `too-many-streams`). A browser's `EventSource` passes a stream token from POST /stream-tokens `{"stream": "user"}`. Users only: API keys follow threads (403). Deleted threads send nothing here: opening one answers 404.
+         */
+        get: operations["listMyEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stream-tokens": {
         parameters: {
             query?: never;
@@ -727,7 +747,7 @@ export interface paths {
         put?: never;
         /**
          * Get a token for a live stream
-         * @description For clients that cannot send `Authorization` — a browser's `EventSource`: a token, valid 5 minutes, that opens the live event stream of one thread you may read (`GET /threads/{id}/events?token=…` with `Accept: text/event-stream`) and nothing else — not another thread, not the JSON feed, not any other operation. It is checked again when used, so a session signed out or a key revoked since cannot use it. Ask for a new one to reconnect after it expired. Threads you cannot read answer 404.
+         * @description For clients that cannot send `Authorization` — a browser's `EventSource`: a token, valid 5 minutes, that opens one live event stream — of a thread you may read (`{"thread_id": …}`: `GET /threads/{id}/events?token=…`), or your own user stream (`{"stream": "user"}`, users only: `GET /events?token=…`), with `Accept: text/event-stream` or a WebSocket upgrade — and nothing else: not another stream, not the JSON feed, not any other operation. It is checked again when used, so a session signed out or a key revoked since cannot use it. Ask for a new one to reconnect after it expired. Threads you cannot read answer 404.
          */
         post: operations["createStreamToken"];
         delete?: never;
@@ -4990,6 +5010,36 @@ export interface components {
              */
             reason: "behind" | "thread_deleted";
         };
+        UserEventPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["UserEvent"][];
+            pagination: components["schemas"]["EventPagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — and `seq` its place in your stream. */
+        UserEvent: {
+            /**
+             * Format: int32
+             * @description Position in your user stream: strictly increasing, no gaps.
+             * @example 12
+             */
+            seq: number;
+            event: components["schemas"]["ThreadEvent"];
+        };
+        /** @description One server-sent event of your user stream, shown as an object (see ThreadStreamFrame for the wire form): `retry: 3000` first, a `: heartbeat` comment about every 15 seconds. */
+        UserStreamFrame: components["schemas"]["UserStreamEvent"] | components["schemas"]["ThreadStreamResetFrame"];
+        /** @description One event of your user stream, as the JSON feed returns it. */
+        UserStreamEvent: {
+            /** @description The user event's `seq`: send it back as `Last-Event-ID`. */
+            id: string;
+            /**
+             * @description The thread event's `type`.
+             * @example message.created
+             */
+            event: string;
+            data: components["schemas"]["UserEvent"];
+        };
         /**
          * @example {
          *       "success": true,
@@ -5027,6 +5077,7 @@ export interface components {
             url: string;
         };
         /**
+         * @description One thread's stream (`thread_id`), or your user stream (`"stream": "user"`).
          * @example {
          *       "thread_id": "cmif7vj3k0000thr000000001"
          *     }
@@ -5036,7 +5087,12 @@ export interface components {
              * @description The thread whose event stream the token opens.
              * @example cmif7vj3k0000abcd12345678
              */
-            thread_id: string;
+            thread_id?: string;
+            /**
+             * @description `user`: your own user stream (GET /events) instead; users only.
+             * @enum {string}
+             */
+            stream?: "user";
         };
         /**
          * @example {
@@ -8154,6 +8210,58 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyStreams"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listMyEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events with a greater `seq`: the last one you have (0: from the start). */
+                after?: number | null;
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description A stream token from POST /stream-tokens, for a browser's `EventSource`, which cannot send `Authorization`. Only with `Accept: text/event-stream`. */
+                token?: string;
+            };
+            header?: {
+                /** @description With `Accept: text/event-stream`: the `id` of the last event you received (an `EventSource` sends it by itself when it reconnects). Takes precedence over `after`. */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Upgraded to a WebSocket: the live stream's frames as JSON text messages shaped as UserStreamFrame; resume with `?after=<the last id>`; `ping` → `pong`; a `reset` is followed by close code 4000. */
+            101: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The next events of your stream (JSON), or the live stream (`text/event-stream`). */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEventPage"];
+                    "text/event-stream": components["schemas"]["UserStreamFrame"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
             429: components["responses"]["TooManyStreams"];
             500: components["responses"]["InternalError"];

@@ -3,6 +3,7 @@ import type { Client } from "./index";
 import type { components } from "./schema";
 
 type ThreadEvent = components["schemas"]["ThreadEvent"];
+export type UserEvent = components["schemas"]["UserEvent"];
 export type StreamReset = components["schemas"]["StreamReset"];
 export type ActivityChange = components["schemas"]["ActivityChange"];
 export type MessageDelta = components["schemas"]["MessageDelta"];
@@ -46,6 +47,16 @@ export interface SubscribeHandlers {
    * Something went wrong. With `willRetry` the subscription reconnects by itself; without, it has
    * ended (the thread is not yours or gone: 404; credentials refused: 401/403).
    */
+  onError?: (error: unknown, willRetry: boolean) => void;
+}
+
+/** Handlers of the user stream: each event of it, with the thread event it carries. */
+export interface UserSubscribeHandlers {
+  /** Every event of your stream, in order, each once, across reconnects. */
+  onEvent?: (event: UserEvent) => void;
+  /** The stream cannot go on (too far behind the retained log): read your threads again. */
+  onReset?: (reset: StreamReset) => void;
+  onOpen?: () => void;
   onError?: (error: unknown, willRetry: boolean) => void;
 }
 
@@ -102,6 +113,9 @@ const EVENT_TYPES = Object.keys({
   "interaction.created": true,
 } satisfies Record<ThreadEvent["type"], true>);
 
+/** The thread events a user stream carries. */
+const USER_EVENT_TYPES = ["thread.created", "thread.updated", "message.created"];
+
 /** Not worth retrying: the same request would get the same answer. */
 const isFinal = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
 
@@ -124,18 +138,33 @@ const sleep = (ms: number, signal: AbortSignal) =>
     });
   });
 
+/** How to open one kind of stream: through the client's fetch, or a stream token for EventSource. */
+interface StreamSource {
+  open: (after: number, signal: AbortSignal) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  tokenBody: { thread_id: string } | { stream: "user" };
+  /** The named events it sends (EventSource dispatches by name). */
+  eventNames: string[];
+}
+
+/** What a stream's frames go to: events of the log (with an `id`), and the others by name. */
+interface StreamHandlers {
+  event: (data: string) => void;
+  other: (name: string, data: string) => void;
+  onReset?: (reset: StreamReset) => void;
+  onOpen?: () => void;
+  onError?: (error: unknown, willRetry: boolean) => void;
+}
+
 /**
- * Follows a thread live: every event after `options.after`, then each new one, delivered in order
+ * Follows a log live: every event after `options.after`, then each new one, delivered in order
  * and each once; on a dropped connection it reconnects with backoff and resumes after the last
- * event it delivered (`Last-Event-ID`), so nothing is missed or repeated. Node and other runtimes
- * read the stream through the client's own fetch (its token, session refresh and middleware);
- * browsers may use `EventSource` with stream tokens (`options.eventSource`).
+ * event it delivered (`Last-Event-ID`), so nothing is missed or repeated.
  */
-export const subscribe = (
+const follow = (
   client: Client,
-  threadId: string,
-  handlers: SubscribeHandlers,
-  options: SubscribeOptions = {},
+  source: StreamSource,
+  handlers: StreamHandlers,
+  options: SubscribeOptions,
 ): Subscription => {
   const stop = new AbortController();
   options.signal?.addEventListener("abort", () => stop.abort());
@@ -147,40 +176,25 @@ export const subscribe = (
 
   /** Handles one frame; true when the stream has ended with a reset. */
   const deliver = (message: EventSourceMessage): boolean => {
-    if (message.event === "message.delta") {
-      handlers.onDelta?.(JSON.parse(message.data) as MessageDelta);
-      return false;
-    }
-    if (message.event === "activity") {
-      handlers.onActivity?.(JSON.parse(message.data) as ActivityChange);
-      return false;
-    }
     if (message.event === "reset") {
       ended = true;
       handlers.onReset?.(JSON.parse(message.data) as StreamReset);
       return true;
     }
-    const event = JSON.parse(message.data) as ThreadEvent;
+    if (message.id === undefined || message.id === "") {
+      handlers.other(message.event ?? "message", message.data);
+      return false;
+    }
+    const id = Number(message.id);
     // Defensive: the server never repeats a seq, but a client must not show one twice.
-    if (event.seq <= lastEventId) return false;
-    lastEventId = event.seq;
-    handlers.onEvent?.(event);
-    (handlers.on?.[event.type] as ((event: ThreadEvent) => void) | undefined)?.(event);
+    if (id <= lastEventId) return false;
+    lastEventId = id;
+    handlers.event(message.data);
     return false;
   };
-
   /** One connection through the client's fetch; resolves when it ends. */
   const readWithFetch = async () => {
-    const { data, error, response } = await client.GET("/threads/{id}/events", {
-      params: {
-        path: { id: threadId },
-        query: { after: lastEventId },
-        header: { "last-event-id": String(lastEventId) },
-      },
-      headers: { Accept: "text/event-stream" },
-      parseAs: "stream",
-      signal: stop.signal,
-    });
+    const { data, error, response } = await source.open(lastEventId, stop.signal);
     if (!response.ok || !data) throw new StreamRefused(response.status, error);
     handlers.onOpen?.();
     const reader = (data as ReadableStream<Uint8Array>).getReader();
@@ -209,26 +223,30 @@ export const subscribe = (
   const readWithEventSource = async ({ baseUrl, EventSource: given }: NonNullable<SubscribeOptions["eventSource"]>) => {
     const Source = given ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
     if (!Source) throw new StreamRefused(0, "This runtime has no EventSource: pass options.eventSource.EventSource.");
-    const { data, error, response } = await client.POST("/stream-tokens", { body: { thread_id: threadId } });
+    const { data, error, response } = await client.POST("/stream-tokens", { body: source.tokenBody });
     if (!data) throw new StreamRefused(response.status, error);
     const url = `${baseUrl}${data.data.url}&after=${lastEventId}`;
     await new Promise<void>((resolve, reject) => {
-      const source = new Source(url);
+      const eventSource = new Source(url);
       const finish = () => {
-        source.close();
+        eventSource.close();
         resolve();
       };
       stop.signal.addEventListener("abort", finish);
-      source.addEventListener("open", () => handlers.onOpen?.());
+      eventSource.addEventListener("open", () => handlers.onOpen?.());
       const onMessage = (message: EventSourceMessageEvent) => {
-        if (deliver({ event: message.type, data: message.data, id: message.lastEventId })) finish();
+        // EventSource keeps the last id for frames without one: only the log's events carry theirs.
+        const logged = source.eventNames.includes(message.type);
+        if (deliver({ event: message.type, data: message.data, id: logged ? message.lastEventId : undefined }))
+          finish();
       };
-      for (const type of [...EVENT_TYPES, "message.delta", "activity", "reset"])
-        source.addEventListener(type, onMessage);
+      for (const type of [...source.eventNames, "message.delta", "activity", "reset"]) {
+        eventSource.addEventListener(type, onMessage);
+      }
       // EventSource reconnects by itself with the same URL, whose token expires: this subscription
       // reconnects instead, with a new token and `after` where it is.
-      source.addEventListener("error", () => {
-        source.close();
+      eventSource.addEventListener("error", () => {
+        eventSource.close();
         reject(new Error("The event stream's connection failed"));
       });
     });
@@ -266,3 +284,79 @@ export const subscribe = (
     close: () => stop.abort(),
   };
 };
+
+/**
+ * Follows a thread live: every event after `options.after`, then each new one, delivered in order
+ * and each once; on a dropped connection it reconnects with backoff and resumes after the last
+ * event it delivered (`Last-Event-ID`), so nothing is missed or repeated. Node and other runtimes
+ * read the stream through the client's own fetch (its token, session refresh and middleware);
+ * browsers may use `EventSource` with stream tokens (`options.eventSource`).
+ */
+export const subscribe = (
+  client: Client,
+  threadId: string,
+  handlers: SubscribeHandlers,
+  options: SubscribeOptions = {},
+): Subscription =>
+  follow(
+    client,
+    {
+      open: (after, signal) =>
+        client.GET("/threads/{id}/events", {
+          params: { path: { id: threadId }, query: { after }, header: { "last-event-id": String(after) } },
+          headers: { Accept: "text/event-stream" },
+          parseAs: "stream",
+          signal,
+        }),
+      tokenBody: { thread_id: threadId },
+      eventNames: EVENT_TYPES,
+    },
+    {
+      event: (data) => {
+        const event = JSON.parse(data) as ThreadEvent;
+        handlers.onEvent?.(event);
+        (handlers.on?.[event.type] as ((event: ThreadEvent) => void) | undefined)?.(event);
+      },
+      other: (name, data) => {
+        if (name === "message.delta") handlers.onDelta?.(JSON.parse(data) as MessageDelta);
+        if (name === "activity") handlers.onActivity?.(JSON.parse(data) as ActivityChange);
+      },
+      onReset: handlers.onReset,
+      onOpen: handlers.onOpen,
+      onError: handlers.onError,
+    },
+    options,
+  );
+
+/**
+ * Follows your own user stream (GET /events; users only): your threads created and updated, and
+ * each new message in them — for badges and thread lists — with the same order, resume and
+ * reconnects as `subscribe`. In browsers pass `eventSource: { baseUrl }` (a user-stream token).
+ */
+export const subscribeUser = (
+  client: Client,
+  handlers: UserSubscribeHandlers,
+  options: SubscribeOptions = {},
+): Subscription =>
+  follow(
+    client,
+    {
+      open: (after, signal) =>
+        client.GET("/events", {
+          params: { query: { after }, header: { "last-event-id": String(after) } },
+          headers: { Accept: "text/event-stream" },
+          parseAs: "stream",
+          signal,
+        }),
+      tokenBody: { stream: "user" },
+      eventNames: USER_EVENT_TYPES,
+    },
+    {
+      event: (data) => handlers.onEvent?.(JSON.parse(data) as UserEvent),
+      other: () => {},
+      onReset: handlers.onReset,
+      onOpen: handlers.onOpen,
+      onError: handlers.onError,
+    },
+    options,
+  );

@@ -34,8 +34,11 @@ export interface AccessRule {
   scope?: Scope;
   /** "self": users other than admins only reach their own resource (others get 404). */
   ownership?: "self";
-  /** "thread": the thread's event stream, which also takes a stream token as `?token=` (see ./stream-tokens.ts). */
-  streamToken?: "thread";
+  /**
+   * An event stream, which also takes a stream token as `?token=` (see ./stream-tokens.ts): the
+   * stream of the thread in the path, or the caller's own user stream.
+   */
+  streamToken?: "thread" | "user";
 }
 
 /** Whether the request asks for the event stream rather than JSON. */
@@ -43,7 +46,7 @@ export const wantsEventStream = (c: Context<AppEnv>) => (c.req.header("Accept") 
 
 /**
  * Header credentials when sent; else, where the rule allows, a stream token, which opens the
- * event stream of the thread in the path and nothing else (not even the same path's JSON).
+ * event stream it was issued for and nothing else (not even the same path's JSON).
  */
 const callerOf = async (c: Context<AppEnv>, rule: AccessRule) => {
   const token = rule.streamToken ? c.req.query("token") : undefined;
@@ -56,7 +59,7 @@ const callerOf = async (c: Context<AppEnv>, rule: AccessRule) => {
       "A stream token opens the event stream only: send Accept: text/event-stream, or upgrade to a WebSocket.",
     );
   }
-  return principalOfStreamToken(c, token, `thread:${c.req.param("id")}`);
+  return principalOfStreamToken(c, token, rule.streamToken === "thread" ? `thread:${c.req.param("id")}` : "user");
 };
 
 export const ALL_ROLES: readonly Role[] = ["ADMIN", "USER", "VIEWER"];

@@ -18,8 +18,8 @@ import { invalidToken } from "./tokens";
 const STREAM_TOKEN_TYPE = "stream+jwt";
 export const STREAM_TOKEN_TTL_SECONDS = 300;
 
-/** A thread's stream is `thread:<id>`. */
-export type StreamName = `thread:${string}`;
+/** A thread's stream is `thread:<id>`; `user` is the user stream of whom the token names. */
+export type StreamName = `thread:${string}` | "user";
 
 interface StreamClaims {
   /** The principal's kind and id, and for users the session the token was issued from. */
@@ -74,6 +74,7 @@ export const principalOfStreamToken = async (
 ): Promise<Principal> => {
   const claims = await verify(c, token);
   if (claims.stream !== stream) throw invalidToken("This stream token is for another stream.");
+  // Only users have a user stream (API keys are refused it by its access rule, checked after this).
   if (claims.pk === "api_key") return apiKeyById(c, claims.sub);
   if (claims.pk === "user" && typeof claims.sid === "string") return userOfLiveSession(c, claims.sub, claims.sid);
   throw invalidToken("The stream token is not valid.");

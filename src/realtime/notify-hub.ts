@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { inBackground } from "../http/background";
 import type { MessageDelta } from "../routes/events/events.schemas";
-import { threadHubOf } from "./thread-stream";
+import { threadHubOf, userHubOf } from "./streams";
 
 /** Every write to a thread is under its path (messages, reactions, memory, artifacts, interactions). */
 const THREAD_PATH = /^\/threads\/([^/]+)(?:\/|$)/;
@@ -37,3 +37,7 @@ export const notifyStreamed = async (c: Context<AppEnv>, threadId: string, seq: 
     });
   }
 };
+
+/** After a write that put an event on the thread owner's user stream (see copyToOwner): pokes their hub. */
+export const notifyOwner = (c: Context<AppEnv>, ownerId: string) =>
+  inBackground(c, "notifying the user hub", userHubOf(c, ownerId).poke(ownerId));

@@ -14,21 +14,26 @@ export const eventsRepository = (db: Db, d1: D1Database) => ({
       take: limit + 1,
     }),
 
-  /**
-   * Retention: drops every event older than `before`, a chunk per statement so no single statement
-   * runs into D1's 30-second limit however much expired. Returns how many went.
-   */
-  deleteOlderThan: async (before: Date): Promise<number> => {
-    let deleted = 0;
-    for (;;) {
-      const { meta } = await d1
-        .prepare(
-          "DELETE FROM thread_events WHERE rowid IN (SELECT rowid FROM thread_events WHERE created_at < ? LIMIT ?)",
-        )
-        .bind(sqlDate(before), RETENTION_CHUNK)
-        .run();
-      deleted += meta.changes;
-      if (meta.changes < RETENTION_CHUNK) return deleted;
-    }
-  },
+  /** Retention: drops every event older than `before`; returns how many went. */
+  deleteOlderThan: (before: Date) => deleteOlderThan(d1, "thread_events", before),
 });
+
+/**
+ * Retention of a log table: drops every row older than `before`, a chunk per statement so no
+ * single statement runs into D1's 30-second limit however much expired. Returns how many went.
+ */
+export const deleteOlderThan = async (
+  d1: D1Database,
+  table: "thread_events" | "user_events",
+  before: Date,
+): Promise<number> => {
+  let deleted = 0;
+  for (;;) {
+    const { meta } = await d1
+      .prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE created_at < ? LIMIT ?)`)
+      .bind(sqlDate(before), RETENTION_CHUNK)
+      .run();
+    deleted += meta.changes;
+    if (meta.changes < RETENTION_CHUNK) return deleted;
+  }
+};

@@ -236,7 +236,10 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
           .bind(message.parentId, ...change.pending.params),
       );
     }
-    statements.push(change.bump(sql("message_count = message_count + 1, last_message_at = ?", now)));
+    statements.push(
+      ...change.toOwner(),
+      change.bump(sql("message_count = message_count + 1, last_message_at = ?", now)),
+    );
     const results = await d1.batch(statements);
     return applied(results) ? eventSeq(results) : null;
   },

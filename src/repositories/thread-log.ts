@@ -81,8 +81,35 @@ export const threadChange = (db: D1Database, change: AnyThreadChange) => {
          WHERE id = ? AND ${pending.sql}`,
       )
       .bind(sqlDate(change.now), ...(sets?.params ?? []), change.threadId, ...pending.params);
-  return { event, pending, bump };
+  /** Before the bump: the owner's copy of this change's event, for their user stream. */
+  const toOwner = () => copyToOwner(db, change.threadId, sql("p.last_seq + 1"));
+  return { event, pending, bump, toOwner };
 };
+
+/**
+ * The thread owner's copy of one of the thread's events, for their user stream (GET /events), in
+ * the batch that writes the event: the owner's `last_event_seq` moves on and the event is copied
+ * under it, so each user's stream is gapless and in commit order like a thread's. `seq` picks the
+ * event (`p` is its thread): `p.last_seq + 1` while a change is pending, or a known seq. Nothing is
+ * written when that event is not there (the change's guard failed).
+ */
+export const copyToOwner = (db: D1Database, threadId: string, seq: Sql): D1PreparedStatement[] => [
+  db
+    .prepare(
+      `UPDATE users SET last_event_seq = last_event_seq + 1
+       WHERE id = (SELECT p.owner_id FROM thread_events e JOIN threads p ON p.id = e.thread_id
+                   WHERE e.thread_id = ? AND e.seq = ${seq.sql})`,
+    )
+    .bind(threadId, ...seq.params),
+  db
+    .prepare(
+      `INSERT INTO user_events (user_id, seq, thread_id, thread_seq, type, actor_type, actor_id, payload, created_at)
+       SELECT u.id, u.last_event_seq, e.thread_id, e.seq, e.type, e.actor_type, e.actor_id, e.payload, e.created_at
+       FROM thread_events e JOIN threads p ON p.id = e.thread_id JOIN users u ON u.id = p.owner_id
+       WHERE e.thread_id = ? AND e.seq = ${seq.sql}`,
+    )
+    .bind(threadId, ...seq.params),
+];
 
 /** Whether the change went through: its event row (the batch's first statement) was written. */
 export const applied = (results: D1Result[]): boolean => (results[0]?.meta.changes ?? 0) === 1;

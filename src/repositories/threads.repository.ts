@@ -4,7 +4,15 @@ import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Db } from "./db";
 import { after, newestFirst } from "./keyset";
 import { insertMessages, type NewMessage } from "./messages.repository";
-import { applied, eventPayload, insertEvents, type NewEvent, type ThreadChange, threadChange } from "./thread-log";
+import {
+  applied,
+  copyToOwner,
+  eventPayload,
+  insertEvents,
+  type NewEvent,
+  type ThreadChange,
+  threadChange,
+} from "./thread-log";
 
 /** The memory document's bound, as compact UTF-8 JSON (the API checks it too; see memory.schemas.ts). */
 export const MEMORY_MAX_BYTES = 65_536;
@@ -56,6 +64,8 @@ export const threadsRepository = (db: Db, d1: D1Database) => ({
         ),
       insertEvents(d1, thread.id, events, thread.createdAt),
       ...insertMessages(d1, messages),
+      // The owner's user stream hears of the thread (its first event), not of its first messages.
+      ...copyToOwner(d1, thread.id, sql("1")),
     ]);
   },
 
@@ -96,6 +106,7 @@ export const threadsRepository = (db: Db, d1: D1Database) => ({
     ];
     const results = await d1.batch([
       change.event,
+      ...change.toOwner(),
       change.bump(
         sets.length === 0
           ? undefined

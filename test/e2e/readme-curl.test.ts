@@ -39,6 +39,7 @@ type PrintedLater = [
   preview: Envelope<{ kind?: string; status?: string }>,
   activity: Envelope<{ text: string; actor: { type: string } }>,
   streamToken: Envelope<{ token: string; url: string }>,
+  mine: { data: { seq: number; event: { type: string; thread_id: string } }[] },
 ];
 
 test("the README's curl examples work against the running service, as written", async () => {
@@ -49,7 +50,7 @@ test("the README's curl examples work against the running service, as written", 
     // Fresh addresses each run, so reruns against the same database do not answer 409.
     .replaceAll("ada@example.com", email)
     .replaceAll("admin@example.com", admin);
-  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(16);
+  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(17);
 
   // curl prints no newline after a body; the wrapper adds one so each printed answer is one line.
   const { stdout } = await execFileAsync(
@@ -65,11 +66,11 @@ test("the README's curl examples work against the running service, as written", 
     .slice(0, 8)
     .map((line) => JSON.parse(line) as unknown) as Printed;
   expect(lines.slice(8, 10)).toEqual(["Q3 churn", "Q3 churn fell to 3.2%, from 4.1%."]);
-  const [artifact, clicked, preview, activity, streamToken] = lines
-    .slice(10, 15)
+  const [artifact, clicked, preview, activity, streamToken, mine] = lines
+    .slice(10, 16)
     .map((line) => JSON.parse(line) as unknown) as PrintedLater;
   // The last curl prints the live stream's lines until it stops: the click's event (seq 6) and the activity.
-  const live = lines.slice(15);
+  const live = lines.slice(16);
   expect(live[0]).toBe("retry: 3000");
   expect(live).toEqual(expect.arrayContaining(["id: 6", "event: interaction.created", "event: activity"]));
   expect(live.filter((line) => line.startsWith("id: "))).toEqual(["id: 6"]);
@@ -101,6 +102,12 @@ test("the README's curl examples work against the running service, as written", 
   expect(preview.data.kind === "text" || preview.data.status === "PENDING").toBe(true);
   expect(activity).toMatchObject({ data: { text: "reading the report…", actor: { type: "user" } } });
   const threadId = events.data[0]?.thread_id;
+  // Ada's user stream: her thread's creation, then her two messages in it, numbered 1, 2, 3.
+  expect(mine.data.map((event) => [event.seq, event.event.type, event.event.thread_id])).toEqual([
+    [1, "thread.created", threadId],
+    [2, "message.created", threadId],
+    [3, "message.created", threadId],
+  ]);
   expect(streamToken.data.url).toBe(`/threads/${threadId}/events?token=${encodeURIComponent(streamToken.data.token)}`);
   expect(attached).toMatchObject({
     data: { text: "The numbers are attached", attachments: [{ filename: "q3-churn.txt", size_bytes: 33 }] },

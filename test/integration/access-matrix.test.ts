@@ -138,6 +138,8 @@ const fixtures: Record<string, Fixture> = {
   addReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
   listThreadEvents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+  // Everyone reads their own user stream: nothing of another's is reachable through it.
+  listMyEvents: { request: async () => ({}) },
   createStreamToken: { request: async (ctx) => ({ body: { thread_id: (await ownerThread(ctx)).id } }) },
   setActivityStatus: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { text: "thinking…" } }) },
   clearActivityStatus: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { applyDelta, createClient, type SubscribeHandlers, streamReply, subscribe, unwrap } from "../../sdk/src";
+import {
+  applyDelta,
+  createClient,
+  type SubscribeHandlers,
+  streamReply,
+  subscribe,
+  subscribeUser,
+  type UserEvent,
+  unwrap,
+} from "../../sdk/src";
 import { BASE_URL, contractFetch } from "../support/api";
 import { newAgent, newThread, newUser, post } from "../support/conversations";
 
@@ -189,6 +198,26 @@ describe("SDK subscribe", () => {
       }),
     );
     expect(stored).toMatchObject({ text: message.text, metadata: { report_id: "q3-churn" } });
+    subscription.close();
+    await subscription.done;
+  });
+
+  it("follows my user stream: my threads and new messages in them, typed, and nobody else's", async () => {
+    const ada = await newUser();
+    const bob = await newUser();
+    const events: UserEvent[] = [];
+    const subscription = subscribeUser(ada.api, { onEvent: (event) => events.push(event) });
+    const thread = await newThread(ada.api);
+    await newThread(bob.api);
+    await post(bob.api, (await newThread(bob.api)).id, "bob's own");
+    await post(ada.api, thread.id, "hello");
+    const deadline = Date.now() + 10_000;
+    while (events.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events.map((event) => [event.seq, event.event.type, event.event.thread_id])).toEqual([
+      [1, "thread.created", thread.id],
+      [2, "message.created", thread.id],
+    ]);
+    expect(subscription.lastEventId).toBe(2);
     subscription.close();
     await subscription.done;
   });

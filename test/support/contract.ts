@@ -116,9 +116,15 @@ export const assertMatchesContract = async (method: string, url: string, respons
   await checkBody(where, response, found.response, found.pointer);
 };
 
-/** Throws unless one server-sent event of a live stream is a frame the spec documents (ThreadStreamFrame). */
-export const assertFrameMatchesContract = (frame: { id?: string; event: string; data: unknown }) => {
-  const result = validatorFor("/components/schemas/ThreadStreamFrame").validate(frame);
+/** The documented frames of each kind of live stream: a thread's, or a user's own. */
+export type FrameSchema = "ThreadStreamFrame" | "UserStreamFrame";
+
+/** Throws unless one server-sent event of a live stream is a frame the spec documents for that stream. */
+export const assertFrameMatchesContract = (
+  frame: { id?: string; event: string; data: unknown },
+  schema: FrameSchema = "ThreadStreamFrame",
+) => {
+  const result = validatorFor(`/components/schemas/${schema}`).validate(frame);
   if (!result.valid) {
     const errors = result.errors.map((e) => `${e.instanceLocation}: ${e.error}`).join("\n  ");
     throw new Error(`Contract violation (stream frame): ${errors}\n  frame: ${JSON.stringify(frame)}`);

@@ -1,5 +1,5 @@
 import { createParser } from "eventsource-parser";
-import { assertFrameMatchesContract } from "./contract";
+import { assertFrameMatchesContract, type FrameSchema } from "./contract";
 
 /** One server-sent event as a client sees it, its data parsed; comments (heartbeats) kept apart. */
 export interface Frame {
@@ -10,9 +10,9 @@ export interface Frame {
 
 /**
  * Reads a live stream the way an SSE client does (eventsource-parser), checking every frame against
- * the spec. `next()` waits for the next event (or fails after `timeoutMs`); `close()` lets go of it.
+ * the spec (a thread's frames unless told otherwise). `next()` waits for the next event (or fails after `timeoutMs`); `close()` lets go of it.
  */
-export const readEventStream = (response: Response) => {
+export const readEventStream = (response: Response, schema: FrameSchema = "ThreadStreamFrame") => {
   if (!response.body) throw new Error("the stream has no body");
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   const frames: Frame[] = [];
@@ -26,7 +26,7 @@ export const readEventStream = (response: Response) => {
         event: message.event ?? "message",
         data: JSON.parse(message.data),
       };
-      assertFrameMatchesContract(frame);
+      assertFrameMatchesContract(frame, schema);
       frames.push(frame);
     },
     onComment: (comment) => comments.push(comment.trim()),

@@ -4,8 +4,8 @@ import { actorOf } from "../../auth/principal";
 import type { AppEnv } from "../../env";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
+import { threadHubOf } from "../../realtime/streams";
 import type { ActivityStatus } from "../../realtime/thread-hub";
-import { threadHubOf } from "../../realtime/thread-stream";
 import { reachableThread, writableThread } from "../threads/thread-access";
 import type { clearActivityStatus, listActivityStatuses, setActivityStatus } from "./activity.routes";
 

@@ -6,7 +6,14 @@ import { jsonResponse } from "../../openapi/json-response";
 import { RETRY_MS } from "../../realtime/stream-config";
 import { EVENT_RETENTION_DAYS } from "../../repositories/events.repository";
 import { IdParams } from "../../schemas/common";
-import { EventPage, EventStreamHeaders, ListEventsQuery, ThreadStreamFrame } from "./events.schemas";
+import {
+  EventPage,
+  EventStreamHeaders,
+  ListEventsQuery,
+  ThreadStreamFrame,
+  UserEventPage,
+  UserStreamFrame,
+} from "./events.schemas";
 
 export const listThreadEvents = createRoute({
   operationId: "listThreadEvents",
@@ -36,6 +43,34 @@ export const listThreadEvents = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...gone,
+    ...tooManyStreams,
+  },
+});
+
+export const listMyEvents = createRoute({
+  operationId: "listMyEvents",
+  method: "get",
+  path: "/events",
+  ...guarded({ roles: ALL_ROLES, streamToken: "user" }),
+  tags: ["Events"],
+  summary: "Follow your own threads",
+  description: `Your user stream, for notification badges and thread lists: what happens in the threads you own — one created (\`thread.created\`), renamed, archived or restored (\`thread.updated\`), a new message in any of them (\`message.created\`) — each as its thread's own event, numbered by a gapless \`seq\` of your own. Each is written in the same atomic write as the change. It works like a thread's feed: JSON after \`after\` (410 \`event-log-truncated\` past the ${EVENT_RETENTION_DAYS} days kept), or live with \`Accept: text/event-stream\` (resume with \`Last-Event-ID\`; a \`reset\` when too far behind) or \`Upgrade: websocket\`, with the same heartbeats and hour-long streams; at most \`STREAM_MAX_PER_HOLDER\` (10) open at once (429 \`too-many-streams\`). A browser's \`EventSource\` passes a stream token from POST /stream-tokens \`{"stream": "user"}\`. Users only: API keys follow threads (403). Deleted threads send nothing here: opening one answers 404.`,
+  request: { query: ListEventsQuery, headers: EventStreamHeaders },
+  responses: {
+    [Status.SWITCHING_PROTOCOLS]: {
+      description:
+        "Upgraded to a WebSocket: the live stream's frames as JSON text messages shaped as UserStreamFrame; resume with `?after=<the last id>`; `ping` → `pong`; a `reset` is followed by close code 4000.",
+    },
+    [Status.OK]: {
+      description: "The next events of your stream (JSON), or the live stream (`text/event-stream`).",
+      content: {
+        ...jsonResponse(UserEventPage, "").content,
+        "text/event-stream": { schema: UserStreamFrame },
+      },
+    },
+    ...commonErrors,
+    ...authErrors,
     ...gone,
     ...tooManyStreams,
   },

@@ -155,15 +155,21 @@ export const MessageDeltaSchema = z
 
 export type MessageDelta = z.infer<typeof MessageDeltaSchema>;
 
+const ResetFrame = z
+  .object({ event: z.literal("reset"), data: StreamResetSchema })
+  .openapi("ThreadStreamResetFrame", { description: "Sent once, then the stream ends." });
+
+/** A frame's `id`: the seq to send back as `Last-Event-ID`. */
+const FrameId = z
+  .string()
+  .max(10)
+  .regex(/^\d{1,10}$/);
+
 export const ThreadStreamFrame = z
   .union([
     z
       .object({
-        id: z
-          .string()
-          .max(10)
-          .regex(/^\d{1,10}$/)
-          .openapi({ description: "The event's `seq`: send it back as `Last-Event-ID`." }),
+        id: FrameId.openapi({ description: "The event's `seq`: send it back as `Last-Event-ID`." }),
         event: z.string().max(64).openapi({ description: "The event's `type`.", example: "message.created" }),
         data: ThreadEventSchema,
       })
@@ -174,54 +180,83 @@ export const ThreadStreamFrame = z
     z.object({ event: z.literal("activity"), data: ActivityChangeSchema }).openapi("ThreadStreamActivityFrame", {
       description: "A status set, cleared or expired; also sent on connecting for each live status.",
     }),
-    z
-      .object({ event: z.literal("reset"), data: StreamResetSchema })
-      .openapi("ThreadStreamResetFrame", { description: "Sent once, then the stream ends." }),
+    ResetFrame,
   ])
   .openapi("ThreadStreamFrame", {
     description:
       "One server-sent event (WHATWG HTML §9.2), shown here as an object: on the wire each member is a line (`id: 7`, `event: message.created`, `data: {…}` with `data` as one line of JSON), and a blank line ends the event. The stream starts with `retry: 3000` and carries a `: heartbeat` comment about every 15 seconds.",
   });
 
-export const EventPage = z
+const EventPagination = z
   .object({
-    success: z.literal(true),
-    data: z.array(ThreadEventSchema).max(MAX_PAGE_SIZE),
-    pagination: z
-      .object({
-        limit: z.int().min(1).max(MAX_PAGE_SIZE).openapi({ format: "int32" }),
-        has_more: z.boolean(),
-        next_after: Counter.openapi({
-          description:
-            "Pass as `after` next time: the last `seq` of this page (or the `after` you sent when it is empty).",
-        }),
-      })
-      .openapi("EventPagination"),
-    metadata: Metadata,
+    limit: z.int().min(1).max(MAX_PAGE_SIZE).openapi({ format: "int32" }),
+    has_more: z.boolean(),
+    next_after: Counter.openapi({
+      description: "Pass as `after` next time: the last `seq` of this page (or the `after` you sent when it is empty).",
+    }),
   })
-  .openapi("ThreadEventPage", {
-    example: {
-      success: true,
-      data: [
-        {
-          seq: 3,
-          thread_id: "cmif7vj3k0000thr000000001",
+  .openapi("EventPagination");
+
+/** One page of a log: its events after `after`, oldest first. */
+const eventPage = <T extends z.ZodType>(event: T) =>
+  z.object({
+    success: z.literal(true),
+    data: z.array(event).max(MAX_PAGE_SIZE),
+    pagination: EventPagination,
+    metadata: Metadata,
+  });
+
+export const EventPage = eventPage(ThreadEventSchema).openapi("ThreadEventPage", {
+  example: {
+    success: true,
+    data: [
+      {
+        seq: 3,
+        thread_id: "cmif7vj3k0000thr000000001",
+        actor: { type: "user", id: "cmif7vj3k0000abcd12345678" },
+        created_at: "2026-11-25T10:00:00.000Z",
+        type: "reaction.added",
+        data: {
+          message_id: "cmif7vj3k0000msg000000001",
+          emoji: "tada",
           actor: { type: "user", id: "cmif7vj3k0000abcd12345678" },
-          created_at: "2026-11-25T10:00:00.000Z",
-          type: "reaction.added",
-          data: {
-            message_id: "cmif7vj3k0000msg000000001",
-            emoji: "tada",
-            actor: { type: "user", id: "cmif7vj3k0000abcd12345678" },
-            count: 1,
-          },
+          count: 1,
         },
-      ],
-      pagination: { limit: 50, has_more: false, next_after: 3 },
-      metadata: {
-        timestamp: "2026-11-25T10:00:00.000Z",
-        correlation_id: "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-        version: "1.0.0",
       },
+    ],
+    pagination: { limit: 50, has_more: false, next_after: 3 },
+    metadata: {
+      timestamp: "2026-11-25T10:00:00.000Z",
+      correlation_id: "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+      version: "1.0.0",
     },
+  },
+});
+
+export const UserEventSchema = z
+  .object({
+    seq: Counter.openapi({ description: "Position in your user stream: strictly increasing, no gaps.", example: 12 }),
+    event: ThreadEventSchema,
+  })
+  .openapi("UserEvent", {
+    description:
+      "Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — and `seq` its place in your stream.",
+  });
+
+export const UserEventPage = eventPage(UserEventSchema).openapi("UserEventPage");
+
+export const UserStreamFrame = z
+  .union([
+    z
+      .object({
+        id: FrameId.openapi({ description: "The user event's `seq`: send it back as `Last-Event-ID`." }),
+        event: z.string().max(64).openapi({ description: "The thread event's `type`.", example: "message.created" }),
+        data: UserEventSchema,
+      })
+      .openapi("UserStreamEvent", { description: "One event of your user stream, as the JSON feed returns it." }),
+    ResetFrame,
+  ])
+  .openapi("UserStreamFrame", {
+    description:
+      "One server-sent event of your user stream, shown as an object (see ThreadStreamFrame for the wire form): `retry: 3000` first, a `: heartbeat` comment about every 15 seconds.",
   });

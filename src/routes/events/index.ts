@@ -2,4 +2,6 @@ import { createRouter } from "../../app-factory";
 import * as handlers from "./events.handlers";
 import * as routes from "./events.routes";
 
-export const eventsRouter = createRouter().openapi(routes.listThreadEvents, handlers.listThreadEventsHandler);
+export const eventsRouter = createRouter()
+  .openapi(routes.listThreadEvents, handlers.listThreadEventsHandler)
+  .openapi(routes.listMyEvents, handlers.listMyEventsHandler);

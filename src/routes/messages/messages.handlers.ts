@@ -8,7 +8,7 @@ import { ok, okPage } from "../../http/envelope";
 import { etagOfRepresentation, matchesIfMatch, matchesIfNoneMatch } from "../../http/etag";
 import { retryOnConflict } from "../../http/optimistic";
 import { Status } from "../../http/status";
-import { notifyStreamed } from "../../realtime/notify-hub";
+import { notifyOwner, notifyStreamed } from "../../realtime/notify-hub";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
 import type { MessageRow, NewMessage } from "../../repositories/messages.repository";
 import { reactionsRepository } from "../../repositories/reactions.repository";
@@ -50,7 +50,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const principal = principalOf(c);
-  await writableThread(c, id);
+  const thread = await writableThread(c, id);
   const author = authorFor(principal, body.role);
   const messages = messagesOf(c);
   if (body.parent_id !== undefined) {
@@ -100,6 +100,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
     throw new ApiError("conflict", "The message you reply to was deleted meanwhile.");
   }
   if (body.streaming) await notifyStreamed(c, id, seq, null);
+  await notifyOwner(c, thread.ownerId);
   const wire = messageToWire({ ...row, seq }, []);
   c.header("Location", `/threads/${id}/messages/${message.id}`);
   c.header("ETag", await etagOfRepresentation(wire));

@@ -1,23 +1,31 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { principalOf } from "../../auth/access";
-import { issueStreamToken } from "../../auth/stream-tokens";
+import { issueStreamToken, type StreamName } from "../../auth/stream-tokens";
 import type { AppEnv } from "../../env";
+import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
 import { reachableThread } from "../threads/thread-access";
 import type { createStreamToken } from "./stream-tokens.routes";
 
 export const createStreamTokenHandler: RouteHandler<typeof createStreamToken, AppEnv> = async (c) => {
-  const { thread_id } = c.req.valid("json");
-  await reachableThread(c, thread_id);
-  const { token, expiresAt } = await issueStreamToken(c, principalOf(c), `thread:${thread_id}`);
+  const body = c.req.valid("json");
+  const principal = principalOf(c);
+  let stream: StreamName;
+  let path: string;
+  if (body.thread_id !== undefined) {
+    await reachableThread(c, body.thread_id);
+    stream = `thread:${body.thread_id}`;
+    path = `/threads/${body.thread_id}/events`;
+  } else {
+    if (principal.kind !== "user") throw new ApiError("forbidden", "API keys have no user stream; follow threads.");
+    stream = "user";
+    path = "/events";
+  }
+  const { token, expiresAt } = await issueStreamToken(c, principal, stream);
   return ok(
     c,
-    {
-      token,
-      expires_at: expiresAt.toISOString(),
-      url: `/threads/${thread_id}/events?token=${encodeURIComponent(token)}`,
-    },
+    { token, expires_at: expiresAt.toISOString(), url: `${path}?token=${encodeURIComponent(token)}` },
     Status.OK,
   );
 };

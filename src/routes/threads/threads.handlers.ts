@@ -11,6 +11,7 @@ import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag
 import { retryOnConflict } from "../../http/optimistic";
 import { toPage } from "../../http/pagination";
 import { Status } from "../../http/status";
+import { notifyOwner } from "../../realtime/notify-hub";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
 import { getDb } from "../../repositories/db";
 import type { NewEvent } from "../../repositories/thread-log";
@@ -128,6 +129,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
     }
     throw error;
   }
+  await notifyOwner(c, ownerId);
   c.header("Location", `/threads/${thread.id}`);
   c.header("ETag", etagFor(thread.lastSeq));
   return ok(c, threadToWire(thread), Status.CREATED);
@@ -194,6 +196,7 @@ export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = as
     );
     return done ? next : undefined;
   }, pinned !== undefined);
+  await notifyOwner(c, updated.ownerId);
   c.header("ETag", etagFor(updated.lastSeq));
   return ok(c, threadToWire(updated), Status.OK);
 };
