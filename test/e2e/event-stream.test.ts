@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EventSource, type FetchLike } from "eventsource";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { applyDelta, createClient, subscribe } from "../../sdk/src";
+import { applyDelta, createClient, subscribe, subscribeUser } from "../../sdk/src";
 
 // Live thread streams end to end: the `eventsource` package (a WHATWG EventSource for Node) and Chromium's own
 // EventSource against the real `wrangler dev` of global-setup.ts, which runs with STREAM_HEARTBEAT_SECONDS=1 and
@@ -327,6 +327,27 @@ describe("the SDK's subscribe", () => {
     await until("the message", () => texts.length === 1);
     expect(seqs).toEqual([1, 2]);
     expect(texts).toEqual(["through EventSource"]);
+    subscription.close();
+    await subscription.done;
+  });
+
+  it("follows a user's own stream through EventSource and a user-stream token", async () => {
+    const user = await signIn("USER");
+    const client = createClient({ baseUrl: base(), token: user });
+    const seen: [number, string][] = [];
+    const subscription = subscribeUser(
+      client,
+      { onEvent: (event) => seen.push([event.seq, event.event.type]) },
+      { eventSource: { baseUrl: base(), EventSource } },
+    );
+    const thread = await newThread(user);
+    await post(user, thread, "for the badge");
+    await until("both events", () => seen.length === 2);
+    expect(seen).toEqual([
+      [1, "thread.created"],
+      [2, "message.created"],
+    ]);
+    expect(subscription.lastEventId).toBe(2);
     subscription.close();
     await subscription.done;
   });

@@ -4,9 +4,8 @@ import { describe, expect, it } from "vitest";
 import { unwrap } from "../../sdk/src";
 import { keyringFor } from "../../src/auth/signing-keys";
 import { anonymousHttp } from "../support/api";
-import { assertFrameMatchesContract } from "../support/contract";
 import { allEvents, json, newAgent, newThread, newUser, post, problemOf } from "../support/conversations";
-import { type Frame, readEventStream } from "../support/event-stream";
+import { connectSocket, readEventStream } from "../support/event-stream";
 
 // test/vitest.config.ts sets STREAM_HEARTBEAT_SECONDS=1, STREAM_MAX_PER_HOLDER=3, STREAM_MAX_PER_THREAD=5.
 type User = Awaited<ReturnType<typeof newUser>>;
@@ -343,36 +342,8 @@ describe("activity statuses", () => {
 
 describe("the WebSocket stream", () => {
   /** A WebSocket on the thread's events, its JSON frames checked against the spec. */
-  const connect = async (user: Pick<User, "http">, threadId: string, query = "") => {
-    const response = await user.http(`/threads/${threadId}/events${query}`, { headers: { Upgrade: "websocket" } });
-    expect(response.status, response.status === 101 ? "" : await response.clone().text()).toBe(101);
-    const ws = response.webSocket;
-    if (!ws) throw new Error("no WebSocket in the 101");
-    ws.accept();
-    const frames: Frame[] = [];
-    let pongs = 0;
-    let closed: { code: number; reason: string } | undefined;
-    ws.addEventListener("message", (event) => {
-      if (event.data === "pong") {
-        pongs += 1;
-        return;
-      }
-      const frame = JSON.parse(String(event.data)) as Frame;
-      assertFrameMatchesContract(frame);
-      frames.push(frame);
-    });
-    ws.addEventListener("close", (event) => {
-      closed = { code: event.code, reason: event.reason };
-    });
-    const until = async (what: string, done: () => boolean) => {
-      const deadline = Date.now() + 10_000;
-      while (!done()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(frames)}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
-    return { ws, frames, until, pongs: () => pongs, closed: () => closed };
-  };
+  const connect = (user: Pick<User, "http">, threadId: string, query = "") =>
+    connectSocket(user.http, `/threads/${threadId}/events${query}`);
 
   it("sends the same frames as the event stream, and resumes after ?after", async () => {
     const ada = await newUser();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyDelta, unwrap } from "../../sdk/src";
 import { json, newAgent, newThread, newUser, problemOf } from "../support/conversations";
-import { type Frame, readEventStream } from "../support/event-stream";
+import { connectSocket, type Frame, readEventStream } from "../support/event-stream";
 
 // test/vitest.config.ts sets MESSAGE_STREAM_IDLE_SECONDS=2 and STREAM_HEARTBEAT_SECONDS=1.
 type Agent = Awaited<ReturnType<typeof newAgent>>;
@@ -80,6 +80,24 @@ describe("streamed replies", () => {
     // Deltas are not in the log: it has the message's creation and its completion.
     expect(await stream.idle(300)).toEqual([]);
     await stream.close();
+  });
+
+  it("reach WebSocket watchers as the same message.delta frames", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    const socket = await connectSocket(ada.http, `/threads/${thread.id}/events`);
+    await socket.until("thread.created", () => socket.frames.length === 1);
+    const message = await start(agent, thread.id);
+    await appended(agent, thread.id, message.id, await appended(agent, thread.id, message.id, 0, "Hel"), "lo");
+    await socket.until("both deltas", () => socket.frames.length === 4);
+    expect(socket.frames.slice(1).map((frame) => [frame.event, frame.id])).toEqual([
+      ["message.created", "2"],
+      ["message.delta", undefined],
+      ["message.delta", undefined],
+    ]);
+    expect(socket.frames.slice(2).map(deltaOf).reduce(applyDelta, "")).toBe("Hello");
+    socket.ws.close(1000, "done");
   });
 
   it("applies a retried delta once, counts offsets in UTF-16 code units, and refuses a delta that does not continue the text", async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { unwrap } from "../../sdk/src";
 import { anonymousHttp } from "../support/api";
 import { json, newAgent, newThread, newUser, post, problemOf } from "../support/conversations";
-import { type Frame, readEventStream } from "../support/event-stream";
+import { connectSocket, type Frame, readEventStream } from "../support/event-stream";
 
 // test/vitest.config.ts sets STREAM_HEARTBEAT_SECONDS=1 and STREAM_MAX_PER_HOLDER=3.
 type User = Awaited<ReturnType<typeof newUser>>;
@@ -110,6 +110,21 @@ describe("the user stream", () => {
     const both = await ada.http("/stream-tokens", json("POST", { thread_id: thread.id, stream: "user" }));
     expect(both.status).toBe(400);
     expect((await problemOf(both)).errors?.[0]).toMatchObject({ path: "body.thread_id" });
+  });
+
+  it("sends the same events over a WebSocket, resumed with ?after", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    await post(ada.api, thread.id, "one");
+    const socket = await connectSocket(ada.http, "/events?after=1", "UserStreamFrame");
+    await socket.until("the event after 1", () => socket.frames.length === 1);
+    await post(ada.api, thread.id, "two");
+    await socket.until("the live event", () => socket.frames.length === 2);
+    expect(socket.frames.map(summary)).toEqual([
+      ["2", "message.created", "message.created", thread.id],
+      ["3", "message.created", "message.created", thread.id],
+    ]);
+    socket.ws.close(1000, "done");
   });
 
   it("limits how many user streams one user opens at once", async () => {

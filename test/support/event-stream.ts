@@ -1,4 +1,5 @@
 import { createParser } from "eventsource-parser";
+import { expect } from "vitest";
 import { assertFrameMatchesContract, type FrameSchema } from "./contract";
 
 /** One server-sent event as a client sees it, its data parsed; comments (heartbeats) kept apart. */
@@ -85,4 +86,43 @@ export const readEventStream = (response: Response, schema: FrameSchema = "Threa
     end: (timeoutMs = 10_000) => readUntil(() => ended, timeoutMs),
     close: () => reader.cancel().catch(() => {}),
   };
+};
+
+/**
+ * A WebSocket on a live stream (`path`, upgraded by `http`), as a client holds one: its JSON frames
+ * checked against the spec and collected, `pong`s counted, and how it closed.
+ */
+export const connectSocket = async (
+  http: (path: string, init?: RequestInit) => Promise<Response>,
+  path: string,
+  schema: FrameSchema = "ThreadStreamFrame",
+) => {
+  const response = await http(path, { headers: { Upgrade: "websocket" } });
+  expect(response.status, response.status === 101 ? "" : await response.clone().text()).toBe(101);
+  const ws = response.webSocket;
+  if (!ws) throw new Error("no WebSocket in the 101");
+  ws.accept();
+  const frames: Frame[] = [];
+  let pongs = 0;
+  let closed: { code: number; reason: string } | undefined;
+  ws.addEventListener("message", (event) => {
+    if (event.data === "pong") {
+      pongs += 1;
+      return;
+    }
+    const frame = JSON.parse(String(event.data)) as Frame;
+    assertFrameMatchesContract(frame, schema);
+    frames.push(frame);
+  });
+  ws.addEventListener("close", (event) => {
+    closed = { code: event.code, reason: event.reason };
+  });
+  const until = async (what: string, done: () => boolean) => {
+    const deadline = Date.now() + 10_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(frames)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { ws, frames, until, pongs: () => pongs, closed: () => closed };
 };

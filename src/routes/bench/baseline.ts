@@ -165,8 +165,9 @@ export const benchBaselineRouter = new Hono<AppEnv>()
   })
 
   // ---- POST /threads/{id}/messages: access read, then the same batch as messagesRepository.post --------------
-  // [event insert at last_seq + 1 guarded on the thread being ACTIVE, message insert and thread bump guarded on
-  // the event row being pending], as the thread's owner (a USER message). No attachments, no reply.
+  // [event insert at last_seq + 1 guarded on the thread being ACTIVE, message insert, the owner's user-event copy
+  // and thread bump guarded on the event row being pending], as the thread's owner (a USER message). No
+  // attachments, no reply.
   .post("/_bench/threads/:id/messages", async (c) => {
     const db = c.env.DB;
     const id = c.req.param("id");
@@ -212,6 +213,22 @@ export const benchBaselineRouter = new Hono<AppEnv>()
            WHERE t.id = ? AND ${PENDING}`,
         )
         .bind(messageId, thread.owner_id, body.text, at, at, id, id),
+      // The owner's user-stream copy of the event (copyToOwner in src/repositories/thread-log.ts).
+      db
+        .prepare(
+          `UPDATE users SET last_event_seq = last_event_seq + 1
+           WHERE id = (SELECT p.owner_id FROM thread_events e JOIN threads p ON p.id = e.thread_id
+                       WHERE e.thread_id = ? AND e.seq = p.last_seq + 1)`,
+        )
+        .bind(id),
+      db
+        .prepare(
+          `INSERT INTO user_events (user_id, seq, thread_id, thread_seq, type, actor_type, actor_id, payload, created_at)
+           SELECT u.id, u.last_event_seq, e.thread_id, e.seq, e.type, e.actor_type, e.actor_id, e.payload, e.created_at
+           FROM thread_events e JOIN threads p ON p.id = e.thread_id JOIN users u ON u.id = p.owner_id
+           WHERE e.thread_id = ? AND e.seq = p.last_seq + 1`,
+        )
+        .bind(id),
       db
         .prepare(
           `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?, message_count = message_count + 1,
