@@ -9,7 +9,7 @@ export interface paths {
         };
         /**
          * Check service health
-         * @description Runs a real query against D1 and reports version, environment and database latency. Answers 503 when the database cannot be reached.
+         * @description Runs a real query against D1 and reports version, environment, database latency, and which optional features this deployment has configured (and what each lacks). Answers 503 when the database cannot be reached.
          */
         get: operations["getHealth"];
         put?: never;
@@ -89,7 +89,7 @@ export interface paths {
         };
         /**
          * Start signing in with Google
-         * @description Open this in the browser: it answers 302 to Google's authorization endpoint (authorization code flow with PKCE S256, scopes `openid email profile`, a fresh `state` and `nonce`) and sets a signed, http-only cookie holding them for 10 minutes. Google then sends the browser to GET /auth/google/callback. 503 when Google's discovery document cannot be fetched.
+         * @description Open this in the browser: it answers 302 to Google's authorization endpoint (authorization code flow with PKCE S256, scopes `openid email profile`, a fresh `state` and `nonce`) and sets a signed, http-only cookie holding them for 10 minutes. Google then sends the browser to GET /auth/google/callback. 503 when Google's discovery document cannot be fetched, or Google sign-in is not configured (`feature-not-configured`, naming GOOGLE_CLIENT_ID).
          */
         get: operations["startGoogleSignIn"];
         put?: never;
@@ -109,7 +109,7 @@ export interface paths {
         };
         /**
          * Finish signing in with Google
-         * @description Where Google sends the browser back. The sign-in cookie must be present and valid and `state` must match it; the code is then exchanged (with the PKCE verifier) for an ID token, which is verified (RS256 by Google's keys, `iss`, `aud`, `exp`, `nonce`, `email_verified`, `hd`). The user is found by Google account, else linked by email, else created with role USER; a new session starts. Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached.
+         * @description Where Google sends the browser back. The sign-in cookie must be present and valid and `state` must match it; the code is then exchanged (with the PKCE verifier) for an ID token, which is verified (RS256 by Google's keys, `iss`, `aud`, `exp`, `nonce`, `email_verified`, `hd`). The user is found by Google account, else linked by email, else created with role USER; a new session starts. Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached, and 503 `feature-not-configured` when this deployment has no GOOGLE_CLIENT_ID.
          */
         get: operations["completeGoogleSignIn"];
         put?: never;
@@ -131,7 +131,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a Google ID token
-         * @description For Google One Tap and mobile apps, which obtain the ID token themselves: it is verified exactly like the callback's (its `nonce` only when you send one, which you should), then the user is found, linked or created and a new session starts. Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached.
+         * @description For Google One Tap and mobile apps, which obtain the ID token themselves: it is verified exactly like the callback's (its `nonce` only when you send one, which you should), then the user is found, linked or created and a new session starts. Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached, and 503 `feature-not-configured` when this deployment has no GOOGLE_CLIENT_ID.
          */
         post: operations["signInWithGoogleIdToken"];
         delete?: never;
@@ -1195,6 +1195,26 @@ export interface components {
          *             "status": "ok",
          *             "latency_ms": 1.8
          *           }
+         *         },
+         *         "features": {
+         *           "google_sign_in": {
+         *             "configured": true,
+         *             "missing": []
+         *           },
+         *           "download_links": {
+         *             "configured": true,
+         *             "missing": []
+         *           },
+         *           "previews": {
+         *             "configured": true,
+         *             "missing": []
+         *           },
+         *           "image_previews": {
+         *             "configured": false,
+         *             "missing": [
+         *               "IMAGES"
+         *             ]
+         *           }
          *         }
          *       },
          *       "metadata": {
@@ -1224,6 +1244,18 @@ export interface components {
                     latency_ms: number;
                 };
             };
+            /** @description The optional features and whether this deployment has what each needs; an operation of one that is not answers 503 `feature-not-configured` naming the setting. */
+            features: {
+                google_sign_in?: components["schemas"]["FeatureStatus"];
+                download_links?: components["schemas"]["FeatureStatus"];
+                previews?: components["schemas"]["FeatureStatus"];
+                image_previews?: components["schemas"]["FeatureStatus"];
+            };
+        };
+        FeatureStatus: {
+            configured: boolean;
+            /** @description The settings or bindings it lacks (empty when configured). */
+            missing: string[];
         };
         ResponseMetadata: {
             /**
@@ -6090,6 +6122,22 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Google cannot be reached (`service-unavailable`, with `Retry-After`), or Google sign-in is not configured on this deployment (`feature-not-configured`: `detail` names GOOGLE_CLIENT_ID). */
+        GoogleUnavailable: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                /** @description Seconds to wait before retrying (when Google cannot be reached). */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds. */
         TooManyStreams: {
             headers: {
@@ -6293,7 +6341,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            503: components["responses"]["GoogleUnavailable"];
         };
     };
     completeGoogleSignIn: {
@@ -6337,7 +6385,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            503: components["responses"]["GoogleUnavailable"];
         };
     };
     signInWithGoogleIdToken: {
@@ -6374,7 +6422,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            503: components["responses"]["GoogleUnavailable"];
         };
     };
     getMe: {

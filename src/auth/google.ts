@@ -30,7 +30,13 @@ export interface GoogleConfig {
 }
 
 export const googleConfig = (env: Bindings): GoogleConfig => {
-  if (!env.GOOGLE_CLIENT_ID) throw new ApiError("internal-error", "Google sign-in is not configured.");
+  // A deliberate state (the default for `npm run dev`), not a crash: say which setting is missing.
+  if (!env.GOOGLE_CLIENT_ID) {
+    throw new ApiError(
+      "feature-not-configured",
+      "Google sign-in is not configured: set GOOGLE_CLIENT_ID (the OAuth client id) in wrangler.jsonc vars or .dev.vars.",
+    );
+  }
   return {
     issuer: env.GOOGLE_ISSUER || GOOGLE_ISSUER,
     clientId: env.GOOGLE_CLIENT_ID,

@@ -64,6 +64,15 @@ const components = {
       schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
     },
   }),
+  GoogleUnavailable: problem(
+    "Google cannot be reached (`service-unavailable`, with `Retry-After`), or Google sign-in is not configured on this deployment (`feature-not-configured`: `detail` names GOOGLE_CLIENT_ID).",
+    {
+      "Retry-After": {
+        description: "Seconds to wait before retrying (when Google cannot be reached).",
+        schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
+      },
+    },
+  ),
   TooManyStreams: problem(
     "Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds.",
     {
@@ -130,6 +139,7 @@ export const gone = { [Status.GONE]: ref("Gone") };
 /** Writes inside a thread: archived threads refuse them, and concurrent changes can get in the way. */
 export const threadConflict = { [Status.CONFLICT]: ref("ThreadConflict") };
 export const streamConflict = { [Status.CONFLICT]: ref("StreamConflict") };
+export const googleUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("GoogleUnavailable") };
 export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUnavailable") };
 export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };
 export const tooManyStreams = { [Status.TOO_MANY_REQUESTS]: ref("TooManyStreams") };

@@ -86,3 +86,20 @@ test("/docs renders every operation from this service, with no CDN", async () =>
     await page.context().close();
   }
 });
+
+test("/docs offers only what works from this server: no hosted-service buttons", async () => {
+  const { page } = await openDocs();
+  try {
+    await showOperation(page, "Health", "Check service health");
+    const buttons = (await page.getByRole("button").allInnerTexts()).map((text) => text.trim());
+    // Scalar's defaults that lead to its hosted services (or do nothing offline).
+    for (const hosted of ["Ask AI", "VS Code", "Cursor", "Developer Tools", "Configure", "Share", "Deploy"]) {
+      expect(buttons, `a "${hosted}" button`).not.toContain(hosted);
+    }
+    // What works here stays: the document's download and trying a request against this server.
+    expect(buttons).toContain("Download OpenAPI Document");
+    expect(buttons.some((text) => text.startsWith("Test Request"))).toBe(true);
+  } finally {
+    await page.context().close();
+  }
+});

@@ -33,6 +33,26 @@ describe("GET /health", () => {
     expect(body.error.detail).not.toContain("Network connection lost");
   });
 
+  it("says which optional features are configured, and names what each one lacks", async () => {
+    expect((await unwrap(client.GET("/health"))).features).toEqual({
+      google_sign_in: { configured: true, missing: [] },
+      download_links: { configured: true, missing: [] },
+      previews: { configured: true, missing: [] },
+      image_previews: { configured: true, missing: [] },
+    });
+    const request = new Request("https://api.test/health");
+    const bare = { ...env, GOOGLE_CLIENT_ID: "", DOWNLOAD_URL_KEYS: undefined, PREVIEWS: undefined, IMAGES: undefined };
+    const response = await createApp().fetch(request, bare, {} as ExecutionContext);
+    await assertMatchesContract("GET", request.url, response.clone());
+    const { data } = await response.json<{ data: { features: Record<string, unknown> } }>();
+    expect(data.features).toEqual({
+      google_sign_in: { configured: false, missing: ["GOOGLE_CLIENT_ID"] },
+      download_links: { configured: false, missing: ["DOWNLOAD_URL_KEYS"] },
+      previews: { configured: false, missing: ["PREVIEWS"] },
+      image_previews: { configured: false, missing: ["PREVIEWS", "IMAGES"] },
+    });
+  });
+
   it("is never cached", async () => {
     const response = await exports.default.fetch("https://api.test/health");
     expect(response.headers.get("Cache-Control")).toBe("no-store");

@@ -43,8 +43,8 @@ export const startGoogleSignInHandler: RouteHandler<typeof startGoogleSignIn, Ap
 
 export const completeGoogleSignInHandler: RouteHandler<typeof completeGoogleSignIn, AppEnv> = async (c) => {
   const { code, state, error, iss } = c.req.valid("query");
-  const flow = await signInFlowFor(c, state);
   const config = googleConfig(c.env);
+  const flow = await signInFlowFor(c, state);
   if (iss !== undefined && iss !== config.issuer) {
     throw new ApiError("unauthorized", "The authorization response came from another issuer.");
   }

@@ -7,9 +7,9 @@ import {
   authErrors,
   bodyErrors,
   commonErrors,
+  googleUnavailable,
   rateLimited,
   rateLimitPolicyHeader,
-  serviceUnavailable,
 } from "../../openapi/error-responses";
 import { TokenResponse } from "./auth.schemas";
 import { GoogleCallbackQuery, GoogleIdTokenBody } from "./google.schemas";
@@ -21,7 +21,7 @@ const noStore = {
 } as const;
 const unauthorized = { [Status.UNAUTHORIZED]: authErrors[Status.UNAUTHORIZED] };
 const FAILURES =
-  "Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached.";
+  "Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached, and 503 `feature-not-configured` when this deployment has no GOOGLE_CLIENT_ID.";
 
 export const startGoogleSignIn = createRoute({
   operationId: "startGoogleSignIn",
@@ -29,7 +29,7 @@ export const startGoogleSignIn = createRoute({
   path: "/auth/google/start",
   tags,
   summary: "Start signing in with Google",
-  description: `Open this in the browser: it answers 302 to Google's authorization endpoint (authorization code flow with PKCE S256, scopes \`openid email profile\`, a fresh \`state\` and \`nonce\`) and sets a signed, http-only cookie holding them for ${FLOW_TTL_SECONDS / 60} minutes. Google then sends the browser to GET /auth/google/callback. 503 when Google's discovery document cannot be fetched.`,
+  description: `Open this in the browser: it answers 302 to Google's authorization endpoint (authorization code flow with PKCE S256, scopes \`openid email profile\`, a fresh \`state\` and \`nonce\`) and sets a signed, http-only cookie holding them for ${FLOW_TTL_SECONDS / 60} minutes. Google then sends the browser to GET /auth/google/callback. 503 when Google's discovery document cannot be fetched, or Google sign-in is not configured (\`feature-not-configured\`, naming GOOGLE_CLIENT_ID).`,
   ...publicAccess(rateLimit(authRateLimit)),
   responses: {
     [Status.FOUND]: {
@@ -49,7 +49,7 @@ export const startGoogleSignIn = createRoute({
     },
     ...commonErrors,
     ...rateLimited,
-    ...serviceUnavailable,
+    ...googleUnavailable,
   },
 });
 
@@ -78,7 +78,7 @@ export const completeGoogleSignIn = createRoute({
     ...commonErrors,
     ...unauthorized,
     ...rateLimited,
-    ...serviceUnavailable,
+    ...googleUnavailable,
   },
 });
 
@@ -101,6 +101,6 @@ export const signInWithGoogleIdToken = createRoute({
     ...bodyErrors,
     ...unauthorized,
     ...rateLimited,
-    ...serviceUnavailable,
+    ...googleUnavailable,
   },
 });

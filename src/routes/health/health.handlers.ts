@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { featureStatus } from "../../features";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
@@ -27,6 +28,7 @@ export const getHealthHandler: RouteHandler<typeof getHealth, AppEnv> = async (c
       version: c.env.API_VERSION,
       environment: c.env.ENVIRONMENT,
       checks: { database: { status: "ok" as const, latency_ms: Math.round(latency * 100) / 100 } },
+      features: featureStatus(c.env),
     },
     Status.OK,
   );

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { publicAccess } from "../../auth/access";
+import { FEATURES } from "../../features";
 import { Status } from "../../http/status";
 import { commonErrors, serviceUnavailable } from "../../openapi/error-responses";
 import { envelope } from "../../schemas/common";
@@ -12,6 +13,23 @@ export const HealthSchema = z
     checks: z.object({
       database: z.object({ status: z.literal("ok"), latency_ms: z.number().nonnegative().max(600_000) }),
     }),
+    features: z
+      .record(
+        z.enum(FEATURES),
+        z
+          .object({
+            configured: z.boolean(),
+            missing: z
+              .array(z.string().max(64))
+              .max(4)
+              .openapi({ description: "The settings or bindings it lacks (empty when configured)." }),
+          })
+          .openapi("FeatureStatus"),
+      )
+      .openapi({
+        description:
+          "The optional features and whether this deployment has what each needs; an operation of one that is not answers 503 `feature-not-configured` naming the setting.",
+      }),
   })
   .openapi("Health");
 
@@ -23,7 +41,7 @@ export const getHealth = createRoute({
   ...publicAccess(), // public: load balancers and uptime checks call it
   summary: "Check service health",
   description:
-    "Runs a real query against D1 and reports version, environment and database latency. Answers 503 when the database cannot be reached.",
+    "Runs a real query against D1 and reports version, environment, database latency, and which optional features this deployment has configured (and what each lacks). Answers 503 when the database cannot be reached.",
   responses: {
     [Status.OK]: {
       description: "The service and its database are up.",
@@ -34,6 +52,12 @@ export const getHealth = createRoute({
             version: "1.0.0",
             environment: "production",
             checks: { database: { status: "ok", latency_ms: 1.8 } },
+            features: {
+              google_sign_in: { configured: true, missing: [] },
+              download_links: { configured: true, missing: [] },
+              previews: { configured: true, missing: [] },
+              image_previews: { configured: false, missing: ["IMAGES"] },
+            },
           }),
         },
       },

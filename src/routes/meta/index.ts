@@ -16,6 +16,11 @@ const apiReference = Scalar<AppEnv>({
   cdn: "/docs/scalar.js",
   pageTitle: "Experience Layer API reference",
   withDefaultFonts: false, // Scalar's fonts come from its CDN; the docs must render offline
+  // Only what works from this server: no hosted-service controls (Ask AI, the MCP installers, the
+  // developer toolbar with Configure / Share / Deploy), which lead partners off the reference.
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: "never",
 });
 
 /** `app` is the whole application, whose routes the document describes. */
