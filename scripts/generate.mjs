@@ -1,5 +1,6 @@
 // Regenerates everything derived from the route definitions: openapi/openapi.json (emitted from the
-// app itself, no server) and sdk/src/schema.d.ts (openapi-typescript). With --check it writes
+// app itself, no server), sdk/src/schema.d.ts (openapi-typescript) and the SDK's list of operations
+// that take an Idempotency-Key (sdk/src/idempotent-operations.ts). With --check it writes
 // nothing and exits 1 when a committed file is stale, which CI runs.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -39,10 +40,32 @@ const emitSpec = async () => {
 const emitSdkTypes = async (spec) =>
   HEADER + astToString(await openapiTS(JSON.parse(spec), { defaultNonNullable: false }));
 
+/** The operations whose requests declare an `Idempotency-Key` header: the SDK keys and retries those. */
+const emitIdempotentOperations = (spec) => {
+  const operations = [];
+  for (const [path, methods] of Object.entries(JSON.parse(spec).paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const keyed = operation.parameters?.some(
+        (parameter) => parameter.in === "header" && parameter.name.toLowerCase() === "idempotency-key",
+      );
+      if (!keyed) continue;
+      const pattern = `^${path.replaceAll("/", "\\/").replace(/\{[^}]+\}/g, "[^/]+")}$`;
+      operations.push(`  ["${method.toUpperCase()}", /${pattern}/],`);
+    }
+  }
+  return `${HEADER}
+/** Method and path of each operation that takes an \`Idempotency-Key\`: the client adds one, so it may retry them. */
+export const IDEMPOTENT_OPERATIONS: readonly (readonly [string, RegExp])[] = [
+${operations.join("\n")}
+];
+`;
+};
+
 const outputs = [];
 const spec = await emitSpec();
 outputs.push(["openapi/openapi.json", spec]);
 outputs.push(["sdk/src/schema.d.ts", await emitSdkTypes(spec)]);
+outputs.push(["sdk/src/idempotent-operations.ts", emitIdempotentOperations(spec)]);
 
 let stale = false;
 for (const [path, content] of outputs) {
@@ -61,4 +84,4 @@ for (const [path, content] of outputs) {
   }
 }
 if (stale) process.exit(1);
-if (check) console.log("openapi/openapi.json and sdk/src/schema.d.ts are up to date.");
+if (check) console.log(`${outputs.map(([path]) => path).join(", ")} are up to date.`);

@@ -1,7 +1,9 @@
 import createFetchClient from "openapi-fetch";
-import type { components, paths } from "./schema";
+import { type RetryOptions, retryingFetch } from "./retry.js";
+import type { components, paths } from "./schema.js";
 
-export { type StreamReplyOptions, streamReply } from "./stream-reply";
+export type { RetryOptions } from "./retry.js";
+export { type StreamReplyOptions, streamReply } from "./stream-reply.js";
 export {
   type ActivityChange,
   applyDelta,
@@ -17,7 +19,7 @@ export {
   type ThreadEventHandlers,
   type UserEvent,
   type UserSubscribeHandlers,
-} from "./subscribe";
+} from "./subscribe.js";
 export type { components, paths };
 
 type Schemas = components["schemas"];
@@ -79,6 +81,12 @@ export interface ClientOptions {
   /** Custom fetch (tests pass the worker's own). */
   fetch?: (request: Request) => Promise<Response>;
   headers?: Record<string, string>;
+  /**
+   * Safe retries (on by default): writes that take an `Idempotency-Key` get one, and requests that
+   * are safe to repeat are retried after network errors, 408, 429, 5xx — after `Retry-After` when
+   * given. `false` turns both off. See sdk/README.md.
+   */
+  retry?: RetryOptions | false;
 }
 
 const withBearer = (request: Request, token: string) => {
@@ -134,8 +142,9 @@ const sessionFetch = (
 type ResponseMedia = "application/json" | "*/*" | "image/png" | "text/html";
 
 /** A typed openapi-fetch client: `client.GET("/users/{id}", { params: { path: { id } } })`. */
-export const createClient = ({ baseUrl, token, session, fetch, headers }: ClientOptions) => {
-  const send = fetch ?? ((request: Request) => globalThis.fetch(request));
+export const createClient = ({ baseUrl, token, session, fetch, headers, retry }: ClientOptions) => {
+  const plain = fetch ?? ((request: Request) => globalThis.fetch(request));
+  const send = retry === false ? plain : retryingFetch(plain, baseUrl, retry);
   const client = createFetchClient<paths, ResponseMedia>({
     baseUrl,
     headers,

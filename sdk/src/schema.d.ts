@@ -5042,6 +5042,67 @@ export interface components {
              */
             reason: "behind" | "thread_deleted";
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "seq": 12,
+         *           "event": {
+         *             "seq": 2,
+         *             "thread_id": "cmif7vj3k0000thr000000001",
+         *             "actor": {
+         *               "type": "api_key",
+         *               "id": "cmif7vj3k0000apikey000001"
+         *             },
+         *             "created_at": "2026-11-25T10:00:00.000Z",
+         *             "type": "message.created",
+         *             "data": {
+         *               "id": "cmif7vj3k0000msg000000001",
+         *               "thread_id": "cmif7vj3k0000thr000000001",
+         *               "seq": 2,
+         *               "parent_id": null,
+         *               "role": "ASSISTANT",
+         *               "state": "COMPLETE",
+         *               "author": {
+         *                 "type": "api_key",
+         *                 "id": "cmif7vj3k0000apikey000001"
+         *               },
+         *               "text": "Churn fell from 4.1% to 3.2%.",
+         *               "blocks": [
+         *                 {
+         *                   "type": "section",
+         *                   "text": {
+         *                     "type": "mrkdwn",
+         *                     "text": "*Churn* fell from 4.1% to 3.2%."
+         *                   }
+         *                 }
+         *               ],
+         *               "metadata": {
+         *                 "report_id": "q3-churn"
+         *               },
+         *               "attachments": [],
+         *               "reply_count": 0,
+         *               "edited_at": null,
+         *               "deleted_at": null,
+         *               "created_at": "2026-11-25T10:00:00.000Z",
+         *               "updated_at": "2026-11-25T10:00:00.000Z"
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 50,
+         *         "has_more": false,
+         *         "next_after": 12
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
         UserEventPage: {
             /** @enum {boolean} */
             success: true;

@@ -1,5 +1,5 @@
-import { ApiProblemError, type Client, type Message, unwrap } from "./index";
-import type { components } from "./schema";
+import { ApiProblemError, type Client, type Message, unwrap } from "./index.js";
+import type { components } from "./schema.js";
 
 type CreateMessage = components["schemas"]["CreateMessageRequest"];
 type CompleteMessage = components["schemas"]["CompleteMessageRequest"];

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import type { Client } from "./index";
-import type { components } from "./schema";
+import type { Client } from "./index.js";
+import type { components } from "./schema.js";
 
 type ThreadEvent = components["schemas"]["ThreadEvent"];
 export type UserEvent = components["schemas"]["UserEvent"];

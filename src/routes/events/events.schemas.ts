@@ -4,7 +4,7 @@ import { Counter, Id, MAX_PAGE_SIZE, Metadata, Timestamp } from "../../schemas/c
 import { ArtifactSchema } from "../artifacts/artifacts.schemas";
 import { InteractionSchema } from "../interactions/interactions.schemas";
 import { ThreadMemorySchema } from "../memory/memory.schemas";
-import { MESSAGE_LIMITS, MessageSnapshotSchema } from "../messages/messages.schemas";
+import { MESSAGE_LIMITS, MessageSnapshotSchema, messageExample } from "../messages/messages.schemas";
 import { ReactionChangeSchema } from "../reactions/reactions.schemas";
 import { ThreadSchema } from "../threads/threads.schemas";
 
@@ -243,7 +243,30 @@ export const UserEventSchema = z
       "Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — and `seq` its place in your stream.",
   });
 
-export const UserEventPage = eventPage(UserEventSchema).openapi("UserEventPage");
+export const UserEventPage = eventPage(UserEventSchema).openapi("UserEventPage", {
+  example: {
+    success: true,
+    data: [
+      {
+        seq: 12,
+        event: {
+          seq: 2,
+          thread_id: "cmif7vj3k0000thr000000001",
+          actor: { type: "api_key", id: "cmif7vj3k0000apikey000001" },
+          created_at: "2026-11-25T10:00:00.000Z",
+          type: "message.created",
+          data: { ...messageExample, reactions: undefined },
+        },
+      },
+    ],
+    pagination: { limit: 50, has_more: false, next_after: 12 },
+    metadata: {
+      timestamp: "2026-11-25T10:00:00.000Z",
+      correlation_id: "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+      version: "1.0.0",
+    },
+  },
+});
 
 export const UserStreamFrame = z
   .union([
