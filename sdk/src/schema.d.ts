@@ -9,9 +9,29 @@ export interface paths {
         };
         /**
          * Check service health
-         * @description Runs a real query against D1 and reports version, environment, database latency, and which optional features this deployment has configured (and what each lacks). Answers 503 when the database cannot be reached.
+         * @description The deep check, for dashboards and deploys: a real round trip to each dependency — D1, R2 and Durable Objects — with its latency, the version and environment, and which optional features this deployment has configured (and what each lacks). Answers 503 naming the dependency that cannot be reached. Load balancers polling often should use GET /health/live, which touches nothing.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the worker answers
+         * @description Liveness: answers 200 as soon as the worker runs, without touching D1, R2 or Durable Objects, so polling it costs nothing downstream. GET /health is the deep check.
+         */
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1194,6 +1214,14 @@ export interface components {
          *           "database": {
          *             "status": "ok",
          *             "latency_ms": 1.8
+         *           },
+         *           "storage": {
+         *             "status": "ok",
+         *             "latency_ms": 2.4
+         *           },
+         *           "realtime": {
+         *             "status": "ok",
+         *             "latency_ms": 3.1
          *           }
          *         },
          *         "features": {
@@ -1238,7 +1266,20 @@ export interface components {
             /** @example development */
             environment: string;
             checks: {
+                /** @description D1: `SELECT 1` through the API's own Prisma client. */
                 database: {
+                    /** @enum {string} */
+                    status: "ok";
+                    latency_ms: number;
+                };
+                /** @description R2: the metadata of a key that never exists. */
+                storage: {
+                    /** @enum {string} */
+                    status: "ok";
+                    latency_ms: number;
+                };
+                /** @description Durable Objects: a call to a live-stream hub. */
+                realtime: {
                     /** @enum {string} */
                     status: "ok";
                     latency_ms: number;
@@ -1267,6 +1308,29 @@ export interface components {
             correlation_id: string;
             /** @example 1.0.0 */
             version: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "status": "ok"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        LivenessResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Liveness"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
         };
         /**
          * @example {
@@ -6268,6 +6332,32 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker is running. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
         };
     };
     devSignIn: {

@@ -160,6 +160,11 @@ export abstract class LogHub extends DurableObject<Bindings> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** For GET /health: the hub answers, so Durable Objects are up. */
+  async ping(): Promise<"pong"> {
+    return "pong";
+  }
+
   /** A write to the log committed: send watchers what is new in it. */
   async poke(logId: string): Promise<void> {
     this.logId ??= logId;

@@ -75,6 +75,7 @@ interface Fixture {
 
 const fixtures: Record<string, Fixture> = {
   getHealth: { request: async () => ({}) },
+  getLiveness: { request: async () => ({}) },
   getOpenApiDocument: { request: async () => ({}) },
   getApiReference: { request: async () => ({}) },
   devSignIn: { request: async () => ({ body: { email: uniqueEmail("matrix"), role: "USER" } }) },

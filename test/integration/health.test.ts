@@ -12,9 +12,21 @@ describe("GET /health", () => {
       status: "ok",
       version: env.API_VERSION,
       environment: env.ENVIRONMENT,
-      checks: { database: { status: "ok" } },
+      checks: { database: { status: "ok" }, storage: { status: "ok" }, realtime: { status: "ok" } },
     });
     expect(health?.checks.database.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(health?.checks.storage.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(health?.checks.realtime.latency_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it("answers 503 naming file storage when R2 cannot be reached", async () => {
+    const down = { head: () => Promise.reject(new Error("R2 is down")) } as unknown as R2Bucket;
+    const request = new Request("https://api.test/health");
+    const response = await createApp().fetch(request, { ...env, FILES: down }, {} as ExecutionContext);
+    await assertMatchesContract("GET", request.url, response.clone());
+    expect(response.status).toBe(503);
+    const body = await response.json<{ error: { detail: string } }>();
+    expect(body.error.detail).toBe("The file storage cannot be reached.");
   });
 
   it("answers 503 with a problem and Retry-After when D1 cannot be reached", async () => {
@@ -51,6 +63,23 @@ describe("GET /health", () => {
       previews: { configured: false, missing: ["PREVIEWS"] },
       image_previews: { configured: false, missing: ["PREVIEWS", "IMAGES"] },
     });
+  });
+
+  it("has a liveness path that answers without touching any dependency", async () => {
+    const unreachable = {
+      prepare: () => {
+        throw new Error("D1 is down");
+      },
+    } as unknown as D1Database;
+    const request = new Request("https://api.test/health/live");
+    const response = await createApp().fetch(
+      request,
+      { ...env, DB: unreachable, FILES: undefined as unknown as R2Bucket },
+      {} as ExecutionContext,
+    );
+    await assertMatchesContract("GET", request.url, response.clone());
+    expect(response.status).toBe(200);
+    expect((await response.json<{ data: unknown }>()).data).toEqual({ status: "ok" });
   });
 
   it("is never cached", async () => {

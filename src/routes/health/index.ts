@@ -1,5 +1,7 @@
 import { createRouter } from "../../app-factory";
-import { getHealthHandler } from "./health.handlers";
-import { getHealth } from "./health.routes";
+import { getHealthHandler, getLivenessHandler } from "./health.handlers";
+import { getHealth, getLiveness } from "./health.routes";
 
-export const healthRouter = createRouter().openapi(getHealth, getHealthHandler);
+export const healthRouter = createRouter()
+  .openapi(getHealth, getHealthHandler)
+  .openapi(getLiveness, getLivenessHandler);
