@@ -9,6 +9,7 @@ import { ApiError } from "./http/api-error";
 import { handleError } from "./http/error-handler";
 import { problemResponse } from "./http/problem";
 import { requestContext } from "./middleware/request-context";
+import { serverTiming } from "./middleware/server-timing";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { registerSecuritySchemes } from "./openapi/security-schemes";
 import { notifyThreadHub } from "./realtime/notify-hub";
@@ -104,6 +105,7 @@ export const createApp = () => {
   const app = createRouter();
 
   app.use(...requestContext());
+  app.use(...serverTiming());
   app.use(secureHeaders());
   app.use(corsFromConfig);
   app.use(bodyLimitFromConfig);

@@ -5938,6 +5938,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -5952,6 +5954,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description The Bearer challenge (RFC 6750). */
@@ -5968,6 +5972,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -5982,6 +5988,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -5996,6 +6004,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6010,6 +6020,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6024,6 +6036,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6038,6 +6052,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6052,6 +6068,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6066,6 +6084,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6080,6 +6100,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6094,6 +6116,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6108,6 +6132,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6122,6 +6148,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6136,6 +6164,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6150,6 +6180,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6164,6 +6196,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6178,6 +6212,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description `bytes *\/<size>`: the file's size. */
@@ -6194,6 +6230,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6208,6 +6246,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6222,6 +6262,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6236,6 +6278,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
@@ -6252,6 +6296,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying (when Google cannot be reached). */
@@ -6268,6 +6314,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
@@ -6284,6 +6332,8 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
@@ -6321,6 +6371,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6348,6 +6400,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6378,6 +6432,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6414,6 +6470,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6446,6 +6504,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6475,6 +6535,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Google's authorization endpoint with the request parameters. */
@@ -6518,6 +6580,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Clears the sign-in cookie (`Max-Age=0`). */
@@ -6557,6 +6621,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6590,6 +6656,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6622,6 +6690,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6660,6 +6730,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6690,6 +6762,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6729,6 +6803,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6764,6 +6840,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -6809,6 +6887,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -6824,6 +6904,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -6855,6 +6937,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6893,6 +6977,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -6936,6 +7022,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6968,6 +7056,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7005,6 +7095,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7036,6 +7128,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7077,6 +7171,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7112,6 +7208,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7157,6 +7255,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7172,6 +7272,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7203,6 +7305,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7244,6 +7348,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7289,6 +7395,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7304,6 +7412,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7344,6 +7454,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7397,6 +7509,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7456,6 +7570,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7494,6 +7610,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7542,6 +7660,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7557,6 +7677,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7590,6 +7712,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7634,6 +7758,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7683,6 +7809,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7729,6 +7857,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7773,6 +7903,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7811,6 +7943,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7853,6 +7987,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7893,6 +8029,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7931,6 +8069,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -7981,6 +8121,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -7996,6 +8138,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8029,6 +8173,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8073,6 +8219,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8124,6 +8272,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8158,6 +8308,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8197,6 +8349,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8248,6 +8402,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8297,6 +8453,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8344,6 +8502,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8385,6 +8545,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8396,6 +8558,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8438,6 +8602,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8449,6 +8615,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8484,6 +8652,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8520,6 +8690,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8555,6 +8727,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8592,6 +8766,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8628,6 +8804,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8665,6 +8843,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8715,6 +8895,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -8759,6 +8941,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -8774,6 +8958,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -8805,6 +8991,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8842,6 +9030,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -8867,6 +9057,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -8894,6 +9086,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -8930,6 +9124,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8972,6 +9168,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -8997,6 +9195,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9024,6 +9224,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9055,6 +9257,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -9068,6 +9272,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Seconds to wait before asking again. */
@@ -9102,6 +9308,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description `private`: only the client may keep it. */
@@ -9117,6 +9325,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Seconds to wait before asking again. */
@@ -9156,6 +9366,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description URL of the new upload. */
@@ -9198,6 +9410,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -9229,6 +9443,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -9269,6 +9485,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -9307,6 +9525,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -9345,6 +9565,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -9381,6 +9603,8 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;

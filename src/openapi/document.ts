@@ -69,6 +69,11 @@ const commonHeaders = {
     description: "The request id: the one you sent, or a generated one. Quote it when reporting a problem.",
     schema: { type: "string", maxLength: 255 },
   },
+  "Server-Timing": {
+    description:
+      'Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`.',
+    schema: { type: "string", maxLength: 1024 },
+  },
   "Access-Control-Allow-Origin": {
     description: "Present when the request's Origin is one of the configured CORS origins.",
     schema: { type: "string", format: "uri", maxLength: 2048 },

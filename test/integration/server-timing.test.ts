@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { http } from "../support/api";
+
+/** The `db` metric of a Server-Timing header: milliseconds and statements. */
+const dbTiming = (response: Response) => {
+  const header = response.headers.get("Server-Timing") ?? "";
+  const match = /db;dur=([\d.]+);desc="D1, (\d+) statements?"/.exec(header);
+  if (!match) throw new Error(`no db metric in Server-Timing: ${header}`);
+  return { ms: Number(match[1]), statements: Number(match[2]), header };
+};
+
+describe("Server-Timing", () => {
+  it("says how long a request waited on D1, how many statements it ran, and the total", async () => {
+    const response = await http("/users?limit=5");
+    expect(response.status).toBe(200);
+    const db = dbTiming(response);
+    // The session check and the page, at least.
+    expect(db.statements).toBeGreaterThanOrEqual(2);
+    expect(db.ms).toBeGreaterThan(0);
+    expect(db.header).toMatch(/total;dur=[\d.]+;desc="Total"/);
+  });
+
+  it("counts each request's own statements, however many run at once", async () => {
+    const [live, ...lists] = await Promise.all([
+      http("/health/live"),
+      ...Array.from({ length: 5 }, () => http("/users?limit=5")),
+    ]);
+    expect(live ? dbTiming(live).statements : undefined).toBe(0);
+    for (const list of lists) expect(dbTiming(list).statements).toBeGreaterThanOrEqual(2);
+  });
+});
