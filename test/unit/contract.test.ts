@@ -7,7 +7,22 @@ const json = (body: unknown, status = 200, contentType = "application/json") =>
 
 const validHealth = {
   success: true,
-  data: { status: "ok", version: "1.0.0", environment: "test", checks: { database: { status: "ok", latency_ms: 1 } } },
+  data: {
+    status: "ok",
+    version: "1.0.0",
+    environment: "test",
+    checks: {
+      database: { status: "ok", latency_ms: 1 },
+      storage: { status: "ok", latency_ms: 2 },
+      realtime: { status: "ok", latency_ms: 3 },
+    },
+    features: {
+      google_sign_in: { configured: false, missing: ["GOOGLE_CLIENT_ID"] },
+      download_links: { configured: true, missing: [] },
+      previews: { configured: true, missing: [] },
+      image_previews: { configured: true, missing: [] },
+    },
+  },
   metadata: { timestamp: "2026-11-25T10:00:00.000Z", correlation_id: "abc", version: "1.0.0" },
 };
 
