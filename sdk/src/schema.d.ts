@@ -487,7 +487,7 @@ export interface paths {
         put?: never;
         /**
          * Complete a streamed message
-         * @description Finishes a STREAMING message you started (Slack's `chat.stopStream`): it becomes COMPLETE with the streamed text — or `text` instead, when given — and optional final `blocks` and `metadata`, logged as `message.updated`. A message that is not streaming (completed, timed out into INCOMPLETE, or deleted) answers 409 `message-not-streaming`; edit an INCOMPLETE one with PATCH. Send an `Idempotency-Key` to retry safely.
+         * @description Finishes a STREAMING message you started (Slack's `chat.stopStream`): it becomes COMPLETE with the streamed text — or `text` instead, when given — and optional final `blocks` and `metadata`, logged as `message.updated`. Completing a message that is already complete as you ask (a retry whose answer was lost) answers it again; one that is not streaming otherwise (completed differently, timed out into INCOMPLETE, or deleted) answers 409 `message-not-streaming` — edit an INCOMPLETE one with PATCH. An `Idempotency-Key` replays the first answer.
          */
         post: operations["completeMessage"];
         delete?: never;

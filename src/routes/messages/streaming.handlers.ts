@@ -1,6 +1,8 @@
+import { isDeepStrictEqual } from "node:util";
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { actorOf } from "../../auth/principal";
+import { type Actor, actorOf } from "../../auth/principal";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
@@ -79,6 +81,7 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
   const current = await messages.findInThread(id, message_id);
   if (!current) throw messageNotFound(id, message_id);
   assertCanEdit(principal, current);
+  if (alreadyCompletedAs(current, body)) return answer(c, id, message_id, actor);
   if (current.deletedAt) throw notStreaming(c, message_id, "deleted");
   if (current.state !== "STREAMING") throw notStreaming(c, message_id, current.state);
   // Deltas only add text: what is not blank now stays so.
@@ -104,9 +107,26 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
     await assertThreadStillWritable(c, id);
     const again = await messages.findInThread(id, message_id);
     if (!again) throw messageNotFound(id, message_id);
+    if (alreadyCompletedAs(again, body)) return answer(c, id, message_id, actor);
     throw notStreaming(c, message_id, again.deletedAt ? "deleted" : again.state);
   }
-  const { wire } = await visibleMessage(c, id, message_id, actor);
+  return answer(c, id, message_id, actor);
+};
+
+/**
+ * Completing a message that is already complete as asked (the retry of a completion whose answer
+ * was lost) answers the message again, as deleting a deleted message does: a retry never fails
+ * for having worked the first time. A different final text, blocks or metadata is a 409.
+ */
+const alreadyCompletedAs = (message: MessageRow, body: { text?: string; blocks?: unknown; metadata?: unknown }) =>
+  message.state === "COMPLETE" &&
+  message.deletedAt === null &&
+  (body.text === undefined || body.text === message.text) &&
+  (body.blocks === undefined || isDeepStrictEqual(body.blocks, message.blocks)) &&
+  (body.metadata === undefined || isDeepStrictEqual(body.metadata, message.metadata));
+
+const answer = async (c: Context<AppEnv>, threadId: string, messageId: string, viewer: Actor) => {
+  const { wire } = await visibleMessage(c, threadId, messageId, viewer);
   c.header("ETag", await etagOfRepresentation(wire));
   return ok(c, wire, Status.OK);
 };

@@ -1,0 +1,252 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { unwrap } from "../../sdk/src";
+import { createApp } from "../../src/app";
+import { BASE_URL, randomIp } from "../support/api";
+import { assertMatchesContract } from "../support/contract";
+import { newAgent, newThread, newUser, post } from "../support/conversations";
+
+// D1 failing in the middle of a write: for each multi-statement write path, the request is sent again and again
+// with D1 failing at its 1st call, then its 2nd, 3rd… (a statement run or a batch) until a try passes them all. Every
+// failed try must answer a documented problem and leave nothing half-written — the thread's log gapless and its
+// counters matching it, the owner's user stream likewise — and the try without a fault must then succeed.
+
+type Methods = Record<string, (...args: unknown[]) => unknown>;
+
+/** The D1 binding, failing its `failAt`-th call as an outage mid-request would; `calls()` says how many came. */
+const failingAt = (failAt: number) => {
+  let calls = 0;
+  const call = () => {
+    calls += 1;
+    if (calls === failAt) throw new Error("D1_ERROR: Network connection lost (injected)");
+  };
+  const statement = (real: D1PreparedStatement): D1PreparedStatement => {
+    const methods = real as unknown as Methods;
+    for (const name of ["first", "all", "run", "raw"]) {
+      const run = methods[name]?.bind(real);
+      if (run) {
+        methods[name] = async (...args) => {
+          call();
+          return run(...args);
+        };
+      }
+    }
+    const bind = methods.bind?.bind(real);
+    if (bind) methods.bind = (...args) => statement(bind(...args) as D1PreparedStatement);
+    return real;
+  };
+  const db = new Proxy(env.DB, {
+    get(target, property) {
+      if (property === "prepare") return (query: string) => statement(target.prepare(query));
+      if (property === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          call();
+          return target.batch(statements);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db, calls: () => calls };
+};
+
+const app = createApp();
+
+const send = async (db: D1Database, token: string, method: string, path: string, body?: unknown) => {
+  const request = new Request(new URL(path, BASE_URL), {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "CF-Connecting-IP": randomIp() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const ctx = createExecutionContext();
+  const response = await app.fetch(request, { ...env, DB: db }, ctx);
+  await waitOnExecutionContext(ctx);
+  await assertMatchesContract(method, request.url, response.clone());
+  return response;
+};
+
+/** What must hold whatever failed: the log gapless and the counters it drives matching it. */
+const assertConsistent = async (threadId: string, ownerId: string) => {
+  const thread = await env.DB.prepare(
+    `SELECT t.last_seq,
+            (SELECT COUNT(*) FROM thread_events e WHERE e.thread_id = t.id) AS events,
+            (SELECT COALESCE(MAX(seq), 0) FROM thread_events e WHERE e.thread_id = t.id) AS max_seq,
+            t.message_count,
+            (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.deleted_at IS NULL) AS live_messages
+     FROM threads t WHERE t.id = ?`,
+  )
+    .bind(threadId)
+    .first<{ last_seq: number; events: number; max_seq: number; message_count: number; live_messages: number }>();
+  if (thread) {
+    expect(thread.events, "one event per seq, no orphan").toBe(thread.last_seq);
+    expect(thread.max_seq).toBe(thread.last_seq);
+    expect(thread.message_count).toBe(thread.live_messages);
+  }
+  const user = await env.DB.prepare(
+    `SELECT u.last_event_seq, (SELECT COUNT(*) FROM user_events e WHERE e.user_id = u.id) AS events
+     FROM users u WHERE u.id = ?`,
+  )
+    .bind(ownerId)
+    .first<{ last_event_seq: number; events: number }>();
+  expect(user?.events, "the user stream gapless").toBe(user?.last_event_seq);
+};
+
+type Owner = Awaited<ReturnType<typeof newUser>>;
+interface WritePath {
+  name: string;
+  /** What the write needs; its request. */
+  prepare: (owner: Owner) => Promise<{ threadId: string; token: string; method: string; path: string; body?: unknown }>;
+}
+
+const paths: WritePath[] = [
+  {
+    name: "creating a thread with messages",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "POST",
+        path: "/threads",
+        body: { title: "faulty", messages: [{ text: "one" }, { text: "two" }] },
+      };
+    },
+  },
+  {
+    name: "posting a reply",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const parent = await post(owner.api, thread.id, "parent");
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "POST",
+        path: `/threads/${thread.id}/messages`,
+        body: { text: "reply", parent_id: parent.id },
+      };
+    },
+  },
+  {
+    name: "editing a message",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const message = await post(owner.api, thread.id, "before");
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "PATCH",
+        path: `/threads/${thread.id}/messages/${message.id}`,
+        body: { text: "after" },
+      };
+    },
+  },
+  {
+    name: "deleting a message",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const message = await post(owner.api, thread.id, "doomed");
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "DELETE",
+        path: `/threads/${thread.id}/messages/${message.id}`,
+      };
+    },
+  },
+  {
+    name: "reacting",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const message = await post(owner.api, thread.id, "nice");
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "PUT",
+        path: `/threads/${thread.id}/messages/${message.id}/reactions/tada`,
+      };
+    },
+  },
+  {
+    name: "replacing the memory",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "PUT",
+        path: `/threads/${thread.id}/memory`,
+        body: { memory: { goal: "churn" } },
+      };
+    },
+  },
+  {
+    name: "creating an artifact",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "POST",
+        path: `/threads/${thread.id}/artifacts`,
+        body: { type: "DOCUMENT", title: "doc", content: { format: "text", body: "hi" } },
+      };
+    },
+  },
+  {
+    name: "archiving a thread",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "PATCH",
+        path: `/threads/${thread.id}`,
+        body: { status: "ARCHIVED" },
+      };
+    },
+  },
+  {
+    name: "completing a streamed reply",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const agent = await newAgent();
+      const started = await unwrap(
+        agent.api.POST("/threads/{id}/messages", {
+          params: { path: { id: thread.id } },
+          body: { streaming: true, text: "so far" },
+        }),
+      );
+      return {
+        threadId: thread.id,
+        token: agent.token,
+        method: "POST",
+        path: `/threads/${thread.id}/messages/${started.id}/complete`,
+        body: { text: "done" },
+      };
+    },
+  },
+];
+
+describe("D1 failing in the middle of a write", () => {
+  for (const write of paths) {
+    it(`leaves nothing half-written, whichever D1 call fails: ${write.name}`, async () => {
+      const owner = await newUser();
+      const request = await write.prepare(owner);
+      for (let failAt = 1; ; failAt += 1) {
+        const fault = failingAt(failAt);
+        const response = await send(fault.db, request.token, request.method, request.path, request.body);
+        if (fault.calls() < failAt) {
+          // This try met no fault: the write goes through.
+          expect(response.status, await response.clone().text()).toBeLessThan(300);
+          break;
+        }
+        expect(response.status, `failing D1 call ${failAt}`).toBe(500);
+        await assertConsistent(request.threadId, owner.id);
+        expect(failAt, "a write path of reasonable length").toBeLessThan(30);
+      }
+      await assertConsistent(request.threadId, owner.id);
+    });
+  }
+});
