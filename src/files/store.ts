@@ -106,9 +106,14 @@ export const streamWithLength = async <T>(
   });
   // R2 needs the length of a stream before it starts; FixedLengthStream carries it.
   const fixed = new FixedLengthStream(length);
+  // If storing fails before it has read everything, nothing reads the rest: stop the pipe, or the
+  // request would wait for ever on a full stream.
+  const stop = new AbortController();
+  const writing = write(fixed.readable);
+  writing.catch((error: unknown) => stop.abort(error));
   const [written, piped] = await Promise.allSettled([
-    write(fixed.readable),
-    body.pipeThrough(inspection.stream).pipeTo(fixed.writable),
+    writing,
+    body.pipeThrough(inspection.stream).pipeTo(fixed.writable, { signal: stop.signal }),
   ]);
   const refusal = inspection.refusal();
   if (refusal) throw refusal;

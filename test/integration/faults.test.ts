@@ -250,3 +250,85 @@ describe("D1 failing in the middle of a write", () => {
     });
   }
 });
+
+describe("R2 failing during an upload", () => {
+  const uploadWith = async (files: R2Bucket, token: string, text: string, contentType: string) => {
+    const body = new TextEncoder().encode(text);
+    const request = new Request(new URL("/files?filename=notes.txt", BASE_URL), {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": contentType,
+        "Content-Length": String(body.length),
+        "CF-Connecting-IP": randomIp(),
+      },
+      body,
+    });
+    const ctx = createExecutionContext();
+    const response = await app.fetch(request, { ...env, FILES: files }, ctx);
+    await waitOnExecutionContext(ctx);
+    await assertMatchesContract("POST", request.url, response.clone());
+    return response;
+  };
+  const rowsOf = async (userId: string) =>
+    (
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM files WHERE uploaded_by_id = ?")
+        .bind(userId)
+        .first<{ n: number }>()
+    )?.n;
+  const down = (what: string) => () => Promise.reject(new Error(`R2 ${what} failed (injected)`));
+
+  it("keeps no File row and no object when storing the bytes fails", async () => {
+    const owner = await newUser();
+    const deleted: string[] = [];
+    const failingPut = new Proxy(env.FILES, {
+      get(target, property) {
+        if (property === "put") {
+          return async (_key: string, value: ReadableStream) => {
+            await value.cancel();
+            throw new Error("R2 put failed (injected)");
+          };
+        }
+        if (property === "delete") {
+          return (key: string) => {
+            deleted.push(key);
+            return target.delete(key);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const response = await uploadWith(failingPut, owner.token, "some notes", "text/plain");
+    expect(response.status).toBe(500);
+    expect(await rowsOf(owner.id)).toBe(0);
+    expect(deleted).toHaveLength(1);
+    expect(await env.FILES.head(deleted[0] ?? "")).toBeNull();
+  });
+
+  it("keeps no File row when R2 is down altogether (the orphan sweep handles objects)", async () => {
+    const owner = await newUser();
+    const gone = {
+      put: down("put"),
+      delete: down("delete"),
+      head: down("head"),
+      createMultipartUpload: down("createMultipartUpload"),
+    } as unknown as R2Bucket;
+    const raw = await uploadWith(gone, owner.token, "some notes", "text/plain");
+    expect(raw.status).toBe(500);
+    // A form upload goes to R2 as a multipart upload.
+    const boundary = "fault-boundary";
+    const form = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="file"; filename="notes.txt"',
+      "Content-Type: text/plain",
+      "",
+      "some notes",
+      `--${boundary}--`,
+      "",
+    ].join("\r\n");
+    const viaForm = await uploadWith(gone, owner.token, form, `multipart/form-data; boundary=${boundary}`);
+    expect(viaForm.status).toBe(500);
+    expect(await rowsOf(owner.id)).toBe(0);
+  });
+});

@@ -134,7 +134,10 @@ const receiveFile = async (
     return ok(c, fileToWire(file), Status.CREATED);
   } catch (error) {
     // R2 stores an object whole or not at all; deleting makes sure of "not at all" whatever failed.
-    await c.env.FILES.delete(storageKey);
+    // With R2 itself down that fails too: the hourly housekeeping removes objects without a row.
+    await c.env.FILES.delete(storageKey).catch((cause: unknown) =>
+      c.get("logger").error("deleting a failed upload's object failed", { key: storageKey, error: String(cause) }),
+    );
     if (begun) await files.forget(id);
     throw error;
   }
