@@ -58,6 +58,18 @@ describe("access tokens", () => {
     await expectRejected(await forgeToken({ claims: { ...claims, iat: past, nbf: past, exp: past + 60 } }), /expired/);
   });
 
+  it("at the clock's edges: valid until its exp second, not from it; valid from its nbf second", async () => {
+    const { claims } = await session();
+    const now = Math.floor(Date.now() / 1000);
+    const at = (extra: Record<string, number>) =>
+      forgeToken({ claims: { ...claims, iat: now - 60, nbf: now - 60, ...extra } });
+    expect((await callMe(await at({ exp: now + 2 }))).response.status).toBe(200);
+    await expectRejected(await at({ exp: now }), /expired/);
+    await expectRejected(await at({ exp: now - 1 }), /expired/);
+    expect((await callMe(await at({ nbf: now, exp: now + 60 }))).response.status).toBe(200);
+    await expectRejected(await at({ nbf: now + 2, exp: now + 60 }), /nbf/);
+  });
+
   it("rejects a token that is not valid yet", async () => {
     const { claims } = await session();
     await expectRejected(await forgeToken({ claims: { ...claims, nbf: Math.floor(Date.now() / 1000) + 3600 } }), /nbf/);

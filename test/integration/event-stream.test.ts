@@ -1,3 +1,4 @@
+import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
@@ -405,5 +406,40 @@ describe("the WebSocket stream", () => {
     expect(response.status).toBe(101);
     response.webSocket?.accept();
     response.webSocket?.close(1000, "done");
+  });
+});
+
+describe("a thread hub restarting while clients stream", () => {
+  const hubOf = (threadId: string) => env.THREAD_HUB.get(env.THREAD_HUB.idFromName(threadId));
+
+  it("keeps WebSocket watchers (hibernated, not closed): the woken hub goes on from each socket's place", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const socket = await connectSocket(ada.http, `/threads/${thread.id}/events`);
+    await socket.until("thread.created", () => socket.frames.length === 1);
+    await evictDurableObject(hubOf(thread.id));
+    await post(ada.api, thread.id, "after the restart");
+    await post(ada.api, thread.id, "and another");
+    await socket.until("the events after it", () => socket.frames.length === 3);
+    expect(seqs(socket.frames)).toEqual([1, 2, 3]);
+    socket.ws.close(1000, "done");
+  });
+
+  it("serves event streams cut by the restart from a fresh instance, after Last-Event-ID, with no gap", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const stream = await open(ada, thread.id);
+    const [first] = await stream.take(1);
+    // A restart drops the connection (the test tool evicts only an object with nothing in flight).
+    await stream.close();
+    await evictDurableObject(hubOf(thread.id));
+    await post(ada.api, thread.id, "while away 1");
+    await post(ada.api, thread.id, "while away 2");
+    const resumed = await open(ada, thread.id, "", { "Last-Event-ID": first?.id ?? "" });
+    expect(seqs(await resumed.take(2))).toEqual([2, 3]);
+    await post(ada.api, thread.id, "live again");
+    expect(seqs(await resumed.take(1))).toEqual([4]);
+    expect(await resumed.idle(300)).toEqual([]);
+    await resumed.close();
   });
 });
