@@ -11,6 +11,8 @@ export interface SubscribeRequest {
   after: number;
   /** Who watches (`user:<id>` / `api_key:<id>`), for the per-holder limit. */
   holder: string;
+  /** The request that opened the stream: the hub's log lines about it carry it. */
+  requestId: string;
 }
 
 /** Why a subscription was refused: the worker turns it into a problem. */
@@ -45,6 +47,7 @@ export interface Watcher {
 interface SocketState {
   logId: string;
   holder: string;
+  requestId: string;
   lastSeq: number;
   openedAt: number;
 }
@@ -57,9 +60,6 @@ const PONG = "pong";
 
 /** Events read from the log per query while delivering. */
 const READ_BATCH = 200;
-
-export const logError = (message: string, error: unknown) =>
-  console.log(JSON.stringify({ level: "error", message, error: String(error) }));
 
 /** A WebSocket message: the frame as JSON, its `id` a string as in SSE. */
 const socketText = ({ id, event, data }: Frame) =>
@@ -113,6 +113,7 @@ export abstract class LogHub extends DurableObject<Bindings> {
         // most about MAX_QUEUED_BYTES), so if it reads again it reconnects and resumes with
         // Last-Event-ID; meanwhile it holds no place and no more memory.
         this.streams.delete(watcher);
+        ended("slow");
         writer.close().catch(() => {});
         return;
       }
@@ -127,16 +128,31 @@ export abstract class LogHub extends DurableObject<Bindings> {
         watcher.lastSeq = seq;
       },
       heartbeat: () => write(commentFrame("heartbeat")),
-      close: () => {
+      close: (why) => {
         this.streams.delete(watcher);
         writer.close().catch(() => {});
+        ended(why);
       },
+    };
+    const opened = { request_id: request.requestId, transport: "sse", holder: request.holder };
+    let endedWhy: string | undefined;
+    const ended = (why: string) => {
+      if (endedWhy !== undefined) return;
+      endedWhy = why;
+      this.log("info", "stream ended", { ...opened, why, last_seq: watcher.lastSeq });
     };
     write(retryFrame(RETRY_MS));
     if (await this.join(request.logId, watcher)) {
       this.streams.add(watcher);
+      this.log("info", "stream opened", { ...opened, after: request.after });
       // The client went away: its stream was cancelled.
-      writer.closed.catch(() => this.streams.delete(watcher));
+      writer.closed.then(
+        () => ended("closed"),
+        () => {
+          this.streams.delete(watcher);
+          ended("client");
+        },
+      );
       await this.started(watcher);
     }
     return readable;
@@ -148,6 +164,7 @@ export abstract class LogHub extends DurableObject<Bindings> {
       logId: request.headers.get("X-Log-Id") ?? "",
       after: Number(request.headers.get("X-After") ?? 0),
       holder: request.headers.get("X-Holder") ?? "",
+      requestId: request.headers.get("X-Request-Id") ?? "",
     };
     const refusal = this.refusal(subscription.holder);
     if (refusal) return Response.json(refusal, { status: 429 });
@@ -156,13 +173,42 @@ export abstract class LogHub extends DurableObject<Bindings> {
     const state: SocketState = { ...subscription, lastSeq: subscription.after, openedAt: Date.now() };
     server.serializeAttachment(state);
     const watcher = this.socketWatcher(server);
-    if (await this.join(subscription.logId, watcher)) await this.started(watcher);
+    if (await this.join(subscription.logId, watcher)) {
+      this.log("info", "stream opened", {
+        request_id: subscription.requestId,
+        transport: "websocket",
+        holder: subscription.holder,
+        after: subscription.after,
+      });
+      await this.started(watcher);
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** For GET /health: the hub answers, so Durable Objects are up. */
   async ping(): Promise<"pong"> {
     return "pong";
+  }
+
+  /**
+   * One JSON line, like the worker's request logs: which hub and log, and (for a stream) the
+   * `request_id` of the request that opened it, so a stream's lines join its request's.
+   */
+  protected log(level: "info" | "error", message: string, fields: Record<string, unknown> = {}) {
+    console.log(
+      JSON.stringify({
+        level,
+        message,
+        hub: this.constructor.name,
+        log_id: this.logId,
+        ...fields,
+        time: new Date().toISOString(),
+      }),
+    );
+  }
+
+  protected logError(message: string, error: unknown) {
+    this.log("error", message, { error: String(error) });
   }
 
   /** A write to the log committed: send watchers what is new in it. */
@@ -190,6 +236,14 @@ export abstract class LogHub extends DurableObject<Bindings> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    const state = ws.deserializeAttachment() as SocketState;
+    this.log("info", "stream ended", {
+      request_id: state.requestId,
+      transport: "websocket",
+      holder: state.holder,
+      why: `close ${code}`,
+      last_seq: state.lastSeq,
+    });
     try {
       // Completes the closing handshake (1005: the client sent no code).
       ws.close(code === 1005 ? 1000 : code, "closed");
@@ -242,7 +296,7 @@ export abstract class LogHub extends DurableObject<Bindings> {
   /** A watcher has joined: keep the hub awake for it, and welcome it in the background. */
   private async started(watcher: Watcher) {
     await this.scheduleAlarm();
-    this.welcome(watcher).catch((error) => logError("hub could not welcome a watcher", error));
+    this.welcome(watcher).catch((error) => this.logError("hub could not welcome a watcher", error));
   }
 
   /** Every watcher: SSE streams (in memory) and WebSockets (which survive the hub's sleep). */
@@ -311,7 +365,7 @@ export abstract class LogHub extends DurableObject<Bindings> {
         } while (this.deliverAgain);
       } catch (error) {
         // D1 unavailable: the next poke or heartbeat tries again; nothing was skipped.
-        logError("hub delivery failed", error);
+        this.logError("hub delivery failed", error);
       } finally {
         this.delivering = null;
       }

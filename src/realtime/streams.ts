@@ -46,7 +46,13 @@ export const wantsWebSocket = (c: Context<AppEnv>) => c.req.header("Upgrade")?.t
 export const socketEvents = async (c: Context<AppEnv>, kind: LogKind, logId: string, after: number) => {
   const response = await hubOf(c, kind, logId).fetch(
     new Request("https://hub/events", {
-      headers: { Upgrade: "websocket", "X-Log-Id": logId, "X-After": String(after), "X-Holder": holderOf(c) },
+      headers: {
+        Upgrade: "websocket",
+        "X-Log-Id": logId,
+        "X-After": String(after),
+        "X-Holder": holderOf(c),
+        "X-Request-Id": c.get("requestId"),
+      },
     }),
   );
   if (response.status === Status.TOO_MANY_REQUESTS) {
@@ -61,7 +67,12 @@ export const socketEvents = async (c: Context<AppEnv>, kind: LogKind, logId: str
  * new ones. The hub holds the connection; this worker only passes it through.
  */
 export const streamEvents = async (c: Context<AppEnv>, kind: LogKind, logId: string, after: number) => {
-  const stream = await hubOf(c, kind, logId).subscribe({ logId, after, holder: holderOf(c) });
+  const stream = await hubOf(c, kind, logId).subscribe({
+    logId,
+    after,
+    holder: holderOf(c),
+    requestId: c.get("requestId"),
+  });
   if ("refused" in stream) throw tooManyStreams(c, kind, stream);
   return c.body(stream, Status.OK, {
     "Content-Type": "text/event-stream; charset=utf-8",

@@ -5,7 +5,7 @@ import { messagesRepository } from "../repositories/messages.repository";
 import { eventToWire } from "../routes/events/event-wire";
 import type { MessageDelta } from "../routes/events/events.schemas";
 import { messageSnapshot } from "../routes/messages/message-wire";
-import { type Frame, LogHub, logError, type ResetReason, type Watcher } from "./log-hub";
+import { type Frame, LogHub, type ResetReason, type Watcher } from "./log-hub";
 import { streamConfig } from "./stream-config";
 
 /** A short-lived status of someone on the thread ("thinking…"): kept by the hub only, never logged. */
@@ -130,7 +130,7 @@ export class ThreadHub extends LogHub {
       for (const { n, frame } of this.recentDeltas) if (n > mark) watcher.send(frame);
     } catch (error) {
       // The message.updated event that ends each stream still brings the whole text.
-      logError("thread hub could not send streaming messages", error);
+      this.logError("thread hub could not send streaming messages", error);
     } finally {
       this.priming -= 1;
       if (this.priming === 0) this.recentDeltas = [];
@@ -174,7 +174,7 @@ export class ThreadHub extends LogHub {
     } catch (error) {
       // D1 unavailable: try again at the next alarm.
       this.streamDeadline = Date.now() + idleMs;
-      logError("thread hub could not time out streamed messages", error);
+      this.logError("thread hub could not time out streamed messages", error);
     }
   }
 

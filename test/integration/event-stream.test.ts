@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { unwrap } from "../../sdk/src";
 import { keyringFor } from "../../src/auth/signing-keys";
 import { anonymousHttp } from "../support/api";
@@ -441,5 +441,37 @@ describe("a thread hub restarting while clients stream", () => {
     expect(seqs(await resumed.take(1))).toEqual([4]);
     expect(await resumed.idle(300)).toEqual([]);
     await resumed.close();
+  });
+});
+
+describe("stream logs", () => {
+  it("say when a stream opened and ended, with the request id of the request that opened it", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+      if (typeof line === "string" && line.startsWith("{")) lines.push(JSON.parse(line));
+    });
+    try {
+      const ada = await newUser();
+      const thread = await newThread(ada.api);
+      const stream = await open(ada, thread.id, "", { "X-Request-Id": "stream-log-test-1" });
+      await stream.take(1);
+      await stream.close();
+      const deadline = Date.now() + 5_000;
+      const mine = () => lines.filter((line) => line.request_id === "stream-log-test-1");
+      while (!mine().some((line) => line.message === "stream ended") && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The request's own access line (written as its response starts) and the hub's two.
+      expect(mine().map((line) => [line.message, line.hub, line.log_id, line.transport])).toEqual(
+        expect.arrayContaining([
+          ["request", undefined, undefined, undefined],
+          ["stream opened", "ThreadHub", thread.id, "sse"],
+          ["stream ended", "ThreadHub", thread.id, "sse"],
+        ]),
+      );
+      expect(mine()).toHaveLength(3);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
