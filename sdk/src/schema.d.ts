@@ -663,7 +663,7 @@ export interface paths {
         put?: never;
         /**
          * Act on a message's blocks
-         * @description Clicks a button, picks from a menu or a date — Slack's `block_actions`. It is checked against the blocks actually on the message (an unknown block or action, an option not offered, a value that is not the button's: 422 `action-invalid`), stored with who acted, and logged as `interaction.created` for the agent to react to. An actions block with `once: true` answers one action only: it is replaced, in the same write, by a line naming the choice (the message's `message.updated` event follows); acting on it again is 409. The answer holds the interaction and the message as it now is.
+         * @description Clicks a button, picks from a menu or a date — Slack's `block_actions`. It is checked against the blocks actually on the message (an unknown block or action, an option not offered, a value that is not the button's: 422 `action-invalid`), stored with who acted, and logged as `interaction.created` for the agent to react to. An actions block with `once: true` answers one action only: it is replaced, in the same write, by a line naming the choice (the message's `message.updated` event follows); another action on it is 409, while the same click by the same caller again (a retry whose answer was lost) answers the recorded interaction, adding nothing. The answer holds the interaction and the message as it now is.
          */
         post: operations["submitBlockAction"];
         delete?: never;

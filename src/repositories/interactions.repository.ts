@@ -81,11 +81,14 @@ export const interactionsRepository = (db: Db, d1: D1Database) => ({
   },
 
   /** Whether anyone acted on this block of the message before. */
-  wasActedOn: async (messageId: string, blockId: string) =>
-    (await d1
-      .prepare("SELECT 1 FROM interactions WHERE message_id = ? AND payload ->> '$.action.block_id' = ? LIMIT 1")
+  /** The action taken on this block of the message (as answered: its wire object), if any. */
+  actionOn: async (messageId: string, blockId: string): Promise<unknown | null> => {
+    const row = await d1
+      .prepare("SELECT payload FROM interactions WHERE message_id = ? AND payload ->> '$.action.block_id' = ? LIMIT 1")
       .bind(messageId, blockId)
-      .first()) !== null,
+      .first<{ payload: string }>();
+    return row ? JSON.parse(row.payload) : null;
+  },
 
   /** Newest first; one page plus one row. */
   listPage: (options: { threadId: string; messageId?: string; limit: number; after?: CursorPosition | null }) =>

@@ -54,10 +54,15 @@ const failingAt = (failAt: number) => {
 
 const app = createApp();
 
-const send = async (db: D1Database, token: string, method: string, path: string, body?: unknown) => {
+const send = async (db: D1Database, { token, method, path, body, headers = {} }: Omit<WriteRequest, "threadId">) => {
   const request = new Request(new URL(path, BASE_URL), {
     method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "CF-Connecting-IP": randomIp() },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/json",
+      "CF-Connecting-IP": randomIp(),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const ctx = createExecutionContext();
@@ -94,11 +99,39 @@ const assertConsistent = async (threadId: string, ownerId: string) => {
 };
 
 type Owner = Awaited<ReturnType<typeof newUser>>;
+interface WriteRequest {
+  threadId: string;
+  token: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 interface WritePath {
   name: string;
   /** What the write needs; its request. */
-  prepare: (owner: Owner) => Promise<{ threadId: string; token: string; method: string; path: string; body?: unknown }>;
+  prepare: (owner: Owner) => Promise<WriteRequest>;
 }
+
+/** A thread of the owner's with an artifact in it, at version `versions`. */
+const withArtifact = async (owner: Owner, versions = 1) => {
+  const thread = await newThread(owner.api);
+  const artifact = await unwrap(
+    owner.api.POST("/threads/{id}/artifacts", {
+      params: { path: { id: thread.id } },
+      body: { type: "DOCUMENT", title: "doc", content: { format: "text", body: "v1" } },
+    }),
+  );
+  for (let version = 1; version < versions; version++) {
+    await unwrap(
+      owner.api.PATCH("/threads/{id}/artifacts/{artifact_id}", {
+        params: { path: { id: thread.id, artifact_id: artifact.id }, header: { "if-match": `"${version}"` } },
+        body: { title: `doc v${version + 1}` },
+      }),
+    );
+  }
+  return { threadId: thread.id, path: `/threads/${thread.id}/artifacts/${artifact.id}` };
+};
 
 const paths: WritePath[] = [
   {
@@ -208,6 +241,100 @@ const paths: WritePath[] = [
     },
   },
   {
+    name: "removing a reaction",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const message = await post(owner.api, thread.id, "nice");
+      const path = `/threads/${thread.id}/messages/${message.id}/reactions/tada`;
+      await unwrap(
+        owner.api.PUT("/threads/{id}/messages/{message_id}/reactions/{emoji}", {
+          params: { path: { id: thread.id, message_id: message.id, emoji: "tada" } },
+        }),
+      );
+      return { threadId: thread.id, token: owner.token, method: "DELETE", path };
+    },
+  },
+  {
+    name: "merge-patching the memory",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "PATCH",
+        path: `/threads/${thread.id}/memory`,
+        body: { goal: "churn", owner: null },
+        headers: { "Content-Type": "application/merge-patch+json" },
+      };
+    },
+  },
+  {
+    name: "updating an artifact",
+    prepare: async (owner) => {
+      const { threadId, path } = await withArtifact(owner);
+      return {
+        threadId,
+        token: owner.token,
+        method: "PATCH",
+        path,
+        body: { title: "v2" },
+        headers: { "If-Match": '"1"' },
+      };
+    },
+  },
+  {
+    name: "restoring an artifact version",
+    prepare: async (owner) => {
+      const { threadId, path } = await withArtifact(owner, 2);
+      return {
+        threadId,
+        token: owner.token,
+        method: "POST",
+        path: `${path}/versions/1/restore`,
+        headers: { "If-Match": '"2"' },
+      };
+    },
+  },
+  {
+    name: "deleting an artifact",
+    prepare: async (owner) => {
+      const { threadId, path } = await withArtifact(owner);
+      return { threadId, token: owner.token, method: "DELETE", path };
+    },
+  },
+  {
+    name: "clicking a one-time button",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const agent = await newAgent();
+      const message = await unwrap(
+        agent.api.POST("/threads/{id}/messages", {
+          params: { path: { id: thread.id } },
+          body: {
+            text: "Approve?",
+            blocks: [
+              {
+                type: "actions",
+                block_id: "approval",
+                once: true,
+                elements: [
+                  { type: "button", action_id: "approve", text: { type: "plain_text", text: "Approve" }, value: "42" },
+                ],
+              },
+            ],
+          },
+        }),
+      );
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "POST",
+        path: `/threads/${thread.id}/messages/${message.id}/actions`,
+        body: { block_id: "approval", action_id: "approve", value: "42" },
+      };
+    },
+  },
+  {
     name: "completing a streamed reply",
     prepare: async (owner) => {
       const thread = await newThread(owner.api);
@@ -236,7 +363,7 @@ describe("D1 failing in the middle of a write", () => {
       const request = await write.prepare(owner);
       for (let failAt = 1; ; failAt += 1) {
         const fault = failingAt(failAt);
-        const response = await send(fault.db, request.token, request.method, request.path, request.body);
+        const response = await send(fault.db, request);
         if (fault.calls() < failAt) {
           // This try met no fault: the write goes through.
           expect(response.status, await response.clone().text()).toBeLessThan(300);

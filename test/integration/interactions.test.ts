@@ -162,11 +162,11 @@ describe("block actions", () => {
     expect((await problemOf(response)).type).toMatch(/\/action-invalid$/);
   });
 
-  it("answers a one-time row once: it becomes a line naming the choice, and acting again is 409", async () => {
+  it("answers a one-time row once: it becomes a line naming the choice, and another choice is 409", async () => {
     const { owner, agent, thread, base } = await setUp(APPROVAL);
     const response = await act(owner.http, base, { block_id: "approval", action_id: "approve" });
     expect(response.status).toBe(201);
-    const { message } = (await response.json<{ data: InteractionResult }>()).data;
+    const { interaction, message } = (await response.json<{ data: InteractionResult }>()).data;
     expect(message.blocks[1]).toEqual({
       type: "context",
       block_id: "approval",
@@ -178,6 +178,13 @@ describe("block actions", () => {
     expect(events.at(-1)?.data).toMatchObject({ blocks: message.blocks });
     const again = await act(owner.http, base, { block_id: "approval", action_id: "reject" });
     expect(again.status).toBe(409);
+    // The same click again (a retry whose answer was lost) answers what it recorded, and adds nothing.
+    const retried = await act(owner.http, base, { block_id: "approval", action_id: "approve" });
+    expect(retried.status).toBe(201);
+    expect((await retried.json<{ data: InteractionResult }>()).data.interaction).toEqual(interaction);
+    expect(await allEvents(agent.api, thread.id)).toHaveLength(events.length);
+    const bob = await newUser("ADMIN");
+    expect((await act(bob.http, base, { block_id: "approval", action_id: "approve" })).status).toBe(409);
   });
 
   it("lets exactly one of two simultaneous clicks on a one-time row through", async () => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
@@ -29,7 +30,7 @@ import { messageSnapshot } from "../messages/message-wire";
 import { messageNotFound, visibleMessage } from "../messages/messages.handlers";
 import { assertThreadStillWritable, reachableThread, writableThread } from "../threads/thread-access";
 import type { listInteractions, submitBlockAction, submitForm } from "./interactions.routes";
-import type { InteractionSchema } from "./interactions.schemas";
+import type { BlockActionBody, InteractionSchema } from "./interactions.schemas";
 
 type InteractionWire = z.infer<typeof InteractionSchema>;
 
@@ -90,6 +91,20 @@ const answer = async (c: Context<AppEnv>, interaction: InteractionWire) => {
   return ok(c, { interaction, message: wire }, Status.CREATED);
 };
 
+/** The recorded action is this actor's same choice (its action and every value it sent). */
+const isSameClick = (
+  taken: InteractionWire,
+  actor: Actor,
+  { block_id: _block, action_id, ...selection }: z.infer<typeof BlockActionBody>,
+) =>
+  taken.kind === "block_action" &&
+  taken.actor.type === actor.type &&
+  taken.actor.id === actor.id &&
+  taken.action.action_id === action_id &&
+  Object.entries(selection).every(([key, value]) =>
+    isDeepStrictEqual((taken.action as Record<string, unknown>)[key], value),
+  );
+
 const refusedAction = (error: unknown) =>
   error instanceof Refused ? new ApiError("action-invalid", error.message) : error;
 
@@ -107,8 +122,11 @@ export const submitBlockActionHandler: RouteHandler<typeof submitBlockAction, Ap
       const { block_id: _block, action_id: _action, ...selection } = body;
       recorded = checkSelection(located.element, selection, requiredForAction(located.element));
     } catch (error) {
-      // A one-time block that is gone was not mistaken: it was answered already.
-      if (error instanceof Refused && (await interactionsOf(c).wasActedOn(message_id, body.block_id))) {
+      // A one-time block that is gone was not mistaken: it was answered already — by this very
+      // click, if it is the retry of one whose answer was lost: then it answers what it recorded.
+      const taken = error instanceof Refused ? await interactionsOf(c).actionOn(message_id, body.block_id) : null;
+      if (taken) {
+        if (isSameClick(taken as InteractionWire, actor, body)) return taken as InteractionWire;
         throw new ApiError("conflict", `Block "${body.block_id}" took one action only, and it has been taken.`);
       }
       throw refusedAction(error);
