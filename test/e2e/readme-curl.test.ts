@@ -37,6 +37,10 @@ type PrintedLater = [
   artifact: Envelope<{ type: string; version: number; content: { claim: string } }>,
   clicked: Envelope<{ interaction: { kind: string; action: { block_id: string; action_id: string } } }>,
   preview: Envelope<{ kind?: string; status?: string }>,
+  firstDelta: Envelope<{ message_id: string; length: number }>,
+  secondDelta: Envelope<{ message_id: string; length: number }>,
+  completed: Envelope<{ id: string; state: string; text: string }>,
+  live: Envelope<{ status: string }>,
   activity: Envelope<{ text: string; actor: { type: string } }>,
   streamToken: Envelope<{ token: string; url: string }>,
   mine: { data: { seq: number; event: { type: string; thread_id: string } }[] },
@@ -50,7 +54,7 @@ test("the README's curl examples work against the running service, as written", 
     // Fresh addresses each run, so reruns against the same database do not answer 409.
     .replaceAll("ada@example.com", email)
     .replaceAll("admin@example.com", admin);
-  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(17);
+  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(21);
 
   // curl prints no newline after a body; the wrapper adds one so each printed answer is one line.
   const { stdout } = await execFileAsync(
@@ -66,14 +70,23 @@ test("the README's curl examples work against the running service, as written", 
     .slice(0, 8)
     .map((line) => JSON.parse(line) as unknown) as Printed;
   expect(lines.slice(8, 10)).toEqual(["Q3 churn", "Q3 churn fell to 3.2%, from 4.1%."]);
-  const [artifact, clicked, preview, activity, streamToken, mine] = lines
-    .slice(10, 16)
+  const [artifact, clicked, preview, firstDelta, secondDelta, completed, liveness, activity, streamToken, mine] = lines
+    .slice(10, 20)
     .map((line) => JSON.parse(line) as unknown) as PrintedLater;
-  // The last curl prints the live stream's lines until it stops: the click's event (seq 6) and the activity.
-  const live = lines.slice(16);
+  // The last curl prints the live stream's lines until it stops: the click's event (seq 6), the streamed reply's
+  // start and end (7, 8) — its deltas came before the stream opened — and the activity.
+  const live = lines.slice(20);
   expect(live[0]).toBe("retry: 3000");
-  expect(live).toEqual(expect.arrayContaining(["id: 6", "event: interaction.created", "event: activity"]));
-  expect(live.filter((line) => line.startsWith("id: "))).toEqual(["id: 6"]);
+  expect(live).toEqual(
+    expect.arrayContaining([
+      "id: 6",
+      "event: interaction.created",
+      "event: message.created",
+      "event: message.updated",
+      "event: activity",
+    ]),
+  );
+  expect(live.filter((line) => line.startsWith("id: "))).toEqual(["id: 6", "id: 7", "id: 8"]);
 
   expect(health).toMatchObject({ success: true, data: { status: "ok" } });
   expect(created).toMatchObject({ success: true, data: { email, role: "USER" } });
@@ -102,12 +115,17 @@ test("the README's curl examples work against the running service, as written", 
   expect(preview.data.kind === "text" || preview.data.status === "PENDING").toBe(true);
   expect(activity).toMatchObject({ data: { text: "reading the report…", actor: { type: "user" } } });
   const threadId = events.data[0]?.thread_id;
-  // Ada's user stream: her thread's creation, then her two messages in it, numbered 1, 2, 3.
+  // Ada's user stream: her thread's creation, then her three messages in it (the streamed reply last).
   expect(mine.data.map((event) => [event.seq, event.event.type, event.event.thread_id])).toEqual([
     [1, "thread.created", threadId],
     [2, "message.created", threadId],
     [3, "message.created", threadId],
+    [4, "message.created", threadId],
   ]);
+  expect(firstDelta.data.length).toBe(9);
+  expect(secondDelta.data).toEqual({ message_id: completed.data.id, length: 14 });
+  expect(completed.data).toMatchObject({ state: "COMPLETE", text: "Churn is down." });
+  expect(liveness.data).toEqual({ status: "ok" });
   expect(streamToken.data.url).toBe(`/threads/${threadId}/events?token=${encodeURIComponent(streamToken.data.token)}`);
   expect(attached).toMatchObject({
     data: { text: "The numbers are attached", attachments: [{ filename: "q3-churn.txt", size_bytes: 33 }] },
