@@ -399,11 +399,11 @@ export const messagesRepository = (db: Db, d1: D1Database) => ({
     (
       await d1
         .prepare(
-          `SELECT id, seq, text, strftime('%Y-%m-%dT%H:%M:%fZ', updated_at) AS updated_at FROM messages
+          `SELECT id, text, strftime('%Y-%m-%dT%H:%M:%fZ', updated_at) AS updated_at FROM messages
            WHERE thread_id = ? AND state = 'STREAMING' AND deleted_at IS NULL`,
         )
         .bind(threadId)
-        .all<{ id: string; seq: number; text: string; updated_at: string }>()
+        .all<{ id: string; text: string; updated_at: string }>()
     ).results,
 
   findInThread: async (threadId: string, id: string): Promise<MessageRow | null> => {
