@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { type components, createClient, unwrap } from "../../sdk/src";
 import { assertIsProblem, assertMatchesContract } from "./contract";
+import { harness } from "./harness";
 
 export const BASE_URL = "https://api.test";
 
@@ -12,24 +12,10 @@ export const contractFetch = async (request: Request): Promise<Response> => {
   return response;
 };
 
-/** The SDK exactly as partners use it, talking to this worker; anonymous unless given a token. */
-export const clientWith = (token?: string | (() => Promise<string>)) =>
-  createClient({ baseUrl: BASE_URL, fetch: contractFetch, ...(token ? { token } : {}) });
-
-export const anonymous = clientWith();
-
-export type Role = "ADMIN" | "USER" | "VIEWER";
-
-/** A client address of its own, as sign-in is rate limited per IP (RFC 3849 documentation prefix). */
-export const randomIp = () =>
-  `2001:db8::${crypto
-    .getRandomValues(new Uint16Array(4))
-    .join(":")
-    .replace(/\d+/g, (n) => Number(n).toString(16))}`;
-
-/** Signs in through the local-development endpoint (tests run with ENVIRONMENT=development). */
-export const signIn = async (role: Role, email = `${role.toLowerCase()}.${crypto.randomUUID()}@example.com`) =>
-  unwrap(anonymous.POST("/auth/dev/sign-in", { body: { email, role }, headers: { "CF-Connecting-IP": randomIp() } }));
+/** The shared helpers (./harness.ts) bound to this worker. */
+export const workers = harness(BASE_URL, contractFetch);
+export const { clientWith, anonymous, signIn, createApiKey } = workers;
+export { type Role, randomIp, type Scope } from "./harness";
 
 let adminToken: Promise<string> | undefined;
 /** One admin session per test file, made on first use. */
@@ -68,14 +54,3 @@ export const jsonBody = (body: unknown, init: RequestInit = {}): RequestInit => 
   headers: { "Content-Type": "application/json", ...init.headers },
   body: JSON.stringify(body),
 });
-
-export type Scope = components["schemas"]["ApiKeyScope"];
-
-/**
- * A partner API key with these scopes. Each is made by an admin of its own: creating keys counts
- * against the creator's write limit, and a suite makes many.
- */
-export const createApiKey = async (scopes: Scope[], label = "key") => {
-  const admin = clientWith((await signIn("ADMIN")).access_token);
-  return unwrap(admin.POST("/api-keys", { body: { name: `${label}-${crypto.randomUUID()}`, scopes } }));
-};

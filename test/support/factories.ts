@@ -1,8 +1,8 @@
 import { unwrap } from "../../sdk/src";
 import { client } from "./api";
+import { uniqueEmail } from "./harness";
 
-/** Unique per call, so tests never collide on the unique email, whatever order they run in. */
-export const uniqueEmail = (label = "user") => `${label}.${crypto.randomUUID()}@example.com`;
+export { uniqueEmail };
 
 export const createUser = (overrides: { email?: string; name?: string; role?: "ADMIN" | "USER" | "VIEWER" } = {}) =>
   unwrap(

@@ -40,7 +40,7 @@ export const wranglerEnv = (): NodeJS.ProcessEnv => {
   return { ...env, WRANGLER_SEND_METRICS: "false" };
 };
 
-const freePort = (): Promise<number> =>
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

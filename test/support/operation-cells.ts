@@ -1,0 +1,431 @@
+import committed from "../../openapi/openapi.json";
+import { unwrap } from "../../sdk/src";
+import { type Harness, type Role, randomIp, type Scope, uniqueEmail } from "./harness";
+import { makePng } from "./images";
+
+/**
+ * Cells of the access matrix: one operation called by one kind of caller, with the status the operation's
+ * `x-access` (written by the same `guarded`/`publicAccess` call that enforces it) says that caller gets.
+ * The access matrix runs every cell in the worker; the contract-proxy run (test/e2e/prism-proxy.test.ts)
+ * sends cells through Prism to `wrangler dev`. Every operation needs a fixture here.
+ */
+export type Access = { public: true } | { roles: Role[]; scope?: Scope; ownership?: "self" };
+export interface Operation {
+  operationId: string;
+  "x-access": Access;
+  responses: Record<string, unknown>;
+}
+
+export interface OperationEntry {
+  path: string;
+  method: string;
+  operation: Operation;
+}
+
+export const operations: OperationEntry[] = Object.entries(
+  committed.paths as unknown as Record<string, Record<string, Operation>>,
+).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
+);
+
+export type Caller =
+  | { kind: "anonymous" }
+  | { kind: "user"; label: string; role: Role; owner: boolean }
+  | { kind: "api_key"; label: string; withScope: boolean };
+
+export const CALLERS: Caller[] = [
+  { kind: "anonymous" },
+  { kind: "user", label: "user (owner)", role: "USER", owner: true },
+  { kind: "user", label: "other user", role: "USER", owner: false },
+  { kind: "user", label: "read-only", role: "VIEWER", owner: false },
+  { kind: "user", label: "admin", role: "ADMIN", owner: false },
+  { kind: "api_key", label: "API key with the scope", withScope: true },
+  { kind: "api_key", label: "API key without the scope", withScope: false },
+];
+export const callerName = (caller: Caller) => (caller.kind === "anonymous" ? "anonymous" : caller.label);
+
+/** What a cell's request needs: the owner's user and the caller's own session, made fresh per cell. */
+interface CellContext {
+  ownerId: string;
+  ownerToken: string;
+  ownerSessionId: string;
+  callerKind: Caller["kind"];
+  callerToken?: string;
+  callerSessionId?: string;
+}
+interface CellRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Sent as JSON, unless `contentType` says otherwise and it is a string (sent as is). */
+  body?: unknown;
+  /** Of the body; application/json unless told. */
+  contentType?: string;
+  /** Extra request headers (a precondition). */
+  headers?: Record<string, string>;
+}
+export interface Fixture {
+  /** Path parameters, query and body for this cell. */
+  request: (ctx: CellContext) => Promise<CellRequest>;
+  /** Public operations whose success needs what no caller here has (a provider's code, a Google ID token). */
+  publicStatus?: number;
+}
+
+const successStatus = (operation: Operation) => Number(Object.keys(operation.responses).find((s) => s.startsWith("2")));
+
+export const expectedStatus = (operation: Operation, caller: Caller, fixture: Fixture): number => {
+  const access = operation["x-access"];
+  if ("public" in access) return fixture.publicStatus ?? successStatus(operation);
+  if (caller.kind === "anonymous") return 401;
+  if (caller.kind === "api_key") return access.scope && caller.withScope ? successStatus(operation) : 403;
+  if (!access.roles.includes(caller.role)) return 403;
+  if (access.ownership === "self" && caller.role !== "ADMIN" && !caller.owner) return 404;
+  return successStatus(operation);
+};
+
+/**
+ * One fixture per operation (its path parameters, query and body for a cell), and the cell itself, for `h`.
+ * `publicStatus` overrides what a public operation answers everyone where the server's configuration differs
+ * (e.g. Google sign-in not configured at all).
+ */
+export const operationCells = (h: Harness, publicStatus: Record<string, number> = {}) => {
+  const fixtures: Record<string, Fixture> = {
+    getHealth: { request: async () => ({}) },
+    getLiveness: { request: async () => ({}) },
+    getOpenApiDocument: { request: async () => ({}) },
+    getApiReference: { request: async () => ({}) },
+    devSignIn: { request: async () => ({ body: { email: uniqueEmail("matrix"), role: "USER" } }) },
+    refreshTokens: { request: async () => ({ body: { refresh_token: (await h.signIn("USER")).refresh_token } }) },
+    signOut: { request: async () => ({}) },
+    getMe: { request: async () => ({}) },
+    updateMe: { request: async () => ({ body: { name: "Matrix" } }) },
+    listMySessions: { request: async () => ({}) },
+    revokeMySession: {
+      // Each caller revokes a session of its own; other people's sessions are covered in auth.sessions.test.ts.
+      request: async ({ callerSessionId }) => ({ params: { id: callerSessionId ?? "cnosession00000000000000" } }),
+    },
+    createUser: { request: async () => ({ body: { email: uniqueEmail("matrix"), name: "Matrix" } }) },
+    listUsers: { request: async () => ({}) },
+    getUser: { request: async ({ ownerId }) => ({ params: { id: ownerId } }) },
+    updateUser: { request: async ({ ownerId }) => ({ params: { id: ownerId }, body: { name: "Renamed" } }) },
+    deleteUser: { request: async ({ ownerId }) => ({ params: { id: ownerId } }) },
+    createApiKey: { request: async () => ({ body: { name: "matrix", scopes: ["users:read"] } }) },
+    listApiKeys: { request: async () => ({}) },
+    getApiKey: { request: async () => ({ params: { id: (await newApiKey(["users:read"])).id } }) },
+    revokeApiKey: { request: async () => ({ params: { id: (await newApiKey(["users:read"])).id } }) },
+    // Its provider is unreachable inside the workers tests: everyone alike gets 503 (the e2e suite gets the 302).
+    startGoogleSignIn: { request: async () => ({}), publicStatus: 503 },
+    // Without a state cookie and a provider's code the callback refuses everyone alike.
+    completeGoogleSignIn: { request: async () => ({}), publicStatus: 401 },
+    signInWithGoogleIdToken: { request: async () => ({ body: { id_token: "not.a.token" } }), publicStatus: 401 },
+    createThread: {
+      // API keys name the user the thread is for; users create their own.
+      request: async ({ ownerId, callerKind }) => ({
+        body: { title: "matrix", ...(callerKind === "api_key" ? { owner_id: ownerId } : {}) },
+      }),
+    },
+    listThreads: { request: async () => ({}) },
+    getThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    updateThread: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { title: "Renamed" } }) },
+    deleteThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    getThreadMemory: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    replaceThreadMemory: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { notes: "first" } }) },
+    updateThreadMemory: {
+      request: async (ctx) => ({
+        params: await ownerThread(ctx),
+        body: { notes: "patched" },
+        contentType: "application/merge-patch+json",
+      }),
+    },
+    createMessage: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { text: "hello" } }) },
+    listMessages: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    getMessage: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    // Only a message's author edits it: the cell edits one of the caller's own where it could post one.
+    updateMessage: { request: async (ctx) => ({ params: await callersMessage(ctx), body: { text: "edited" } }) },
+    deleteMessage: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    // Only the author streams into a message: the cell streams into one the caller started.
+    appendMessageDelta: {
+      request: async (ctx) => ({
+        params: await callersMessage(ctx, { streaming: true }),
+        body: { offset: "by the caller".length, text: " and more" },
+      }),
+    },
+    completeMessage: { request: async (ctx) => ({ params: await callersMessage(ctx, { streaming: true }), body: {} }) },
+    listReactions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    addReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
+    removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
+    listThreadEvents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    // Everyone reads their own user stream: nothing of another's is reachable through it.
+    listMyEvents: { request: async () => ({}) },
+    createStreamToken: { request: async (ctx) => ({ body: { thread_id: (await ownerThread(ctx)).id } }) },
+    setActivityStatus: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { text: "thinking…" } }) },
+    clearActivityStatus: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    listActivityStatuses: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    searchMessages: { request: async () => ({ query: { q: "owner" } }) },
+    createArtifact: {
+      request: async (ctx) => ({
+        params: await ownerThread(ctx),
+        body: { type: "DOCUMENT", title: "matrix", content: { format: "text", body: "hi" } },
+      }),
+    },
+    listArtifacts: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    getArtifact: { request: async (ctx) => ({ params: await ownerArtifact(ctx) }) },
+    updateArtifact: {
+      request: async (ctx) => ({
+        params: await ownerArtifact(ctx),
+        body: { title: "v2" },
+        headers: { "If-Match": '"1"' },
+      }),
+    },
+    deleteArtifact: { request: async (ctx) => ({ params: await ownerArtifact(ctx) }) },
+    listArtifactVersions: { request: async (ctx) => ({ params: await ownerArtifact(ctx) }) },
+    getArtifactVersion: { request: async (ctx) => ({ params: { ...(await ownerArtifact(ctx)), version: "1" } }) },
+    restoreArtifactVersion: {
+      request: async (ctx) => ({
+        params: { ...(await ownerArtifact(ctx)), version: "1" },
+        headers: { "If-Match": '"1"' },
+      }),
+    },
+    submitBlockAction: {
+      request: async (ctx) => ({
+        params: await ownerInteractiveMessage(ctx),
+        body: { block_id: "b", action_id: "go" },
+      }),
+    },
+    submitForm: { request: async (ctx) => ({ params: await ownerInteractiveMessage(ctx), body: { values: {} } }) },
+    listInteractions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    getFilePreview: { request: async (ctx) => ({ params: await ownerPreviewedImage(ctx) }) },
+    getFileThumbnail: { request: async (ctx) => ({ params: await ownerPreviewedImage(ctx) }) },
+    uploadFile: {
+      request: async () => ({ query: { filename: "cell.txt" }, body: "a file", contentType: "text/plain" }),
+    },
+    listFiles: { request: async () => ({}) },
+    getFile: { request: async (ctx) => ({ params: await ownerFile(ctx) }) },
+    deleteFile: { request: async (ctx) => ({ params: await ownerFile(ctx) }) },
+    downloadFile: { request: async (ctx) => ({ params: await ownerFile(ctx) }) },
+    createDownloadLink: { request: async (ctx) => ({ params: await ownerFile(ctx), body: {} }) },
+    downloadFileWithLink: { request: (ctx) => ownerFileLink(ctx) },
+    // Uploads are seen and used by their own maker only (admins included), so each cell uses its own.
+    createUpload: {
+      request: async () => ({ body: { filename: "cell.txt", content_type: "text/plain", total_bytes: 10 } }),
+    },
+    getUpload: { request: async (ctx) => ({ params: await callersUpload(ctx) }) },
+    uploadPart: {
+      request: async (ctx) => ({
+        params: { ...(await callersUpload(ctx)), part_number: "1" },
+        body: "0123456789",
+        contentType: "application/octet-stream",
+      }),
+    },
+    completeUpload: { request: async (ctx) => ({ params: await callersUpload(ctx, { withPart: true }) }) },
+    abortUpload: { request: async (ctx) => ({ params: await callersUpload(ctx) }) },
+  };
+
+  /** A thread of the cell's owner, with one message by the owner. */
+  const ownerThread = async ({ ownerToken }: CellContext) => {
+    const api = h.clientWith(ownerToken);
+    const thread = await unwrap(
+      api.POST("/threads", { body: { title: "matrix", messages: [{ text: "by the owner" }] } }),
+    );
+    const [message] = await unwrap(api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }));
+    if (!message) throw new Error("the owner's thread has no message");
+    return { id: thread.id, message_id: message.id };
+  };
+
+  /** A message in the owner's thread by the caller when the caller may post there, else by the owner. */
+  const callersMessage = async (ctx: CellContext, body: { streaming?: boolean } = {}) => {
+    const thread = await ownerThread(ctx);
+    if (!ctx.callerToken) return thread;
+    const { data } = await h.clientWith(ctx.callerToken).POST("/threads/{id}/messages", {
+      params: { path: { id: thread.id } },
+      body: { text: "by the caller", ...body },
+      headers: { "CF-Connecting-IP": randomIp() },
+    });
+    return data ? { id: thread.id, message_id: data.data.id } : thread;
+  };
+
+  /** A file the cell's owner uploaded. */
+  const ownerFile = async (
+    { ownerToken }: CellContext,
+    file: { name: string; type: string; body: BodyInit } = TEXT_FILE,
+  ) => {
+    const response = await h.fetch(
+      new Request(new URL(`/files?filename=${file.name}`, h.baseUrl), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${ownerToken}`, "Content-Type": file.type, "CF-Connecting-IP": randomIp() },
+        body: file.body,
+      }),
+    );
+    const { data } = await response.json<{ data: { id: string } }>();
+    return { id: data.id };
+  };
+  const TEXT_FILE = { name: "matrix.txt", type: "text/plain", body: "matrix" };
+
+  /** An image of the owner's whose preview (and thumbnail) is made: the queue consumer runs a moment later. */
+  const ownerPreviewedImage = async (ctx: CellContext) => {
+    const file = await ownerFile(ctx, { name: "matrix.png", type: "image/png", body: await makePng(64, 48) });
+    const api = h.clientWith(ctx.ownerToken);
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { response } = await api.GET("/files/{id}/preview", { params: { path: file } });
+      if (response.status === 200) return file;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("the owner's image got no preview");
+  };
+
+  /** A thread of the owner's with a message of theirs holding a button and an optional input. */
+  const ownerInteractiveMessage = async ({ ownerToken }: CellContext) => {
+    const api = h.clientWith(ownerToken);
+    const thread = await unwrap(api.POST("/threads", { body: { title: "matrix" } }));
+    const message = await unwrap(
+      api.POST("/threads/{id}/messages", {
+        params: { path: { id: thread.id } },
+        body: {
+          text: "act",
+          blocks: [
+            {
+              type: "actions",
+              block_id: "b",
+              elements: [{ type: "button", action_id: "go", text: { type: "plain_text", text: "Go" } }],
+            },
+            {
+              type: "input",
+              block_id: "note",
+              optional: true,
+              label: { type: "plain_text", text: "Note" },
+              element: { type: "plain_text_input", action_id: "text" },
+            },
+          ],
+        },
+      }),
+    );
+    return { id: thread.id, message_id: message.id };
+  };
+
+  /**
+   * A 10-byte upload made by the caller where the caller may make one, else by the owner (the cell is
+   * then refused before the upload is looked at); with its one part sent when asked.
+   */
+  const callersUpload = async (ctx: CellContext, { withPart = false } = {}) => {
+    const attempt = async (token: string) => {
+      const { data } = await h.clientWith(token).POST("/uploads", {
+        body: { filename: "cell.txt", content_type: "text/plain", total_bytes: 10 },
+        headers: { "CF-Connecting-IP": randomIp() },
+      });
+      return data ? { token, id: data.data.id } : undefined;
+    };
+    const made = (ctx.callerToken ? await attempt(ctx.callerToken) : undefined) ?? (await attempt(ctx.ownerToken));
+    if (!made) throw new Error("no upload could be made");
+    if (withPart) {
+      await h.fetch(
+        new Request(new URL(`/uploads/${made.id}/parts/1`, h.baseUrl), {
+          method: "PUT",
+          headers: {
+            Authorization: `Bearer ${made.token}`,
+            "Content-Type": "application/octet-stream",
+            "CF-Connecting-IP": randomIp(),
+          },
+          body: "0123456789",
+        }),
+      );
+    }
+    return { id: made.id };
+  };
+
+  /** An insight the owner published in a thread of theirs, at version 1. */
+  const ownerArtifact = async (ctx: CellContext) => {
+    const { id } = await ownerThread(ctx);
+    const artifact = await unwrap(
+      h.clientWith(ctx.ownerToken).POST("/threads/{id}/artifacts", {
+        params: { path: { id } },
+        body: { type: "INSIGHT", title: "matrix", content: { claim: "c", confidence: 0.5, evidence: [] } },
+      }),
+    );
+    return { id, artifact_id: artifact.id };
+  };
+
+  /** A signed link to the owner's file, as its query parameters. */
+  const ownerFileLink = async (ctx: CellContext) => {
+    const { id } = await ownerFile(ctx);
+    const link = await unwrap(
+      h.clientWith(ctx.ownerToken).POST("/files/{id}/links", { params: { path: { id } }, body: {} }),
+    );
+    return { params: { id }, query: Object.fromEntries(new URL(link.url).searchParams) };
+  };
+
+  const newApiKey = (scopes: Scope[]) => h.createApiKey(scopes, "matrix");
+
+  const meOf = (token: string) => unwrap(h.clientWith(token).GET("/me"));
+
+  /** The caller's credentials, made fresh for each cell (sign-out and deletes must not leak into others). */
+  const credentialsFor = async (caller: Caller, owner: { accessToken: string; sessionId: string }, scope?: Scope) => {
+    if (caller.kind === "anonymous") return {};
+    if (caller.kind === "api_key") {
+      // Without the scope: some other scope, so the key itself is valid.
+      const other: Scope = scope === "users:read" ? "users:write" : "users:read";
+      const scopes: Scope[] = [caller.withScope && scope ? scope : other];
+      return { token: (await newApiKey(scopes)).secret };
+    }
+    if (caller.owner) return { token: owner.accessToken, sessionId: owner.sessionId };
+    const tokens = await h.signIn(caller.role);
+    return { token: tokens.access_token, sessionId: tokens.session_id };
+  };
+
+  /**
+   * One cell: fresh credentials for the caller and a fresh owner, the operation's fixture request, sent with
+   * `h.fetch`. Answers the response and the status the operation's `x-access` says this caller gets.
+   */
+  const runCell = async ({ path, method, operation }: OperationEntry, caller: Caller) => {
+    const fixture = fixtures[operation.operationId];
+    if (!fixture) throw new Error(`no fixture for ${operation.operationId}`);
+    const ownerTokens = await h.signIn("USER");
+    const ownerId = (await meOf(ownerTokens.access_token)).id;
+    const access = operation["x-access"];
+    const credentials = await credentialsFor(
+      caller,
+      { accessToken: ownerTokens.access_token, sessionId: ownerTokens.session_id },
+      "scope" in access ? access.scope : undefined,
+    );
+    const {
+      params = {},
+      query = {},
+      body,
+      contentType = "application/json",
+      headers: extraHeaders = {},
+    } = await fixture.request({
+      ownerId,
+      ownerToken: ownerTokens.access_token,
+      ownerSessionId: ownerTokens.session_id,
+      callerKind: caller.kind,
+      callerToken: credentials.token,
+      callerSessionId: credentials.sessionId,
+    });
+    const url = new URL(
+      path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? ""),
+      h.baseUrl,
+    );
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    const headers = new Headers({ ...extraHeaders, "CF-Connecting-IP": randomIp() });
+    if (credentials.token) headers.set("Authorization", `Bearer ${credentials.token}`);
+    if (body !== undefined) headers.set("Content-Type", contentType);
+    const response = await h.fetch(
+      new Request(url, {
+        method,
+        headers,
+        body:
+          body === undefined
+            ? undefined
+            : contentType !== "application/json" && typeof body === "string"
+              ? body
+              : JSON.stringify(body),
+        redirect: "manual",
+      }),
+    );
+    const status = publicStatus[operation.operationId];
+    return {
+      response,
+      expected: expectedStatus(operation, caller, status ? { ...fixture, publicStatus: status } : fixture),
+    };
+  };
+
+  return { fixtures, runCell };
+};
