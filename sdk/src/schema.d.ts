@@ -1047,7 +1047,7 @@ export interface paths {
         put?: never;
         /**
          * Complete a resumable upload
-         * @description Every part must be there with its size (409 `upload-incomplete` names the missing or wrong ones; send them and complete again). The parts are joined into the file, which is then read back once to compute its SHA-256 and check its first bytes: a `sha256` given at creation that differs answers 422 `checksum-mismatch`, bytes that are not the declared type 422 `content-type-mismatch` — either way nothing is kept and the upload is ABORTED. Otherwise the answer is the new READY file, and the upload is COMPLETED with its `file_id`. An upload that is not OPEN answers 409 `upload-closed`. Only the user or API key that created the upload may see or use it; anyone else gets 404, admins included.
+         * @description Every part must be there with its size (409 `upload-incomplete` names the missing or wrong ones; send them and complete again). The parts are joined into the file, which is then read back once to compute its SHA-256 and check its first bytes: a `sha256` given at creation that differs answers 422 `checksum-mismatch`, bytes that are not the declared type 422 `content-type-mismatch` — either way nothing is kept and the upload is ABORTED. Otherwise the answer is the new READY file (201), and the upload is COMPLETED with its `file_id`. Completing a COMPLETED upload again (a retry whose answer was lost) answers the same file with 200, making nothing new. If storage fails after the parts were joined, the upload stays COMPLETING and completing it again finishes it. An aborted or expired upload answers 409 `upload-closed`. Only the user or API key that created the upload may see or use it; anyone else gets 404, admins included.
          */
         post: operations["completeUpload"];
         delete?: never;
@@ -9520,6 +9520,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The upload was completed before: its file, unchanged. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description URL of the new file. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileResponse"];
+                };
+            };
             /** @description The file is stored. */
             201: {
                 headers: {

@@ -3,9 +3,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { unwrap } from "../../sdk/src";
 import { createApp } from "../../src/app";
+import { storageRepository } from "../../src/repositories/storage.repository";
 import { BASE_URL, randomIp } from "../support/api";
 import { assertMatchesContract } from "../support/contract";
 import { newAgent, newThread, newUser, post } from "../support/conversations";
+import { uniqueEmail } from "../support/harness";
 
 // D1 failing in the middle of a write: for each multi-statement write path, the request is sent again and again
 // with D1 failing at its 1st call, then its 2nd, 3rd… (a statement run or a batch) until a try passes them all. Every
@@ -54,16 +56,20 @@ const failingAt = (failAt: number) => {
 
 const app = createApp();
 
-const send = async (db: D1Database, { token, method, path, body, headers = {} }: Omit<WriteRequest, "threadId">) => {
+const send = async (db: D1Database, { token, method, path, body, headers = {} }: WriteRequest) => {
+  // A string is sent as it is (a file's bytes); anything else as JSON.
+  const bytes =
+    body === undefined ? undefined : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body));
   const request = new Request(new URL(path, BASE_URL), {
     method,
     headers: {
-      Authorization: `Bearer ${token}`,
+      ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
       "Content-Type": "application/json",
       "CF-Connecting-IP": randomIp(),
+      ...(bytes === undefined ? {} : { "Content-Length": String(bytes.length) }),
       ...headers,
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: bytes,
   });
   const ctx = createExecutionContext();
   const response = await app.fetch(request, { ...env, DB: db }, ctx);
@@ -73,7 +79,7 @@ const send = async (db: D1Database, { token, method, path, body, headers = {} }:
 };
 
 /** What must hold whatever failed: the log gapless and the counters it drives matching it. */
-const assertConsistent = async (threadId: string, ownerId: string) => {
+const assertConsistent = async (threadId: string | undefined, ownerId: string) => {
   const thread = await env.DB.prepare(
     `SELECT t.last_seq,
             (SELECT COUNT(*) FROM thread_events e WHERE e.thread_id = t.id) AS events,
@@ -82,7 +88,7 @@ const assertConsistent = async (threadId: string, ownerId: string) => {
             (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.deleted_at IS NULL) AS live_messages
      FROM threads t WHERE t.id = ?`,
   )
-    .bind(threadId)
+    .bind(threadId ?? null)
     .first<{ last_seq: number; events: number; max_seq: number; message_count: number; live_messages: number }>();
   if (thread) {
     expect(thread.events, "one event per seq, no orphan").toBe(thread.last_seq);
@@ -100,8 +106,10 @@ const assertConsistent = async (threadId: string, ownerId: string) => {
 
 type Owner = Awaited<ReturnType<typeof newUser>>;
 interface WriteRequest {
-  threadId: string;
-  token: string;
+  /** The thread the write changes, whose log and counters must stay consistent. */
+  threadId?: string;
+  /** Anonymous when absent. */
+  token?: string;
   method: string;
   path: string;
   body?: unknown;
@@ -111,6 +119,11 @@ interface WritePath {
   name: string;
   /** What the write needs; its request. */
   prepare: (owner: Owner) => Promise<WriteRequest>;
+  /**
+   * What must hold after every try, failed or not (`done`: the last try succeeded), besides the thread's and
+   * the owner's logs being consistent.
+   */
+  check?: (owner: Owner, request: WriteRequest, done: boolean) => Promise<void>;
 }
 
 /** A thread of the owner's with an artifact in it, at version `versions`. */
@@ -354,7 +367,196 @@ const paths: WritePath[] = [
       };
     },
   },
+  {
+    name: "submitting a form",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api);
+      const agent = await newAgent();
+      const message = await unwrap(
+        agent.api.POST("/threads/{id}/messages", {
+          params: { path: { id: thread.id } },
+          body: {
+            text: "Why?",
+            blocks: [
+              {
+                type: "input",
+                block_id: "reason",
+                label: { type: "plain_text", text: "Reason" },
+                element: { type: "plain_text_input", action_id: "text" },
+              },
+            ],
+          },
+        }),
+      );
+      return {
+        threadId: thread.id,
+        token: owner.token,
+        method: "POST",
+        path: `/threads/${thread.id}/messages/${message.id}/submissions`,
+        body: { values: { reason: { text: { value: "budget" } } } },
+      };
+    },
+  },
+  {
+    name: "deleting a thread",
+    prepare: async (owner) => {
+      const thread = await newThread(owner.api, { messages: [{ text: "one" }] });
+      return { threadId: thread.id, token: owner.token, method: "DELETE", path: `/threads/${thread.id}` };
+    },
+    // Whole or gone: never a thread without its messages, nor messages or events without their thread.
+    check: async (_owner, { threadId }, done) => {
+      const left = await first<{ threads: number; messages: number; events: number }>(
+        `SELECT (SELECT COUNT(*) FROM threads WHERE id = ?1) AS threads,
+                (SELECT COUNT(*) FROM messages WHERE thread_id = ?1) AS messages,
+                (SELECT COUNT(*) FROM thread_events WHERE thread_id = ?1) AS events`,
+        threadId,
+      );
+      expect(left).toEqual(done ? { threads: 0, messages: 0, events: 0 } : { threads: 1, messages: 1, events: 2 });
+    },
+  },
+  {
+    name: "uploading a file",
+    prepare: async (owner) => ({
+      token: owner.token,
+      method: "POST",
+      path: "/files?filename=notes.txt",
+      body: "some notes",
+      headers: { "Content-Type": "text/plain" },
+    }),
+    // A failed try keeps no row and no object; the clean one keeps one READY file with its bytes.
+    check: async (owner, _request, done) => {
+      const files = await filesOf(owner.id);
+      expect(files.map((file) => file.status)).toEqual(done ? ["READY"] : []);
+      for (const file of files) expect((await env.FILES.head(file.storage_key))?.size).toBe(10);
+    },
+  },
+  {
+    name: "deleting a file",
+    prepare: async (owner) => {
+      const file = await uploadText(owner, "doomed");
+      return { token: owner.token, method: "DELETE", path: `/files/${file.id}` };
+    },
+    // Never a READY row whose bytes are gone: READY with its object, or DELETED.
+    check: async (owner, _request, done) => {
+      const [file] = await filesOf(owner.id);
+      if (!file) throw new Error("the file row is gone");
+      expect(file.status).toBe(done ? "DELETED" : file.status);
+      if (file.status === "READY") expect(await env.FILES.head(file.storage_key)).not.toBeNull();
+      else expect(file.status).toBe("DELETED");
+    },
+  },
+  {
+    name: "creating a resumable upload",
+    prepare: async (owner) => ({
+      token: owner.token,
+      method: "POST",
+      path: "/uploads",
+      body: { filename: "notes.txt", content_type: "text/plain", total_bytes: 10 },
+    }),
+    check: async (owner, _request, done) => {
+      const uploads = await first<{ n: number }>("SELECT COUNT(*) AS n FROM uploads WHERE user_id = ?", owner.id);
+      expect(uploads?.n).toBe(done ? 1 : 0);
+    },
+  },
+  {
+    name: "uploading a part",
+    prepare: async (owner) => {
+      const upload = await openUpload(owner);
+      return {
+        token: owner.token,
+        method: "PUT",
+        path: `/uploads/${upload.id}/parts/1`,
+        body: "0123456789",
+        headers: { "Content-Type": "application/octet-stream" },
+      };
+    },
+    // The upload stays open; its part is recorded once the clean try went through.
+    check: async (_owner, request, done) => {
+      const id = request.path.split("/")[2];
+      const upload = await first<{ status: string; parts: number }>(
+        "SELECT status, (SELECT COUNT(*) FROM upload_parts WHERE upload_id = ?1) AS parts FROM uploads WHERE id = ?1",
+        id,
+      );
+      expect(upload?.status).toBe("OPEN");
+      if (done) expect(upload?.parts).toBe(1);
+    },
+  },
+  {
+    name: "completing a resumable upload",
+    prepare: async (owner) => {
+      const upload = await openUpload(owner);
+      await owner.http(`/uploads/${upload.id}/parts/1`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/octet-stream" },
+        body: "0123456789",
+      });
+      return { token: owner.token, method: "POST", path: `/uploads/${upload.id}/complete` };
+    },
+    // Nothing lost: a failed try leaves the upload to complete again (never ABORTED), and at most the one file.
+    check: async (owner, request, done) => {
+      const upload = await first<{ status: string; file_id: string | null; storage_key: string }>(
+        "SELECT status, file_id, storage_key FROM uploads WHERE id = ?",
+        request.path.split("/")[2],
+      );
+      const files = await filesOf(owner.id);
+      if (done || upload?.status === "COMPLETED") {
+        expect(upload?.status).toBe("COMPLETED");
+        expect(files.map(({ id, status }) => ({ id, status }))).toEqual([{ id: upload?.file_id, status: "READY" }]);
+        expect((await env.FILES.head(files[0]?.storage_key ?? ""))?.size).toBe(10);
+      } else {
+        expect(["OPEN", "COMPLETING"]).toContain(upload?.status);
+        // COMPLETING only once the parts are joined, so that completing again can finish it.
+        if (upload?.status === "COMPLETING") expect(await env.FILES.head(upload.storage_key)).not.toBeNull();
+        expect(files).toEqual([]);
+      }
+    },
+  },
+  {
+    name: "signing in",
+    prepare: async () => ({
+      method: "POST",
+      path: "/auth/dev/sign-in",
+      body: { email: uniqueEmail("fault"), role: "USER" },
+    }),
+    // No session is left behind by a failed try; the clean try makes one.
+    check: async (_owner, request, done) => {
+      const { email } = request.body as { email: string };
+      const sessions = await first<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?",
+        email,
+      );
+      expect(sessions?.n).toBe(done ? 1 : 0);
+    },
+  },
 ];
+
+/** One row of a query against the test's D1. */
+const first = <T>(query: string, ...params: unknown[]) =>
+  env.DB.prepare(query)
+    .bind(...params)
+    .first<T>();
+
+/** The owner's file rows, oldest first. */
+const filesOf = async (ownerId: string) =>
+  (
+    await env.DB.prepare("SELECT id, status, storage_key FROM files WHERE uploaded_by_id = ? ORDER BY created_at")
+      .bind(ownerId)
+      .all<{ id: string; status: string; storage_key: string }>()
+  ).results;
+
+/** A small text file the owner uploaded. */
+const uploadText = async (owner: Owner, text: string) => {
+  const response = await owner.http("/files?filename=notes.txt", {
+    method: "POST",
+    headers: { "Content-Type": "text/plain" },
+    body: text,
+  });
+  return (await response.json<{ data: { id: string } }>()).data;
+};
+
+/** A 10-byte resumable upload of the owner's, in one part. */
+const openUpload = (owner: Owner) =>
+  unwrap(owner.api.POST("/uploads", { body: { filename: "notes.txt", content_type: "text/plain", total_bytes: 10 } }));
 
 describe("D1 failing in the middle of a write", () => {
   for (const write of paths) {
@@ -371,9 +573,11 @@ describe("D1 failing in the middle of a write", () => {
         }
         expect(response.status, `failing D1 call ${failAt}`).toBe(500);
         await assertConsistent(request.threadId, owner.id);
+        await write.check?.(owner, request, false);
         expect(failAt, "a write path of reasonable length").toBeLessThan(30);
       }
       await assertConsistent(request.threadId, owner.id);
+      await write.check?.(owner, request, true);
     });
   }
 });
@@ -431,6 +635,32 @@ describe("R2 failing during an upload", () => {
     expect(await rowsOf(owner.id)).toBe(0);
     expect(deleted).toHaveLength(1);
     expect(await env.FILES.head(deleted[0] ?? "")).toBeNull();
+  });
+
+  it("deletes a file even when R2 fails to drop its bytes: the row is DELETED, the sweep removes the object", async () => {
+    const owner = await newUser();
+    const file = await uploadText(owner, "doomed");
+    const failingDelete = new Proxy(env.FILES, {
+      get(target, property) {
+        if (property === "delete") return down("delete");
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const request = new Request(new URL(`/files/${file.id}`, BASE_URL), {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${owner.token}`, "CF-Connecting-IP": randomIp() },
+    });
+    const ctx = createExecutionContext();
+    const response = await app.fetch(request, { ...env, FILES: failingDelete }, ctx);
+    await waitOnExecutionContext(ctx);
+    await assertMatchesContract("DELETE", request.url, response.clone());
+    expect(response.status).toBe(204);
+    const [row] = await filesOf(owner.id);
+    expect(row?.status).toBe("DELETED");
+    // Still stored, but no row needs it any more: the hourly orphan sweep's to remove.
+    expect(await env.FILES.head(row?.storage_key ?? "")).not.toBeNull();
+    expect([...(await storageRepository(env.DB).keysInUse([row?.storage_key ?? ""]))]).toEqual([]);
   });
 
   it("keeps no File row when R2 is down altogether (the orphan sweep handles objects)", async () => {

@@ -217,18 +217,24 @@ describe("resumable uploads", () => {
     await expectNothingKept(upload.id);
   });
 
-  it("answers a completed upload's second completion with 409 upload-closed naming its file", async () => {
+  it("answers a completed upload's second completion (a retry whose answer was lost) with the same file, 200", async () => {
     const ada = await newUser();
     const upload = await start(ada.http, { total_bytes: 3 });
     await sent(ada.http, upload.id, 1, encoder.encode("abc"));
     const first = await complete(ada.http, upload.id);
+    expect(first.status).toBe(201);
     const file = (await first.json<{ data: { id: string } }>()).data;
     const second = await complete(ada.http, upload.id);
-    expect(second.status).toBe(409);
-    const problem = await problemOf(second);
-    expect(problem.type).toMatch(/\/upload-closed$/);
-    expect(problem.detail).toContain(file.id);
-    expect((await ada.http(`/uploads/${upload.id}`, { method: "DELETE" })).status).toBe(409);
+    expect(second.status).toBe(200);
+    expect(second.headers.get("Location")).toBe(`/files/${file.id}`);
+    expect((await second.json<{ data: { id: string; status: string } }>()).data).toMatchObject({
+      id: file.id,
+      status: "READY",
+    });
+    expect(await db.file.count({ where: { uploadedById: ada.id } })).toBe(1);
+    const aborted = await ada.http(`/uploads/${upload.id}`, { method: "DELETE" });
+    expect(aborted.status).toBe(409);
+    expect((await problemOf(aborted)).detail).toContain(file.id);
   });
 
   it("aborts: the upload is ABORTED, R2 drops its parts, and nothing more is taken", async () => {

@@ -243,8 +243,12 @@ export const deleteFileHandler: RouteHandler<typeof deleteFile, AppEnv> = async 
     principal.kind === "api_key" ? true : principal.role === "ADMIN" || file.uploadedById === principal.id;
   if (!mayDelete) throw fileNotFound(id);
   if (file.status !== "DELETED") {
-    await c.env.FILES.delete([file.storageKey, ...(file.previewKey ? [file.previewKey] : [])]);
+    // The row first: if D1 fails, the file is still whole; if R2 fails after it, the hourly sweep removes the
+    // bytes no row needs. Never a READY file whose bytes are gone.
     await filesOf(c).markDeleted(id);
+    await c.env.FILES.delete([file.storageKey, ...(file.previewKey ? [file.previewKey] : [])]).catch((cause: unknown) =>
+      c.get("logger").error("deleting a file's objects failed", { file_id: id, error: String(cause) }),
+    );
   }
   return c.body(null, Status.NO_CONTENT);
 };

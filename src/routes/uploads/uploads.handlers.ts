@@ -73,7 +73,9 @@ const closed = (upload: Upload, now: Date) => {
     ABORTED: "aborted",
   };
   if (upload.status === "OPEN" && upload.expiresAt > now) return null;
-  return new ApiError("upload-closed", `Upload ${upload.id} is ${why[upload.status]}; start a new one.`);
+  // A completion in progress ends in a file (or a refusal): asking again shortly answers it.
+  const next = upload.status === "COMPLETING" ? "complete it again in a moment" : "start a new one";
+  return new ApiError("upload-closed", `Upload ${upload.id} is ${why[upload.status]}; ${next}.`);
 };
 
 const assertOpen = (upload: Upload, now = new Date()) => {
@@ -215,18 +217,45 @@ const inspectStored = async (bucket: R2Bucket, upload: Upload) => {
   return inspection.result();
 };
 
-export const completeUploadHandler: RouteHandler<typeof completeUpload, AppEnv> = async (c) => {
-  const upload = await ownUpload(c, c.req.valid("param").id);
+/**
+ * Reads the joined bytes back and records the READY file. Bytes that are not what was promised cannot be joined
+ * again: nothing is kept and the upload is ABORTED. Any other failure (R2 or D1 down) leaves the upload COMPLETING
+ * with its joined bytes, for a completion sent again to finish. Answers the upload's file, and whether this call
+ * made it (false: a concurrent completion recorded it first).
+ */
+const finishCompletion = async (c: Context<AppEnv>, upload: Upload) => {
   const uploads = uploadsOf(c);
-  const now = new Date();
+  let stored: Awaited<ReturnType<typeof inspectStored>>;
+  try {
+    stored = await inspectStored(c.env.FILES, upload);
+    if (upload.sha256 !== null && upload.sha256 !== stored.sha256) {
+      throw new ApiError(
+        "checksum-mismatch",
+        `The parts join into bytes with sha-256 ${stored.sha256}, not the ${upload.sha256} given; nothing was kept and the upload is aborted.`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof ApiError) {
+      await c.env.FILES.delete(upload.storageKey);
+      await uploads.changeStatus(upload.id, ["COMPLETING"], "ABORTED");
+    }
+    throw error;
+  }
+  const fileId = newId();
+  if (await uploads.complete(upload, { id: fileId, ...stored }, new Date())) return { fileId, created: true };
+  const current = await ownUpload(c, upload.id);
+  if (current.status === "COMPLETED" && current.fileId) return { fileId: current.fileId, created: false };
+  throw closed(current, new Date()) ?? uploadNotFound(upload.id);
+};
+
+/** Joins the parts of an OPEN upload in R2, for this request only; false when the upload was not OPEN. */
+const joinParts = async (c: Context<AppEnv>, upload: Upload, now: Date) => {
+  const uploads = uploadsOf(c);
   assertOpen(upload, now);
   const parts = await uploads.parts(upload.id);
   const problem = incompleteness(upload, parts);
   if (problem) throw problem;
-  if (!(await uploads.claimCompletion(upload.id, now))) {
-    // Someone else completed, aborted or let it expire in between: say which.
-    throw closed(await ownUpload(c, upload.id), now) ?? uploadNotFound(upload.id);
-  }
+  if (!(await uploads.claimCompletion(upload.id, now))) return false;
   const multipart = c.env.FILES.resumeMultipartUpload(upload.storageKey, upload.r2UploadId);
   try {
     await multipart.complete(parts.map((part) => ({ partNumber: part.partNumber, etag: part.etag })));
@@ -235,30 +264,34 @@ export const completeUploadHandler: RouteHandler<typeof completeUpload, AppEnv> 
     await uploads.changeStatus(upload.id, ["COMPLETING"], "OPEN");
     throw error;
   }
-  const fileId = newId();
-  try {
-    const stored = await inspectStored(c.env.FILES, upload);
-    if (upload.sha256 !== null && upload.sha256 !== stored.sha256) {
-      throw new ApiError(
-        "checksum-mismatch",
-        `The parts join into bytes with sha-256 ${stored.sha256}, not the ${upload.sha256} given; nothing was kept and the upload is aborted.`,
-      );
-    }
-    if (!(await uploads.complete(upload, { id: fileId, ...stored }, new Date()))) {
-      throw closed(await ownUpload(c, upload.id), now) ?? uploadNotFound(upload.id);
-    }
-  } catch (error) {
-    // Whatever went wrong after the parts were joined, they cannot be joined again: keep nothing.
-    await c.env.FILES.delete(upload.storageKey);
-    await uploads.changeStatus(upload.id, ["COMPLETING"], "ABORTED");
-    throw error;
-  }
-  const completed = await filesOf(c).findById(fileId);
-  if (!completed) throw fileNotFound(fileId);
-  const file = await requestPreview(c.env, getDb(c.env.DB), completed);
+  return true;
+};
+
+/** The upload's file: 201 when this call made it; 200 when it was made before (a retry whose answer was lost). */
+const answerFile = async (c: Context<AppEnv>, fileId: string, created: boolean) => {
+  const found = await filesOf(c).findById(fileId);
+  if (!found) throw fileNotFound(fileId);
+  // Asked once the file exists; again only if the call that made it failed before asking.
+  const file = created || found.previewStatus === null ? await requestPreview(c.env, getDb(c.env.DB), found) : found;
   c.header("Location", `/files/${file.id}`);
   c.header("ETag", etagFor(file.updatedAt));
-  return ok(c, fileToWire(file), Status.CREATED);
+  return created ? ok(c, fileToWire(file), Status.CREATED) : ok(c, fileToWire(file), Status.OK);
+};
+
+export const completeUploadHandler: RouteHandler<typeof completeUpload, AppEnv> = async (c) => {
+  const upload = await ownUpload(c, c.req.valid("param").id);
+  const now = new Date();
+  if (upload.status === "COMPLETED" && upload.fileId) return answerFile(c, upload.fileId, false);
+  // COMPLETING with the joined object in R2: a completion failed after joining; this one finishes it.
+  const joined = upload.status === "COMPLETING" && (await c.env.FILES.head(upload.storageKey)) !== null;
+  if (!joined && !(await joinParts(c, upload, now))) {
+    // Someone else completed, aborted or let it expire in between: say which, or answer their file.
+    const current = await ownUpload(c, upload.id);
+    if (current.status === "COMPLETED" && current.fileId) return answerFile(c, current.fileId, false);
+    throw closed(current, now) ?? uploadNotFound(upload.id);
+  }
+  const { fileId, created } = await finishCompletion(c, upload);
+  return answerFile(c, fileId, created);
 };
 
 export const abortUploadHandler: RouteHandler<typeof abortUpload, AppEnv> = async (c) => {

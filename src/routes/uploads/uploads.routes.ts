@@ -107,11 +107,15 @@ export const completeUpload = createRoute({
   ...guarded(own, rateLimit(writeRateLimit)),
   tags,
   summary: "Complete a resumable upload",
-  description: `Every part must be there with its size (409 \`upload-incomplete\` names the missing or wrong ones; send them and complete again). The parts are joined into the file, which is then read back once to compute its SHA-256 and check its first bytes: a \`sha256\` given at creation that differs answers 422 \`checksum-mismatch\`, bytes that are not the declared type 422 \`content-type-mismatch\` — either way nothing is kept and the upload is ABORTED. Otherwise the answer is the new READY file, and the upload is COMPLETED with its \`file_id\`. An upload that is not OPEN answers 409 \`upload-closed\`. ${ownership}`,
+  description: `Every part must be there with its size (409 \`upload-incomplete\` names the missing or wrong ones; send them and complete again). The parts are joined into the file, which is then read back once to compute its SHA-256 and check its first bytes: a \`sha256\` given at creation that differs answers 422 \`checksum-mismatch\`, bytes that are not the declared type 422 \`content-type-mismatch\` — either way nothing is kept and the upload is ABORTED. Otherwise the answer is the new READY file (201), and the upload is COMPLETED with its \`file_id\`. Completing a COMPLETED upload again (a retry whose answer was lost) answers the same file with 200, making nothing new. If storage fails after the parts were joined, the upload stays COMPLETING and completing it again finishes it. An aborted or expired upload answers 409 \`upload-closed\`. ${ownership}`,
   request: { params: IdParams },
   responses: {
     [Status.CREATED]: {
       ...jsonResponse(FileResponse, "The file is stored."),
+      headers: { ETag: etagHeader("file's metadata"), Location: locationHeader("file"), ...rateLimitHeaders },
+    },
+    [Status.OK]: {
+      ...jsonResponse(FileResponse, "The upload was completed before: its file, unchanged."),
       headers: { ETag: etagHeader("file's metadata"), Location: locationHeader("file"), ...rateLimitHeaders },
     },
     ...commonErrors,
