@@ -196,6 +196,8 @@ const routesFor = (fixture, bytes) => {
       request: { method: "PUT", path: "/_bench/files/upload", body: bytes },
       bytes: FILE_BYTES,
     },
+    { name: "GET /files/{id}", request: get(`/files/${file}`), admin: true },
+    { name: "GET /_bench/files/{id}/metadata", request: get(`/_bench/files/${file}/metadata`) },
     {
       name: "GET /files/{id}/content (10 MiB)",
       request: get(`/files/${file}/content`),
@@ -206,7 +208,8 @@ const routesFor = (fixture, bytes) => {
   ];
 };
 
-const AUTHENTICATION = "authentication (ES256 JWT verify + one session lookup)";
+const AUTHENTICATION =
+  "authentication (ES256 JWT verify + the session check: one statement, none when the isolate checked it lately)";
 const READ_LAYERS = `${AUTHENTICATION} + ORM + validation + envelope`;
 const comparisonsFor = (fixture) => {
   const names = namesFor(fixture);
@@ -257,6 +260,11 @@ const comparisonsFor = (fixture) => {
       meaning: `${READ_LAYERS} + ETag; both run the access read and the artifact joined to its current version`,
     },
     {
+      route: "GET /files/{id}",
+      baseline: "GET /_bench/files/{id}/metadata",
+      meaning: `${READ_LAYERS} + ETag; both read the file's row`,
+    },
+    {
       route: "POST /files (10 MiB)",
       baseline: "PUT /_bench/files/{key} (10 MiB)",
       meaning: `${AUTHENTICATION} + rate-limit binding call + SHA-256 and type sniffing on the stream + a PENDING row, then READY + the preview job queued; the twin: one R2 put of the request body`,
@@ -274,11 +282,64 @@ const comparisonsFor = (fixture) => {
   ];
 };
 
+/**
+ * The budgets `npm run bench` checks (the performance issue's targets): each key endpoint at ≥ 0.8× its twin's
+ * req/s with p99 ≤ 1.5× (medians of the per-round ratios), the 100,000-message thread's first page within 1.2× of
+ * the 100-message one's, and the upload wrangler would deploy ≤ 1 MiB gzip. Missing one makes the run exit 1.
+ */
+const BUDGET = { throughput: 0.8, p99: 1.5, bundleGzipKiB: 1024 };
+/** Comparisons that are not budgets: files move 10 MiB through a JS pass, and /health's twin is another route. */
+const UNBUDGETED = new Set(["POST /files (10 MiB)", "GET /files/{id}/content (10 MiB)", "GET /health"]);
+const budgetsFor = ({ comparisons, pagination, bundle }) => [
+  ...comparisons
+    .filter((c) => !UNBUDGETED.has(c.route))
+    .flatMap((c) => [
+      {
+        budget: `${c.route}: req/s vs its twin`,
+        target: `≥ ${BUDGET.throughput}×`,
+        measured: range(c.requestsPerSec),
+        met: c.requestsPerSec.median >= BUDGET.throughput,
+      },
+      {
+        budget: `${c.route}: p99 vs its twin`,
+        target: `≤ ${BUDGET.p99}×`,
+        measured: range(c.latencyP99),
+        met: c.latencyP99.median <= BUDGET.p99,
+      },
+    ]),
+  {
+    budget: `first page, ${count(pagination.largeMessages)} vs ${count(pagination.smallMessages)} messages: p50 / p99`,
+    target: `≤ ${pagination.target}×`,
+    measured: `${range(pagination.latencyP50)} / ${range(pagination.latencyP99)}`,
+    met: pagination.withinTarget,
+  },
+  {
+    budget: "deploy bundle, gzip (as wrangler reports it)",
+    target: `≤ ${BUDGET.bundleGzipKiB} KiB`,
+    measured: bundle.wrangler ? `${bundle.wrangler.gzipKiB} KiB (raw ${bundle.wrangler.uploadKiB} KiB)` : "n/a",
+    met: bundle.wrangler !== null && bundle.wrangler.gzipKiB <= BUDGET.bundleGzipKiB,
+  },
+];
+
 /** Keyset pagination: the same first page of a large thread and of a small one should cost the same. */
 const TARGET_SIZE_RATIO = 1.2;
 const sizeComparisonFor = (fixture) => {
   const names = namesFor(fixture);
   return { route: names.firstPage, baseline: names.firstPageSmall, target: TARGET_SIZE_RATIO };
+};
+
+/**
+ * What a wasm module adds to a cold start: compiling it (V8, as in workerd), median of five. Prisma's query compiler
+ * is compiled when an isolate first queries, so this is the difference between its `fast` and `small` builds there.
+ */
+const wasmCompileMs = async (bytes) => {
+  const timings = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    await WebAssembly.compile(bytes);
+    timings.push(performance.now() - start);
+  }
+  return median(timings);
 };
 
 /** Sizes of the modules `wrangler deploy` would upload (no network: --dry-run). */
@@ -293,12 +354,15 @@ const measureBundle = async () => {
       throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
     });
     // Source maps and wrangler's README are written next to the bundle but not uploaded.
-    const modules = readdirSync(outdir)
-      .filter((file) => !file.endsWith(".map") && file !== "README.md")
-      .map((file) => {
-        const bytes = readFileSync(join(outdir, file));
-        return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes).length };
-      });
+    const modules = await Promise.all(
+      readdirSync(outdir)
+        .filter((file) => !file.endsWith(".map") && file !== "README.md")
+        .map(async (file) => {
+          const bytes = readFileSync(join(outdir, file));
+          const compileMs = file.endsWith(".wasm") ? await wasmCompileMs(bytes) : undefined;
+          return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes).length, compileMs };
+        }),
+    );
     const upload = `${stdout}\n${stderr}`.match(/Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/);
     return {
       modules,
@@ -340,7 +404,15 @@ const checkBaseline = async (url, users) => {
 const seedMessages = async (url, threadId, count) => {
   const started = performance.now();
   const result = await call(url, null, "POST", `/_bench/threads/${threadId}/seed`, { count });
-  return { count, ms: Math.round(performance.now() - started), workerMs: result.elapsed_ms, lastSeq: result.last_seq };
+  const { before, after } = result.database_bytes;
+  return {
+    count,
+    ms: Math.round(performance.now() - started),
+    workerMs: result.elapsed_ms,
+    lastSeq: result.last_seq,
+    bytesPerMessage: after === null ? null : Math.round((after - before) / count),
+    textChars: Math.round(result.text_chars),
+  };
 };
 
 /** The admin's thumbsup and tada on each message, so the reactions summary of a page has rows to count. */
@@ -599,9 +671,15 @@ const range = ({ median: m, min, max }) => `${fixed(m, 2)}× (${fixed(min, 2)}�
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const count = (n) => n.toLocaleString("en");
 
-const report = ({ options, fixture, routes, comparisons, pagination, probes, bundle, failures }) => {
+const report = ({ options, fixture, routes, comparisons, pagination, probes, bundle, budgets, failures }) => {
   const lines = [
     `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.duration}s per route`,
+    "",
+    `### Budgets: ${budgets.filter((b) => b.met).length} of ${budgets.length} met`,
+    "",
+    "| Budget | Target | Measured: median (min–max over rounds) | Met |",
+    "| --- | ---: | ---: | :---: |",
+    ...budgets.map((b) => `| ${b.budget} | ${b.target} | ${b.measured} | ${b.met ? "yes" : "**NO**"} |`),
     "",
     "Per route: medians over the rounds.",
     "",
@@ -643,7 +721,7 @@ const report = ({ options, fixture, routes, comparisons, pagination, probes, bun
     "",
     `Target: within ${pagination.target}× (p50 and p99 medians): **${pagination.withinTarget ? "met" : "NOT met"}**.`,
     "",
-    `Setup: ${count(fixture.seeding.large.count)} messages seeded in ${fixture.seeding.large.ms} ms (one bulk request, ${fixture.seeding.large.workerMs} ms in the worker; FTS triggers included); the deep page holds seq ${fixture.deep.firstSeq}–${fixture.deep.lastSeq}.`,
+    `Setup: ${count(fixture.seeding.large.count)} messages seeded in ${fixture.seeding.large.ms} ms (one bulk request, ${fixture.seeding.large.workerMs} ms in the worker; FTS triggers included); the deep page holds seq ${fixture.deep.firstSeq}–${fixture.deep.lastSeq}. The database grew by ${fixture.seeding.large.bytesPerMessage ?? "n/a"} bytes per message (its row, its event, the FTS index and the indexes; texts of ${fixture.seeding.large.textChars} characters).`,
     "",
     "Single requests, one at a time (median of the timings):",
     "",
@@ -653,9 +731,12 @@ const report = ({ options, fixture, routes, comparisons, pagination, probes, bun
     "",
     `### Worker bundle (wrangler deploy --dry-run --env production): ${kib(bundle.bytes)}, gzip ${kib(bundle.gzipBytes)}`,
     "",
-    "| Module | Size | gzip |",
-    "| --- | ---: | ---: |",
-    ...bundle.modules.map((m) => `| ${m.file} | ${kib(m.bytes)} | ${kib(m.gzipBytes)} |`),
+    "| Module | Size | gzip | Compile (cold start), ms |",
+    "| --- | ---: | ---: | ---: |",
+    ...bundle.modules.map(
+      (m) =>
+        `| ${m.file} | ${kib(m.bytes)} | ${kib(m.gzipBytes)} | ${m.compileMs === undefined ? "" : fixed(m.compileMs, 0)} |`,
+    ),
     "",
     bundle.wrangler
       ? `wrangler reports: Total Upload ${bundle.wrangler.uploadKiB} KiB / gzip ${bundle.wrangler.gzipKiB} KiB.`
@@ -764,6 +845,7 @@ const main = async () => {
         `${r.name}: ${r.requests} requests, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
     );
 
+  const budgets = budgetsFor({ comparisons, pagination, bundle });
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
@@ -774,6 +856,7 @@ const main = async () => {
     pagination,
     probes,
     bundle,
+    budgets,
     failures,
   };
   report(results);
@@ -783,6 +866,11 @@ const main = async () => {
   log("wrote bench/results/latest.json");
   if (failures.length > 0) {
     log(`FAILED: ${failures.length} route(s) had non-2xx responses or errors; see the report above.`);
+    process.exitCode = 1;
+  }
+  const missed = budgets.filter((b) => !b.met);
+  if (missed.length > 0) {
+    log(`BUDGETS MISSED (${missed.length}): ${missed.map((b) => b.budget).join("; ")}`);
     process.exitCode = 1;
   }
 };

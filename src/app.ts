@@ -8,6 +8,7 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./http/api-error";
 import { handleError } from "./http/error-handler";
 import { problemResponse } from "./http/problem";
+import { readReplication } from "./middleware/read-replication";
 import { requestContext } from "./middleware/request-context";
 import { serverTiming } from "./middleware/server-timing";
 import { registerErrorResponses } from "./openapi/error-responses";
@@ -105,6 +106,8 @@ export const createApp = () => {
   const app = createRouter();
 
   app.use(...requestContext());
+  // Before the timing, so the statements it counts are the session's.
+  app.use(readReplication());
   app.use(...serverTiming());
   app.use(secureHeaders());
   app.use(corsFromConfig);

@@ -48,7 +48,7 @@ export interface Bindings {
   JWT_SIGNING_KEYS?: string;
   /** Google sign-in (OIDC): the issuer whose discovery document and keys are trusted; Google's when unset. */
   GOOGLE_ISSUER?: string;
-  /** The OAuth client id: the `aud` every Google ID token must carry. Unset: Google sign-in answers 500. */
+  /** The OAuth client id: the `aud` every Google ID token must carry. Unset: Google sign-in answers 503 `feature-not-configured`. */
   GOOGLE_CLIENT_ID?: string;
   /** Comma-separated Workspace domains (`hd` claim) that may sign in; empty: any Google account. */
   GOOGLE_ALLOWED_DOMAINS?: string;
@@ -62,6 +62,8 @@ export interface Bindings {
   STREAM_MAX_PER_HOLDER?: string;
   /** A STREAMING message with no delta for this long becomes INCOMPLETE. */
   MESSAGE_STREAM_IDLE_SECONDS?: string;
+  /** How long an isolate trusts a session it checked (src/auth/session-cache.ts): the bound on revocation; 0: off. */
+  SESSION_CACHE_SECONDS?: string;
   /** "true" mounts the raw-D1 baseline routes that bench/ compares against. */
   BENCH_BASELINE?: string;
 }

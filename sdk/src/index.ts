@@ -87,7 +87,26 @@ export interface ClientOptions {
    * given. `false` turns both off. See sdk/README.md.
    */
   retry?: RetryOptions | false;
+  /**
+   * Read your own writes (on by default): the client sends back the newest `Consistency-Bookmark` it received, so a
+   * read served by a database replica is at least as recent as this client's last write. `false` sends none.
+   */
+  consistency?: boolean;
 }
+
+const BOOKMARK_HEADER = "Consistency-Bookmark";
+
+/** A fetch that sends the newest bookmark this client has seen (bookmarks sort oldest to newest as strings). */
+const bookmarkingFetch = (send: (request: Request) => Promise<Response>) => {
+  let newest: string | undefined;
+  return async (request: Request): Promise<Response> => {
+    if (newest !== undefined && !request.headers.has(BOOKMARK_HEADER)) request.headers.set(BOOKMARK_HEADER, newest);
+    const response = await send(request);
+    const bookmark = response.headers.get(BOOKMARK_HEADER);
+    if (bookmark && (newest === undefined || bookmark > newest)) newest = bookmark;
+    return response;
+  };
+};
 
 const withBearer = (request: Request, token: string) => {
   request.headers.set("Authorization", `Bearer ${token}`);
@@ -142,9 +161,10 @@ const sessionFetch = (
 type ResponseMedia = "application/json" | "*/*" | "image/png" | "text/html";
 
 /** A typed openapi-fetch client: `client.GET("/users/{id}", { params: { path: { id } } })`. */
-export const createClient = ({ baseUrl, token, session, fetch, headers, retry }: ClientOptions) => {
+export const createClient = ({ baseUrl, token, session, fetch, headers, retry, consistency }: ClientOptions) => {
   const plain = fetch ?? ((request: Request) => globalThis.fetch(request));
-  const send = retry === false ? plain : retryingFetch(plain, baseUrl, retry);
+  const bookmarked = consistency === false ? plain : bookmarkingFetch(plain);
+  const send = retry === false ? bookmarked : retryingFetch(bookmarked, baseUrl, retry);
   const client = createFetchClient<paths, ResponseMedia>({
     baseUrl,
     headers,

@@ -5938,8 +5938,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -5954,8 +5956,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description The Bearer challenge (RFC 6750). */
@@ -5972,8 +5976,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -5988,8 +5994,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6004,8 +6012,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6020,8 +6030,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6036,8 +6048,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6052,8 +6066,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6068,8 +6084,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6084,8 +6102,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6100,8 +6120,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6116,8 +6138,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6132,8 +6156,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6148,8 +6174,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6164,8 +6192,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6180,8 +6210,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6196,8 +6228,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6212,8 +6246,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description `bytes *\/<size>`: the file's size. */
@@ -6230,8 +6266,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6246,8 +6284,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6262,8 +6302,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 [name: string]: unknown;
@@ -6278,8 +6320,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
@@ -6296,8 +6340,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying (when Google cannot be reached). */
@@ -6314,8 +6360,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
@@ -6332,8 +6380,10 @@ export interface components {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
-                /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                 "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
                 /** @description Present when the request's Origin is one of the configured CORS origins. */
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
@@ -6350,7 +6400,13 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+         * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+         */
+        ConsistencyBookmark: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -6360,7 +6416,13 @@ export interface operations {
     getHealth: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6371,8 +6433,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6389,7 +6453,13 @@ export interface operations {
     getLiveness: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6400,8 +6470,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6417,7 +6489,13 @@ export interface operations {
     devSignIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6432,8 +6510,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6455,7 +6535,13 @@ export interface operations {
     refreshTokens: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6470,8 +6556,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6493,7 +6581,13 @@ export interface operations {
     signOut: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6504,8 +6598,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6524,7 +6620,13 @@ export interface operations {
     startGoogleSignIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6535,8 +6637,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Google's authorization endpoint with the request parameters. */
@@ -6569,7 +6673,13 @@ export interface operations {
                 /** @description RFC 9207 issuer identification; when present it must be the configured Google issuer. */
                 iss?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6580,8 +6690,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Clears the sign-in cookie (`Max-Age=0`). */
@@ -6606,7 +6718,13 @@ export interface operations {
     signInWithGoogleIdToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6621,8 +6739,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6645,7 +6765,13 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6656,8 +6782,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6675,7 +6803,13 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6690,8 +6824,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6719,7 +6855,13 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6730,8 +6872,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6749,7 +6893,13 @@ export interface operations {
     revokeMySession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -6762,8 +6912,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6792,7 +6944,13 @@ export interface operations {
                 /** @description Only the user with this email. */
                 email?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6803,8 +6961,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -6825,6 +6985,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -6840,8 +7005,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -6874,6 +7041,11 @@ export interface operations {
             query?: never;
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -6887,8 +7059,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -6904,8 +7078,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -6924,7 +7100,13 @@ export interface operations {
     deleteUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -6937,8 +7119,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -6960,6 +7144,11 @@ export interface operations {
             query?: never;
             header?: {
                 "if-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -6977,8 +7166,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the user; send it back as If-None-Match or If-Match. */
@@ -7011,7 +7202,13 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7022,8 +7219,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7041,7 +7240,13 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7056,8 +7261,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7082,7 +7289,13 @@ export interface operations {
     getApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -7095,8 +7308,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7115,7 +7330,13 @@ export interface operations {
     revokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -7128,8 +7349,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7160,7 +7383,13 @@ export interface operations {
                 /** @description Admins and API keys: only this user's threads (without it they see every thread). Users always see only their own. */
                 owner_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7171,8 +7400,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7193,6 +7424,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -7208,8 +7444,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7242,6 +7480,11 @@ export interface operations {
             query?: never;
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -7255,8 +7498,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7272,8 +7517,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7292,7 +7539,13 @@ export interface operations {
     deleteThread: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -7305,8 +7558,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7331,6 +7586,11 @@ export interface operations {
                 "if-match"?: string;
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -7348,8 +7608,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the thread (it changes with anything in the thread); send it back as If-None-Match or If-Match. */
@@ -7382,6 +7644,11 @@ export interface operations {
             query?: never;
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -7395,8 +7662,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7412,8 +7681,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7437,6 +7708,11 @@ export interface operations {
                 "if-match"?: string;
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -7454,8 +7730,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7492,6 +7770,11 @@ export interface operations {
                 "if-match"?: string;
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -7509,8 +7792,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the memory document (its version number); send it back as If-None-Match or If-Match. */
@@ -7557,7 +7842,13 @@ export interface operations {
                 /** @description `next_cursor` of the previous page: continues in the same order and range (send the same filters; not with `after`, `before` or `order`). */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -7570,8 +7861,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7593,6 +7886,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -7610,8 +7908,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7645,6 +7945,11 @@ export interface operations {
             query?: never;
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -7660,8 +7965,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7677,8 +7984,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7697,7 +8006,13 @@ export interface operations {
     deleteMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 /** @description The thread's id. */
                 id: string;
@@ -7712,8 +8027,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7739,6 +8056,11 @@ export interface operations {
                 "if-match"?: string;
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -7758,8 +8080,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7790,7 +8114,13 @@ export interface operations {
     appendMessageDelta: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 /** @description The thread's id. */
                 id: string;
@@ -7809,8 +8139,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7838,6 +8170,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -7857,8 +8194,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
@@ -7888,7 +8227,13 @@ export interface operations {
     listReactions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 /** @description The thread's id. */
                 id: string;
@@ -7903,8 +8248,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -7926,6 +8273,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -7943,8 +8295,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -7970,7 +8324,13 @@ export interface operations {
     removeReaction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 /** @description The thread's id. */
                 id: string;
@@ -7987,8 +8347,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8016,7 +8378,13 @@ export interface operations {
                 /** @description Only this type. */
                 type?: components["schemas"]["ArtifactType"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -8029,8 +8397,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8052,6 +8422,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -8069,8 +8444,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8106,6 +8483,11 @@ export interface operations {
             query?: never;
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -8121,8 +8503,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8138,8 +8522,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8158,7 +8544,13 @@ export interface operations {
     deleteArtifact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 /** @description The thread's id. */
                 id: string;
@@ -8173,8 +8565,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8200,6 +8594,11 @@ export interface operations {
                 "if-match"?: string;
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -8219,8 +8618,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8257,7 +8658,13 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 /** @description The thread's id. */
                 id: string;
@@ -8272,8 +8679,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8292,7 +8701,13 @@ export interface operations {
     getArtifactVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 /** @description The thread's id. */
                 id: string;
@@ -8308,8 +8723,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8333,6 +8750,11 @@ export interface operations {
                 "if-match"?: string;
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -8349,8 +8771,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the artifact (its version number); send it back as If-None-Match or If-Match. */
@@ -8383,6 +8807,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -8402,8 +8831,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8434,6 +8865,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 /** @description The thread's id. */
@@ -8453,8 +8889,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8489,7 +8927,13 @@ export interface operations {
                 /** @description Only this message's. */
                 message_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -8502,8 +8946,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8532,6 +8978,11 @@ export interface operations {
             header?: {
                 /** @description With `Accept: text/event-stream`: the `id` of the last event you received (an `EventSource` sends it by itself when it reconnects). Takes precedence over `after`. */
                 "last-event-id"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -8545,8 +8996,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8558,8 +9011,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8591,6 +9046,11 @@ export interface operations {
             header?: {
                 /** @description With `Accept: text/event-stream`: the `id` of the last event you received (an `EventSource` sends it by itself when it reconnects). Takes precedence over `after`. */
                 "last-event-id"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -8602,8 +9062,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8615,8 +9077,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8637,7 +9101,13 @@ export interface operations {
     createStreamToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8652,8 +9122,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8677,7 +9149,13 @@ export interface operations {
     listActivityStatuses: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -8690,8 +9168,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8710,7 +9190,13 @@ export interface operations {
     setActivityStatus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -8727,8 +9213,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -8753,7 +9241,13 @@ export interface operations {
     clearActivityStatus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -8766,8 +9260,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8793,7 +9289,13 @@ export interface operations {
                 /** @description `next_cursor` of the previous page (send the same `q` and `thread_id`). */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8804,8 +9306,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8832,7 +9336,13 @@ export interface operations {
                 /** @description Only files with this status. */
                 status?: components["schemas"]["FileStatus"] & unknown;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8843,8 +9353,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -8870,6 +9382,11 @@ export interface operations {
             header?: {
                 /** @description Optional integrity check (RFC 9530): `sha-256=:<base64>:`. When the bytes received hash differently, nothing is kept and the answer is 422. */
                 "content-digest"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -8895,8 +9412,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -8928,6 +9447,11 @@ export interface operations {
             query?: never;
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -8941,8 +9465,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -8958,8 +9484,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -8978,7 +9506,13 @@ export interface operations {
     deleteFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -8991,8 +9525,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -9017,6 +9553,11 @@ export interface operations {
             };
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -9030,8 +9571,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9057,8 +9600,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9086,8 +9631,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9107,7 +9654,13 @@ export interface operations {
     createDownloadLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -9124,8 +9677,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -9155,6 +9710,11 @@ export interface operations {
             };
             header?: {
                 "if-none-match"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path: {
                 id: string;
@@ -9168,8 +9728,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9195,8 +9757,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9224,8 +9788,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The bytes' SHA-256 (strong); send it as If-None-Match. */
@@ -9244,7 +9810,13 @@ export interface operations {
     getFilePreview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -9257,8 +9829,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -9272,8 +9846,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Seconds to wait before asking again. */
@@ -9295,7 +9871,13 @@ export interface operations {
     getFileThumbnail: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -9308,8 +9890,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description `private`: only the client may keep it. */
@@ -9325,8 +9909,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Seconds to wait before asking again. */
@@ -9351,6 +9937,11 @@ export interface operations {
             header?: {
                 /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
                 "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -9366,8 +9957,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description URL of the new upload. */
@@ -9397,7 +9990,13 @@ export interface operations {
     getUpload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -9410,8 +10009,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -9430,7 +10031,13 @@ export interface operations {
     abortUpload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -9443,8 +10050,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -9465,7 +10074,13 @@ export interface operations {
     uploadPart: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
                 /** @description 1-based. */
@@ -9485,8 +10100,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
@@ -9512,7 +10129,13 @@ export interface operations {
     completeUpload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path: {
                 id: string;
             };
@@ -9525,8 +10148,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -9546,8 +10171,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description Version of the file's metadata; send it back as If-None-Match or If-Match. */
@@ -9575,7 +10202,13 @@ export interface operations {
     getOpenApiDocument: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9586,8 +10219,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -9613,7 +10248,13 @@ export interface operations {
     getApiReference: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9624,8 +10265,10 @@ export interface operations {
                 headers: {
                     /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
-                    /** @description Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
                     "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
                     /** @description Present when the request's Origin is one of the configured CORS origins. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;

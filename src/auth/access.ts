@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../env";
 import type { Role } from "../generated/prisma/client";
 import { ApiError } from "../http/api-error";
@@ -79,7 +80,9 @@ export const principalOf = (c: Context<AppEnv>): Principal => {
 const requireAccess =
   (rule: AccessRule): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const principal = await callerOf(c, rule);
+    // Its own Server-Timing metric: verifying the credentials and checking the session or key.
+    startTime(c, "auth", "Credentials");
+    const principal = await callerOf(c, rule).finally(() => endTime(c, "auth"));
     if (!principal) throw unauthenticated();
     c.set("principal", principal);
     if (principal.kind === "api_key") {

@@ -5,6 +5,7 @@ import type { Db } from "../repositories/db";
 import { sessionsRepository } from "../repositories/sessions.repository";
 import { authConfig } from "./config";
 import { randomSecret, sha256Hex } from "./secrets";
+import { sessionCache } from "./session-cache";
 import { issueAccessToken } from "./tokens";
 
 /**
@@ -67,6 +68,7 @@ export const refreshSession = async (db: Db, env: Bindings, refreshToken: string
   ) {
     // An old (already rotated) token came back, or lost a race with its twin: assume theft.
     await sessions.revoke(session.id, now);
+    sessionCache.forgetSession(session.id);
     throw invalidGrant("This refresh token was already used; the session has been revoked. Sign in again.");
   }
   return tokensFor(env, session.user, session.id, next);
@@ -74,4 +76,5 @@ export const refreshSession = async (db: Db, env: Bindings, refreshToken: string
 
 export const endSession = async (db: Db, sessionId: string) => {
   await sessionsRepository(db).revoke(sessionId, new Date());
+  sessionCache.forgetSession(sessionId);
 };

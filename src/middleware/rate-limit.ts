@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/api-error";
 
@@ -69,6 +70,7 @@ export const rateLimit =
     // A missing binding is a deployment mistake: fail loudly (500) rather than silently not limiting.
     if (!limiter) throw new Error(`rate-limit binding ${policy.binding} is not configured`);
     let success = true;
+    startTime(c, "ratelimit", "Rate limiter");
     try {
       ({ success } = await limiter.limit({ key: keyFor(c, policy) }));
     } catch (error) {
@@ -77,6 +79,8 @@ export const rateLimit =
         policy: policy.name,
         error: error instanceof Error ? error.message : String(error),
       });
+    } finally {
+      endTime(c, "ratelimit");
     }
     if (!success) {
       throw new ApiError(

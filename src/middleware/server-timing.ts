@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { MiddlewareHandler } from "hono";
 import { setMetric, timing } from "hono/timing";
 import type { AppEnv } from "../env";
+import { bindingProxy } from "./binding-proxy";
 
 /** Time spent in D1 by the request being served, and how many statements it ran. */
 interface DatabaseTime {
@@ -39,27 +40,15 @@ const timedStatement = (statement: D1PreparedStatement): D1PreparedStatement => 
   return statement;
 };
 
-const bindings = new WeakMap<D1Database, D1Database>();
-
-/** The binding with every query timed; one per binding per isolate, so the PrismaClient cache keeps working. */
-const timedDatabase = (binding: D1Database): D1Database => {
-  let timedBinding = bindings.get(binding);
-  if (!timedBinding) {
-    timedBinding = new Proxy(binding, {
-      get(target, property) {
-        if (property === "prepare") return (query: string) => timedStatement(target.prepare(query));
-        if (property === "batch") {
-          return (statements: D1PreparedStatement[]) => timed(statements.length, () => target.batch(statements));
-        }
-        if (property === "exec") return (query: string) => timed(1, () => target.exec(query));
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    bindings.set(binding, timedBinding);
+/** The binding with every query timed. */
+const timedDatabase = bindingProxy((target, property) => {
+  if (property === "prepare") return (query: string) => timedStatement(target.prepare(query));
+  if (property === "batch") {
+    return (statements: D1PreparedStatement[]) => timed(statements.length, () => target.batch(statements));
   }
-  return timedBinding;
-};
+  if (property === "exec") return (query: string) => timed(1, () => target.exec(query));
+  return undefined;
+});
 
 /**
  * `Server-Timing` on every response (hono's timing middleware): `db` — the time the request spent

@@ -71,8 +71,13 @@ const commonHeaders = {
   },
   "Server-Timing": {
     description:
-      'Where the time went (W3C Server Timing): `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`.',
+      'Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`.',
     schema: { type: "string", maxLength: 1024 },
+  },
+  "Consistency-Bookmark": {
+    description:
+      "How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers.",
+    schema: { type: "string", maxLength: 256, pattern: "^[0-9a-fA-F-]+$" },
   },
   "Access-Control-Allow-Origin": {
     description: "Present when the request's Origin is one of the configured CORS origins.",
@@ -86,13 +91,31 @@ const withCommonHeaders = (response: ResponseObject) => {
   if (!response.$ref) response.headers = { ...commonHeaders, ...response.headers };
 };
 
+/** The request header every operation takes, read by middleware rather than by each route. */
+const bookmarkParameter = {
+  name: "Consistency-Bookmark",
+  in: "header" as const,
+  required: false,
+  description:
+    "The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.",
+  schema: { type: "string" as const, maxLength: 256, pattern: "^[0-9a-fA-F-]+$" },
+  example: "00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70",
+};
+
+type OperationObject = { responses?: Record<string, ResponseObject>; parameters?: unknown[] };
+
 const buildDocument = (app: OpenAPIHono<AppEnv>, version: string) => {
   const document = app.getOpenAPI31Document(documentConfig(version));
   for (const pathItem of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(pathItem as Record<string, { responses?: Record<string, ResponseObject> }>)) {
+    for (const operation of Object.values(pathItem as Record<string, OperationObject>)) {
       Object.values(operation.responses ?? {}).forEach(withCommonHeaders);
+      operation.parameters = [...(operation.parameters ?? []), { $ref: "#/components/parameters/ConsistencyBookmark" }];
     }
   }
+  document.components = {
+    ...document.components,
+    parameters: { ...document.components?.parameters, ConsistencyBookmark: bookmarkParameter },
+  };
   Object.values((document.components?.responses ?? {}) as Record<string, ResponseObject>).forEach(withCommonHeaders);
   return document;
 };

@@ -5,6 +5,18 @@ import { createApp } from "../../src/app";
 import { client } from "../support/api";
 import { assertMatchesContract } from "../support/contract";
 
+/** A D1 binding whose every query fails, as in an outage (sessions are still handed out: that is local). */
+const unreachableD1 = (message: string) => {
+  const fail = () => {
+    throw new Error(message);
+  };
+  return {
+    prepare: fail,
+    batch: fail,
+    withSession: () => ({ prepare: fail, batch: fail, getBookmark: () => null }),
+  } as unknown as D1Database;
+};
+
 describe("GET /health", () => {
   it("reports ok with version, environment and a real database round trip", async () => {
     const health = await unwrap(client.GET("/health"));
@@ -30,11 +42,7 @@ describe("GET /health", () => {
   });
 
   it("answers 503 with a problem and Retry-After when D1 cannot be reached", async () => {
-    const unreachable = {
-      prepare: () => {
-        throw new Error("D1_ERROR: Network connection lost.");
-      },
-    } as unknown as D1Database;
+    const unreachable = unreachableD1("D1_ERROR: Network connection lost.");
     const request = new Request("https://api.test/health");
     const response = await createApp().fetch(request, { ...env, DB: unreachable }, {} as ExecutionContext);
     await assertMatchesContract("GET", request.url, response.clone());
@@ -66,11 +74,7 @@ describe("GET /health", () => {
   });
 
   it("has a liveness path that answers without touching any dependency", async () => {
-    const unreachable = {
-      prepare: () => {
-        throw new Error("D1 is down");
-      },
-    } as unknown as D1Database;
+    const unreachable = unreachableD1("D1 is down");
     const request = new Request("https://api.test/health/live");
     const response = await createApp().fetch(
       request,

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { clientInfo } from "../../auth/client-info";
+import { sessionCache } from "../../auth/session-cache";
 import { endSession, refreshSession, startSession } from "../../auth/sessions";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
@@ -20,6 +21,8 @@ export const devSignInHandler: RouteHandler<typeof devSignIn, AppEnv> = async (c
     name: name ?? email.split("@")[0] ?? email,
     role,
   });
+  // Signing in again may have changed the role: the user's other sessions are checked again.
+  sessionCache.forgetUser(user.id);
   return ok(c, await startSession(db, c.env, user, clientInfo(c)), Status.OK);
 };
 

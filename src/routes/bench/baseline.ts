@@ -18,6 +18,8 @@ import { Status } from "../../http/status";
 const USER_COLUMNS = "id, email, name, role, avatar_url, created_at, updated_at";
 const THREAD_COLUMNS =
   "id, owner_id, title, status, memory_version, memory_updated_at, metadata, message_count, last_message_at, last_seq, created_at, updated_at";
+const FILE_COLUMNS =
+  "id, uploaded_by_id, api_key_id, thread_id, filename, content_type, size_bytes, sha256, storage_key, status, metadata, preview_status, preview, preview_key, created_at, updated_at";
 const MESSAGE_COLUMNS =
   "id, thread_id, seq, parent_id, author_id, api_key_id, role, text, blocks, metadata, reply_count, edited_at, deleted_at, created_at, updated_at";
 
@@ -71,6 +73,9 @@ const WORDS = [
 ];
 const seededText = (n: number) =>
   `Seeded message ${n}: the ${WORDS[n % WORDS.length]} and ${WORDS[(n * 7 + 3) % WORDS.length]} numbers look steady this week.`;
+
+/** The texts of `count` seeded messages after seq `lastSeq`. */
+const texts = (lastSeq: number, count: number) => Array.from({ length: count }, (_, i) => seededText(lastSeq + i + 1));
 
 export const benchBaselineRouter = new Hono<AppEnv>()
   .use("/_bench/*", async (c, next) => (c.env.BENCH_BASELINE === "true" ? next() : c.notFound()))
@@ -362,6 +367,13 @@ export const benchBaselineRouter = new Hono<AppEnv>()
     // null only for a conditional put, which this is not.
     return c.json({ key: object?.key, size: object?.size }, Status.CREATED);
   })
+  // ---- GET /files/{id}: the file's row (an admin may read any file, so no access query follows) ----------------
+  .get("/_bench/files/:id/metadata", async (c) => {
+    const file = await c.env.DB.prepare(`SELECT ${FILE_COLUMNS} FROM files WHERE id = ? LIMIT 1`)
+      .bind(c.req.param("id"))
+      .first();
+    return file ? c.json(file, Status.OK) : c.json({ error: "no such file" }, Status.NOT_FOUND);
+  })
   .get("/_bench/files/:key", async (c) => {
     const object = await c.env.FILES.get(`bench/${c.req.param("key")}`);
     if (!object) return c.json({ error: "no such object" }, Status.NOT_FOUND);
@@ -391,7 +403,7 @@ export const benchBaselineRouter = new Hono<AppEnv>()
     const statements: D1PreparedStatement[] = [];
     for (let start = 0; start < count; start += SEED_CHUNK) {
       const size = Math.min(SEED_CHUNK, count - start);
-      const texts = Array.from({ length: size }, (_, i) => seededText(thread.last_seq + start + i + 1));
+      const chunk = texts(thread.last_seq + start, size);
       statements.push(
         db
           .prepare(
@@ -399,7 +411,7 @@ export const benchBaselineRouter = new Hono<AppEnv>()
              SELECT lower(hex(randomblob(12))), t.id, t.last_seq + 1 + j.key, NULL, t.owner_id, NULL, 'USER', j.value, ?, ?
              FROM threads t, json_each(?) j WHERE t.id = ?`,
           )
-          .bind(at, at, JSON.stringify(texts), id),
+          .bind(at, at, JSON.stringify(chunk), id),
         db
           .prepare(
             `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
@@ -423,10 +435,20 @@ export const benchBaselineRouter = new Hono<AppEnv>()
           .bind(size, size, at, at, id),
       );
     }
-    await db.batch(statements);
+    // D1 reports the database's size after each query: the growth per message (row, event, FTS, indexes) is the
+    // figure behind the README's capacity plan.
+    const sizeBefore = (await db.prepare("SELECT 1").run()).meta.size_after;
+    const results = await db.batch(statements);
     const after = await accessRow(db, id);
     return c.json(
-      { thread_id: id, added: count, last_seq: after?.last_seq ?? null, elapsed_ms: Date.now() - started },
+      {
+        thread_id: id,
+        added: count,
+        last_seq: after?.last_seq ?? null,
+        elapsed_ms: Date.now() - started,
+        database_bytes: { before: sizeBefore, after: results.at(-1)?.meta.size_after ?? null },
+        text_chars: texts(thread.last_seq, count).reduce((sum, text) => sum + text.length, 0) / count,
+      },
       Status.CREATED,
     );
   });

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { unauthenticated } from "../../auth/access";
+import { sessionCache } from "../../auth/session-cache";
 import type { AppEnv } from "../../env";
 import type { Session } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
@@ -66,5 +67,6 @@ export const revokeMySessionHandler: RouteHandler<typeof revokeMySession, AppEnv
   if (!(await sessionsRepository(getDb(c.env.DB)).revokeForUser(me(c).id, sessionId, new Date()))) {
     throw new ApiError("not-found", `You have no active session with id ${sessionId}.`);
   }
+  sessionCache.forgetSession(sessionId);
   return c.body(null, Status.NO_CONTENT);
 };

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { assertCanReach } from "../../auth/ownership";
+import { sessionCache } from "../../auth/session-cache";
 import type { AppEnv } from "../../env";
 import type { User } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
@@ -94,6 +95,8 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async 
       }
       throw userNotFound(id);
     }
+    // Their sessions carry the role: checked again on their next request.
+    if (body.role !== undefined) sessionCache.forgetUser(id);
     c.header("ETag", etagFor(user.updatedAt));
     return ok(c, toWire(user), Status.OK);
   } catch (error) {
@@ -105,5 +108,6 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async 
 export const deleteUserHandler: RouteHandler<typeof deleteUser, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   if (!(await usersRepository(getDb(c.env.DB)).delete(id))) throw userNotFound(id);
+  sessionCache.forgetUser(id);
   return c.body(null, Status.NO_CONTENT);
 };
