@@ -214,12 +214,12 @@ describe("users: missing users", () => {
 
 describe("unexpected failures", () => {
   it("answer a generic 500 problem that leaks nothing about the cause", async () => {
-    const failing = {
-      prepare: () => {
-        throw new Error("SQLITE_CORRUPT: secret table layout /var/db/prod.sqlite");
-      },
-    } as unknown as D1Database;
-    // Authenticating needs the database too (the session lookup): it fails there.
+    const prepare = () => {
+      throw new Error("SQLITE_CORRUPT: secret table layout /var/db/prod.sqlite");
+    };
+    // Every query fails, in the request's D1 session too.
+    const failing = { prepare, withSession: () => ({ prepare, getBookmark: () => null }) } as unknown as D1Database;
+    // The session lookup (unless this isolate checked the session lately) or else the page fails.
     const request = new Request("https://api.test/users", {
       headers: { "X-Request-Id": "trace-me-500", Authorization: `Bearer ${await adminAccessToken()}` },
     });
