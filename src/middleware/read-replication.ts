@@ -12,10 +12,10 @@ import { bindingProxy } from "./binding-proxy";
  * (`first-primary`). Every response carries the session's latest bookmark. Without replication enabled on the
  * database everything goes to the primary, so this is always on.
  */
-export const BOOKMARK_HEADER = "Consistency-Bookmark";
+const BOOKMARK_HEADER = "Consistency-Bookmark";
 
-/** D1's bookmarks are opaque; this bounds what is passed on (hex groups and dashes, as D1 writes them). */
-const BOOKMARK = /^[0-9a-f-]{1,256}$/i;
+/** The shape of D1's bookmarks (four hex groups, e.g. `00000000-0000000e-00000000-<32 hex digits>`); nothing else is passed on. */
+const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/i;
 
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -77,7 +77,11 @@ const commonHeaders = {
   "Consistency-Bookmark": {
     description:
       "How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers.",
-    schema: { type: "string", maxLength: 256, pattern: "^[0-9a-fA-F-]+$" },
+    schema: {
+      type: "string",
+      maxLength: 59,
+      pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{32}$",
+    },
   },
   "Access-Control-Allow-Origin": {
     description: "Present when the request's Origin is one of the configured CORS origins.",
@@ -98,7 +102,11 @@ const bookmarkParameter = {
   required: false,
   description:
     "The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.",
-  schema: { type: "string" as const, maxLength: 256, pattern: "^[0-9a-fA-F-]+$" },
+  schema: {
+    type: "string" as const,
+    maxLength: 59,
+    pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{32}$",
+  },
   example: "00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70",
 };
 
