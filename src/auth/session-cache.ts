@@ -19,8 +19,13 @@ export const DEFAULT_SESSION_CACHE_SECONDS = 10;
 
 const entries = new Map<string, Entry>();
 
-export const sessionCacheSeconds = (value: string | undefined) =>
-  value === undefined || value === "" ? DEFAULT_SESSION_CACHE_SECONDS : Number(value);
+/** The setting as seconds: unset or not a number of seconds ≥ 0 is the default (a typo never means "forever"). */
+export const sessionCacheSeconds = (value: string | undefined) => {
+  const seconds = Number(value);
+  return value === undefined || value.trim() === "" || !Number.isFinite(seconds) || seconds < 0
+    ? DEFAULT_SESSION_CACHE_SECONDS
+    : seconds;
+};
 
 export const sessionCache = {
   /** The role of the user of live session `sid`, if it was checked within the bound. */
