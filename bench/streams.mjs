@@ -13,9 +13,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createParser } from "eventsource-parser";
 import { repoRoot, startDevServer } from "../test/e2e/support/dev-server.ts";
-import { bearer, call, log, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { call, log, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { measureLatency, percentile, waitFor, watch } from "./sse.mjs";
 
 const readOptions = () => {
   const { values } = parseArgs({
@@ -36,87 +36,6 @@ const readOptions = () => {
     posts: whole("posts", values.posts, 1),
     burst: whole("burst", values.burst, 1),
     deltas: whole("deltas", values.deltas, 1),
-  };
-};
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-
-/**
- * One SSE watcher: resolves once connected; `seen` maps each message text to the time this watcher got it, `deltas`
- * each delta's offset to the time it got that.
- */
-const watch = async (url, token, threadId) => {
-  const seen = new Map();
-  const deltas = new Map();
-  const response = await fetch(`${url}/threads/${threadId}/events`, {
-    headers: { accept: "text/event-stream", ...bearer(token) },
-  });
-  if (response.status !== 200)
-    throw new Error(`a watcher was refused with ${response.status}: ${await response.text()}`);
-  const parser = createParser({
-    onEvent: (message) => {
-      if (message.event === "message.created") seen.set(JSON.parse(message.data).data.text, performance.now());
-      if (message.event === "message.delta") deltas.set(JSON.parse(message.data).offset, performance.now());
-    },
-  });
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const reading = (async () => {
-    for (;;) {
-      const { done, value } = await reader.read().catch(() => ({ done: true }));
-      if (done) return;
-      parser.feed(value);
-    }
-  })();
-  return {
-    seen,
-    deltas,
-    close: () =>
-      reader
-        .cancel()
-        .catch(() => {})
-        .then(() => reading),
-  };
-};
-
-const waitFor = async (what, done, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-};
-
-/** `posts` messages one after another to a thread with `count` watchers; the latency of every receipt. */
-const measureLatency = async (url, token, count, posts) => {
-  const threadId = (await call(url, token, "POST", "/threads", { title: `Bench: ${count} watchers` })).data.id;
-  const watchers = [];
-  // Opened in groups, so a thousand connections do not all start in the same instant.
-  for (let start = 0; start < count; start += 50) {
-    const group = Math.min(50, count - start);
-    watchers.push(...(await Promise.all(Array.from({ length: group }, () => watch(url, token, threadId)))));
-  }
-  const latencies = [];
-  const writes = [];
-  for (let i = 0; i < posts; i++) {
-    const text = `latency ${runId} ${count} ${i}`;
-    const sent = performance.now();
-    await call(url, token, "POST", `/threads/${threadId}/messages`, { text });
-    writes.push(performance.now() - sent);
-    await waitFor(`post ${i} at ${count} watchers`, () => watchers.every((w) => w.seen.has(text)));
-    for (const watcher of watchers) latencies.push(watcher.seen.get(text) - sent);
-  }
-  await Promise.all(watchers.map((watcher) => watcher.close()));
-  return {
-    watchers: count,
-    posts,
-    receipts: latencies.length,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    maxMs: Math.max(...latencies),
-    writeP50Ms: percentile(writes, 50),
   };
 };
 
@@ -184,7 +103,8 @@ const main = async () => {
   const options = readOptions();
   log(`options: ${JSON.stringify(options)}`);
   const configDir = mkdtempSync(join(tmpdir(), "experience-layer-bench-"));
-  const most = Math.max(...options.watchers) + 10;
+  // The burst has 10 watchers and the streamed reply 100, whatever --watchers says.
+  const most = Math.max(...options.watchers, 100) + 10;
   const server = await startDevServer({
     configPath: writeBenchConfig(configDir),
     vars: {
