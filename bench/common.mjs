@@ -1,4 +1,4 @@
-// What bench/run.mjs and bench/streams.mjs share: the generated wrangler config with rate limits out of reach, the
+// What the bench scripts share: the generated wrangler config with rate limits out of reach, the
 // admin sign-in, and a checked API call.
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -6,6 +6,13 @@ import { experimental_readRawConfig } from "wrangler";
 import { repoRoot } from "../test/e2e/support/dev-server.ts";
 
 export const log = (message) => console.error(`[bench] ${message}`);
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 /** Unique per run, for email addresses and texts. */
 export const runId = Date.now().toString(36);

@@ -13,17 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startDevServer } from "../test/e2e/support/dev-server.ts";
-import { bearer, call, log, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { bearer, call, log, median, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "200" } } });
 const REQUESTS = Number(values.requests);
 if (!Number.isInteger(REQUESTS) || REQUESTS < 5) throw new Error(`--requests must be a whole number ≥ 5`);
-
-const median = (list) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** `name;dur=1.5;desc="D1, 2 statements"` entries of a Server-Timing header, by name (descriptions hold commas). */
 const serverTiming = (header) => {

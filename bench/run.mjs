@@ -22,7 +22,7 @@ import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-server.ts";
-import { bearer, call, log, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { bearer, call, log, median, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
 import { measureLatency } from "./sse.mjs";
 
 const execFileAsync = promisify(execFile);
@@ -647,12 +647,6 @@ const load = async (url, token, { request, admin, bytes }, connections, duration
     timeouts: result.timeouts,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
   };
-};
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
 /** One route over all rounds: medians of the per-round figures, totals of the counts. */

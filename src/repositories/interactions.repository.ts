@@ -80,7 +80,6 @@ export const interactionsRepository = (db: Db, d1: D1Database) => ({
     return applied(await d1.batch(statements));
   },
 
-  /** Whether anyone acted on this block of the message before. */
   /** The action taken on this block of the message (as answered: its wire object), if any. */
   actionOn: async (messageId: string, blockId: string): Promise<unknown | null> => {
     const row = await d1

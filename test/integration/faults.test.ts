@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { unwrap } from "../../sdk/src";
+import { type components, unwrap } from "../../sdk/src";
 import { createApp } from "../../src/app";
 import { storageRepository } from "../../src/repositories/storage.repository";
 import { BASE_URL, randomIp } from "../support/api";
@@ -144,6 +144,14 @@ const withArtifact = async (owner: Owner, versions = 1) => {
     );
   }
   return { threadId: thread.id, path: `/threads/${thread.id}/artifacts/${artifact.id}` };
+};
+
+/** A thread of the owner's with a message an agent posted in it. */
+const agentMessage = async (owner: Owner, body: components["schemas"]["CreateMessageRequest"]) => {
+  const thread = await newThread(owner.api);
+  const agent = await newAgent();
+  const message = await unwrap(agent.api.POST("/threads/{id}/messages", { params: { path: { id: thread.id } }, body }));
+  return { thread, agent, message };
 };
 
 const paths: WritePath[] = [
@@ -318,26 +326,19 @@ const paths: WritePath[] = [
   {
     name: "clicking a one-time button",
     prepare: async (owner) => {
-      const thread = await newThread(owner.api);
-      const agent = await newAgent();
-      const message = await unwrap(
-        agent.api.POST("/threads/{id}/messages", {
-          params: { path: { id: thread.id } },
-          body: {
-            text: "Approve?",
-            blocks: [
-              {
-                type: "actions",
-                block_id: "approval",
-                once: true,
-                elements: [
-                  { type: "button", action_id: "approve", text: { type: "plain_text", text: "Approve" }, value: "42" },
-                ],
-              },
+      const { thread, message } = await agentMessage(owner, {
+        text: "Approve?",
+        blocks: [
+          {
+            type: "actions",
+            block_id: "approval",
+            once: true,
+            elements: [
+              { type: "button", action_id: "approve", text: { type: "plain_text", text: "Approve" }, value: "42" },
             ],
           },
-        }),
-      );
+        ],
+      });
       return {
         threadId: thread.id,
         token: owner.token,
@@ -350,19 +351,12 @@ const paths: WritePath[] = [
   {
     name: "completing a streamed reply",
     prepare: async (owner) => {
-      const thread = await newThread(owner.api);
-      const agent = await newAgent();
-      const started = await unwrap(
-        agent.api.POST("/threads/{id}/messages", {
-          params: { path: { id: thread.id } },
-          body: { streaming: true, text: "so far" },
-        }),
-      );
+      const { thread, agent, message } = await agentMessage(owner, { streaming: true, text: "so far" });
       return {
         threadId: thread.id,
         token: agent.token,
         method: "POST",
-        path: `/threads/${thread.id}/messages/${started.id}/complete`,
+        path: `/threads/${thread.id}/messages/${message.id}/complete`,
         body: { text: "done" },
       };
     },
@@ -370,24 +364,17 @@ const paths: WritePath[] = [
   {
     name: "submitting a form",
     prepare: async (owner) => {
-      const thread = await newThread(owner.api);
-      const agent = await newAgent();
-      const message = await unwrap(
-        agent.api.POST("/threads/{id}/messages", {
-          params: { path: { id: thread.id } },
-          body: {
-            text: "Why?",
-            blocks: [
-              {
-                type: "input",
-                block_id: "reason",
-                label: { type: "plain_text", text: "Reason" },
-                element: { type: "plain_text_input", action_id: "text" },
-              },
-            ],
+      const { thread, message } = await agentMessage(owner, {
+        text: "Why?",
+        blocks: [
+          {
+            type: "input",
+            block_id: "reason",
+            label: { type: "plain_text", text: "Reason" },
+            element: { type: "plain_text_input", action_id: "text" },
           },
-        }),
-      );
+        ],
+      });
       return {
         threadId: thread.id,
         token: owner.token,
