@@ -46,18 +46,21 @@ export const writeBenchConfig = (dir) => {
   return path;
 };
 
-/** One admin session for the whole run, so sign-in stays out of the figures; resolves its access token. */
-export const signInAsAdmin = async (url) => {
+/** A dev sign-in (`name` makes the address) as this role; resolves the access token. */
+export const signIn = async (url, name, role) => {
   const response = await fetch(`${url}/auth/dev/sign-in`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: `bench-admin-${runId}@example.com`, role: "ADMIN" }),
+    body: JSON.stringify({ email: `bench-${name}-${runId}@example.com`, role }),
   });
   const text = await response.text();
   const token = response.ok ? JSON.parse(text).data?.access_token : undefined;
   if (typeof token !== "string") throw new Error(`POST /auth/dev/sign-in answered ${response.status}: ${text}`);
   return token;
 };
+
+/** One admin session for the whole run, so sign-in stays out of the figures; resolves its access token. */
+export const signInAsAdmin = (url) => signIn(url, "admin", "ADMIN");
 
 /** A call to the API (as the admin when `token` is given) that must answer 2xx; resolves the parsed JSON, if any. */
 export const call = async (url, token, method, path, body) => {

@@ -8,6 +8,7 @@
 // `wrangler deploy` would upload.
 //
 //   npm run bench -- [--rounds 4] [--duration 3] [--warmup 1] [--connections 10] [--seed 200] [--large 100000]
+//                    [--var NAME=VALUE …]   (a worker variable to override, for A/B runs)
 //
 // Flags default to BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_SEED and BENCH_LARGE.
 // Durations are seconds per route per round. wrangler dev's own processes take most of the CPU of a 2-core machine
@@ -22,7 +23,7 @@ import { parseArgs, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-server.ts";
-import { bearer, call, log, median, runId, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { bearer, call, log, median, runId, signIn, signInAsAdmin, writeBenchConfig } from "./common.mjs";
 import { measureLatency } from "./sse.mjs";
 
 const execFileAsync = promisify(execFile);
@@ -38,10 +39,19 @@ const readOptions = () => {
       connections: { type: "string", default: process.env.BENCH_CONNECTIONS ?? "10" },
       seed: { type: "string", default: process.env.BENCH_SEED ?? "200" },
       large: { type: "string", default: process.env.BENCH_LARGE ?? "100000" },
+      var: { type: "string", multiple: true, default: [] },
     },
   });
-  return Object.fromEntries(
-    Object.entries(values).map(([name, text]) => {
+  const { var: assignments, ...numbers } = values;
+  const vars = Object.fromEntries(
+    assignments.map((assignment) => {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(assignment);
+      if (!match) throw new Error(`--var must be NAME=VALUE, got "${assignment}"`);
+      return [match[1], match[2]];
+    }),
+  );
+  const parsed = Object.fromEntries(
+    Object.entries(numbers).map(([name, text]) => {
       const value = Number(text);
       if (!Number.isInteger(value) || value < MINIMUM[name]) {
         throw new Error(`--${name} must be a whole number of at least ${MINIMUM[name]}, got "${text}"`);
@@ -49,6 +59,7 @@ const readOptions = () => {
       return [name, value];
     }),
   );
+  return { ...parsed, vars };
 };
 
 // Every address is new: POST /users answers 409 for a taken email, and that would count as a non-2xx.
@@ -623,16 +634,20 @@ const PROBE_TIMES = 3;
 
 /**
  * Single requests, one after another, outside the load: searches for a word that is in every seeded message, real
- * and twin, and the same search within the posts' thread, which holds none of them. FTS5 ranks every match (bm25)
- * before LIMIT applies and `thread_id` filters after the match, so this is where search cost grows with the data.
+ * and twin (as the admin: every match is ranked), the same search within the posts' thread, which holds none of them,
+ * and as a user whose one thread holds one such message. The last two are narrowed inside FTS5 (the thread's and
+ * the owner's scope tokens), so they should not grow with the matches elsewhere.
  */
 const runProbes = async (url, token, fixture) => {
-  const probe = async (name, path, auth, hitsOf) => {
+  const reader = await signIn(url, "reader", "USER");
+  const readersThread = (await call(url, reader, "POST", "/threads", { title: "A reader's thread" })).data.id;
+  await call(url, reader, "POST", `/threads/${readersThread}/messages`, { text: `The one ${COMMON_WORD} note here` });
+  const probe = async (name, path, as, hitsOf) => {
     const timingsMs = [];
     let hits = 0;
     for (let i = 0; i < PROBE_TIMES; i++) {
       const started = performance.now();
-      const body = await call(url, auth ? token : null, "GET", path);
+      const body = await call(url, as, "GET", path);
       timingsMs.push(Math.round(performance.now() - started));
       hits = hitsOf(body);
     }
@@ -642,19 +657,25 @@ const runProbes = async (url, token, fixture) => {
     await probe(
       `GET /search/messages?q=${COMMON_WORD}&limit=${PAGE}`,
       `/search/messages?q=${COMMON_WORD}&limit=${PAGE}`,
-      true,
+      token,
       (body) => body.data.length,
     ),
     await probe(
       `GET /_bench/search?q=${COMMON_WORD}&limit=${PAGE}`,
       `/_bench/search?q=${COMMON_WORD}&limit=${PAGE}`,
-      false,
+      null,
       (body) => body.hits.length,
     ),
     await probe(
       `GET /search/messages?q=${COMMON_WORD}&limit=${PAGE}&thread_id=<the posts' thread>`,
       `/search/messages?q=${COMMON_WORD}&limit=${PAGE}&thread_id=${fixture.writes}`,
-      true,
+      token,
+      (body) => body.data.length,
+    ),
+    await probe(
+      `GET /search/messages?q=${COMMON_WORD}&limit=${PAGE}, as a user with one such message`,
+      `/search/messages?q=${COMMON_WORD}&limit=${PAGE}`,
+      reader,
       (body) => body.data.length,
     ),
   ];
@@ -718,7 +739,13 @@ const count = (n) => n.toLocaleString("en");
 
 const report = ({ options, fixture, routes, comparisons, pagination, probes, bundle, budgets, failures }) => {
   const lines = [
-    `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.duration}s per route`,
+    `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.duration}s per route${
+      Object.keys(options.vars).length > 0
+        ? `; with ${Object.entries(options.vars)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(", ")}`
+        : ""
+    }`,
     "",
     `### Budgets: ${budgets.filter((b) => b.met).length} of ${budgets.filter((b) => b.met !== null).length} met`,
     "",
@@ -810,7 +837,13 @@ const main = async () => {
   const server = await startDevServer({
     configPath,
     // Room for the SSE measurement's watchers, all the admin's.
-    vars: { BENCH_BASELINE: "true", ACCESS_TOKEN_TTL_SECONDS: "86400", STREAM_MAX_PER_HOLDER: String(SSE_WATCHERS) },
+    vars: {
+      BENCH_BASELINE: "true",
+      ACCESS_TOKEN_TTL_SECONDS: "86400",
+      STREAM_MAX_PER_HOLDER: String(SSE_WATCHERS),
+      // --var NAME=VALUE: a configuration to compare (an A/B run), e.g. SESSION_CACHE_SECONDS=0.
+      ...options.vars,
+    },
   }).catch((error) => {
     removeConfigDir();
     throw error;

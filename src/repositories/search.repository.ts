@@ -1,6 +1,8 @@
 /**
- * Full-text search over message text: the FTS5 table `messages_fts` (migrations/0004), kept in sync
- * with `messages` by triggers, so a tombstone's emptied text stops matching in the same write.
+ * Full-text search over message text: the FTS5 table `messages_fts` (migrations/0004, 0010), kept in
+ * sync with `messages` by triggers, so a tombstone's emptied text stops matching in the same write.
+ * Its `scope` column holds each message's owner and thread as tokens, so an owner's or a thread's
+ * search is narrowed inside FTS5, before ranking; the joined rows are still filtered, exactly.
  */
 
 /**
@@ -38,13 +40,31 @@ export interface SearchRow {
   created_at: string;
 }
 
-/** Live messages only; bm25 is lower for better matches, so ascending is best first. */
+/** An FTS5 string literal: a double quote inside is doubled. */
+const ftsString = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * The query on the text column only (a word never matches an id in `scope`), AND the scope tokens
+ * of the owner and thread asked for: FTS5 intersects their posting lists with the query's.
+ */
+export const scopedMatch = ({ match, ownerId, threadId }: Pick<SearchOptions, "match" | "ownerId" | "threadId">) =>
+  [
+    `text : (${match})`,
+    ...(ownerId === null ? [] : [`scope : ${ftsString(`o${ownerId}`)}`]),
+    ...(threadId === undefined ? [] : [`scope : ${ftsString(`t${threadId}`)}`]),
+  ].join(" AND ");
+
+/**
+ * Live messages only; bm25 is lower for better matches, so ascending is best first. Its weights
+ * (text 1, scope 0) keep the scope tokens out of the score.
+ */
 export const searchRepository = (d1: D1Database) => ({
   search: async ({ match, ownerId, threadId, limit, after }: SearchOptions) => {
+    // ?4 and ?5 filter the joined rows exactly; the scope in ?3 only narrows what FTS5 ranks.
     const { results } = await d1
       .prepare(
         `SELECT * FROM (
-           SELECT s.rowid AS row, bm25(messages_fts) AS score,
+           SELECT s.rowid AS row, bm25(messages_fts, 1.0, 0.0) AS score,
                   snippet(messages_fts, 0, ?1, ?2, '…', ${SNIPPET_TOKENS}) AS snippet,
                   m.id, m.thread_id, t.title AS thread_title, m.seq, m.parent_id, m.role, m.author_id, m.api_key_id,
                   m.created_at
@@ -61,7 +81,7 @@ export const searchRepository = (d1: D1Database) => ({
       .bind(
         HIGHLIGHT_START,
         HIGHLIGHT_END,
-        match,
+        scopedMatch({ match, ownerId, threadId }),
         ownerId,
         threadId ?? null,
         after?.score ?? null,

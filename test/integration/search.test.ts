@@ -73,6 +73,16 @@ describe("search", () => {
     expect((await hits(ada.api, word, { thread_id: one.id })).map((h) => h.message_id)).toEqual([inOne.id]);
   });
 
+  it("finds nothing by an owner's or a thread's id: those index entries are not message text", async () => {
+    const [ada, admin] = await Promise.all([newUser(), newUser("ADMIN")]);
+    const thread = await newThread(ada.api);
+    await post(ada.api, thread.id, `ada writes ${uniqueWord()}`);
+    for (const q of [`o${ada.id}`, `t${thread.id}`, ada.id, thread.id]) {
+      expect(await hits(ada.api, q), q).toEqual([]);
+      expect(await hits(admin.api, q), q).toEqual([]);
+    }
+  });
+
   it("matches every word, phrases, prefixes and word stems, ignoring case and accents", async () => {
     const ada = await newUser();
     const thread = await newThread(ada.api);

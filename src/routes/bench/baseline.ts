@@ -262,16 +262,19 @@ export const benchBaselineRouter = new Hono<AppEnv>()
   .get("/_bench/search", async (c) => {
     const q = c.req.query("q") ?? "";
     const limit = limitOf(c.req.query("limit"));
+    const threadId = c.req.query("thread_id") ?? null;
     // toFtsQuery for plain words: each one quoted, all must match.
-    const match = q
+    const words = q
       .split(/\s+/)
       .filter((word) => /[\p{L}\p{N}]/u.test(word))
       .map((word) => `"${word.replaceAll('"', "")}"`)
       .join(" ");
-    if (match === "") return c.json({ error: "no terms" }, Status.BAD_REQUEST);
+    if (words === "") return c.json({ error: "no terms" }, Status.BAD_REQUEST);
+    // scopedMatch: the words on the text column, narrowed to the thread's scope token when one is asked for.
+    const match = `text : (${words})${threadId === null ? "" : ` AND scope : "t${threadId.replaceAll('"', '""')}"`}`;
     const { results } = await c.env.DB.prepare(
       `SELECT * FROM (
-         SELECT s.rowid AS row, bm25(messages_fts) AS score,
+         SELECT s.rowid AS row, bm25(messages_fts, 1.0, 0.0) AS score,
                 snippet(messages_fts, 0, ?1, ?2, '…', 24) AS snippet,
                 m.id, m.thread_id, t.title AS thread_title, m.seq, m.parent_id, m.role, m.author_id, m.api_key_id,
                 m.created_at
@@ -285,7 +288,7 @@ export const benchBaselineRouter = new Hono<AppEnv>()
        WHERE ?6 IS NULL OR score > ?6 OR (score = ?6 AND row > ?7)
        ORDER BY score, row LIMIT ?8`,
     )
-      .bind("\uE000", "\uE001", match, null, c.req.query("thread_id") ?? null, null, null, limit + 1)
+      .bind("\uE000", "\uE001", match, null, threadId, null, null, limit + 1)
       .all();
     return c.json({ hits: results.slice(0, limit), has_more: results.length > limit }, Status.OK);
   })
