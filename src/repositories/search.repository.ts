@@ -47,7 +47,7 @@ const ftsString = (text: string) => `"${text.replaceAll('"', '""')}"`;
  * The query on the text column only (a word never matches an id in `scope`), AND the scope tokens
  * of the owner and thread asked for: FTS5 intersects their posting lists with the query's.
  */
-export const scopedMatch = ({ match, ownerId, threadId }: Pick<SearchOptions, "match" | "ownerId" | "threadId">) =>
+const scopedMatch = ({ match, ownerId, threadId }: Pick<SearchOptions, "match" | "ownerId" | "threadId">) =>
   [
     `text : (${match})`,
     ...(ownerId === null ? [] : [`scope : ${ftsString(`o${ownerId}`)}`]),

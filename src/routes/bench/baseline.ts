@@ -48,7 +48,7 @@ interface AccessRow {
  * `?rate_limit=1` makes a write twin call the WRITE_RATE_LIMITER binding first, as the real write does (under its
  * own key), so the bench can tell how much of the gap between a write and its twin the limiter call is.
  */
-const limitedOut = async (c: Context<AppEnv>) => {
+const rateLimited = async (c: Context<AppEnv>) => {
   if (c.req.query("rate_limit") !== "1") return false;
   const { success } = await c.env.WRITE_RATE_LIMITER.limit({ key: "writes:bench-twin" });
   return !success;
@@ -184,7 +184,7 @@ export const benchBaselineRouter = new Hono<AppEnv>()
   // and thread bump guarded on the event row being pending], as the thread's owner (a USER message). No
   // attachments, no reply.
   .post("/_bench/threads/:id/messages", async (c) => {
-    if (await limitedOut(c)) return c.json({ error: "rate limited" }, Status.TOO_MANY_REQUESTS);
+    if (await rateLimited(c)) return c.json({ error: "rate limited" }, Status.TOO_MANY_REQUESTS);
     const db = c.env.DB;
     const id = c.req.param("id");
     const body = await c.req.json<{ text: string }>();
@@ -297,7 +297,7 @@ export const benchBaselineRouter = new Hono<AppEnv>()
   // [event insert guarded on the thread being ACTIVE, artifact row, version 1, thread bump], as the thread's owner.
   // No source message, no attachments.
   .post("/_bench/threads/:id/artifacts", async (c) => {
-    if (await limitedOut(c)) return c.json({ error: "rate limited" }, Status.TOO_MANY_REQUESTS);
+    if (await rateLimited(c)) return c.json({ error: "rate limited" }, Status.TOO_MANY_REQUESTS);
     const db = c.env.DB;
     const id = c.req.param("id");
     const body = await c.req.json<{ type: string; title: string; summary?: string; content: object }>();
