@@ -1,6 +1,8 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
+import { inBackground } from "../../http/background";
 import { Status } from "../../http/status";
+import { threadHubOf, userHubOf } from "../../realtime/streams";
 
 /**
  * Raw-D1 twins of real operations for bench/: the same SQL without authentication (no session
@@ -52,6 +54,17 @@ const rateLimited = async (c: Context<AppEnv>) => {
   if (c.req.query("rate_limit") !== "1") return false;
   const { success } = await c.env.WRITE_RATE_LIMITER.limit({ key: "writes:bench-twin" });
   return !success;
+};
+
+/**
+ * `?notify=1` makes a write twin poke the hubs its real write pokes once it succeeded, in the background as
+ * notifyThreadHub and notifyOwner do: the thread's hub, and the owner's user hub when the write copied its event to
+ * the owner's user stream. With `?rate_limit=1` too, the twin does all the side work of the real write.
+ */
+const pokeHubs = async (c: Context<AppEnv>, threadId: string, ownerId?: string) => {
+  if (c.req.query("notify") !== "1") return;
+  await inBackground(c, "notifying the thread hub", threadHubOf(c, threadId).poke(threadId));
+  if (ownerId !== undefined) await inBackground(c, "notifying the user hub", userHubOf(c, ownerId).poke(ownerId));
 };
 
 /** What reachableThread / writableThread read before anything else (threadsRepository.findForAccess). */
@@ -255,6 +268,7 @@ export const benchBaselineRouter = new Hono<AppEnv>()
     ]);
     const seq = (results[0]?.results[0] as { seq?: number } | undefined)?.seq;
     if (seq === undefined) return c.json({ error: "thread changed" }, Status.CONFLICT);
+    await pokeHubs(c, id, thread.owner_id);
     return c.json({ ...row, seq }, Status.CREATED);
   })
 
@@ -351,6 +365,7 @@ export const benchBaselineRouter = new Hono<AppEnv>()
         .bind(at, id, id),
     ]);
     if ((results[0]?.meta.changes ?? 0) !== 1) return c.json({ error: "thread changed" }, Status.CONFLICT);
+    await pokeHubs(c, id);
     return c.json(row, Status.CREATED);
   })
 
