@@ -20,8 +20,12 @@ export const notifyThreadHub: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (READS.has(c.req.method) || c.res.status >= 300) return;
   const threadId = THREAD_PATH.exec(c.req.path)?.[1];
   if (threadId === undefined || NOT_LOGGED.test(c.req.path)) return;
-  await inBackground(c, "notifying the thread hub", threadHubOf(c, threadId).poke(threadId));
+  await notifyThread(c, threadId);
 };
+
+/** After a write that put an event on the thread's log: pokes its hub (in the background; see notifyThreadHub). */
+export const notifyThread = (c: Context<AppEnv>, threadId: string) =>
+  inBackground(c, "notifying the thread hub", threadHubOf(c, threadId).poke(threadId));
 
 /**
  * Tells the thread's hub that a streamed message started (`delta` null) or grew, after D1 stored

@@ -1,8 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
-import { inBackground } from "../../http/background";
 import { Status } from "../../http/status";
-import { threadHubOf, userHubOf } from "../../realtime/streams";
+import { notifyOwner, notifyThread } from "../../realtime/notify-hub";
 
 /**
  * Raw-D1 twins of real operations for bench/: the same SQL without authentication (no session
@@ -57,14 +56,14 @@ const rateLimited = async (c: Context<AppEnv>) => {
 };
 
 /**
- * `?notify=1` makes a write twin poke the hubs its real write pokes once it succeeded, in the background as
- * notifyThreadHub and notifyOwner do: the thread's hub, and the owner's user hub when the write copied its event to
+ * `?notify=1` makes a write twin poke the hubs its real write pokes once it succeeded, with the real writes'
+ * own calls (notifyThread, notifyOwner): the thread's hub, and the owner's user hub when the write copied its event to
  * the owner's user stream. With `?rate_limit=1` too, the twin does all the side work of the real write.
  */
 const pokeHubs = async (c: Context<AppEnv>, threadId: string, ownerId?: string) => {
   if (c.req.query("notify") !== "1") return;
-  await inBackground(c, "notifying the thread hub", threadHubOf(c, threadId).poke(threadId));
-  if (ownerId !== undefined) await inBackground(c, "notifying the user hub", userHubOf(c, ownerId).poke(ownerId));
+  await notifyThread(c, threadId);
+  if (ownerId !== undefined) await notifyOwner(c, ownerId);
 };
 
 /** What reachableThread / writableThread read before anything else (threadsRepository.findForAccess). */
