@@ -1,6 +1,6 @@
-import type { Hook } from "@hono/zod-openapi";
+import type { Hook, RouteConfig } from "@hono/zod-openapi";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { ValidationTargets } from "hono";
+import type { MiddlewareHandler, ValidationTargets } from "hono";
 import type { AppEnv } from "./env";
 import { ApiError, type FieldError, MAX_FIELD_ERRORS } from "./http/api-error";
 
@@ -61,9 +61,55 @@ const validationHook: Hook<unknown, AppEnv, string, Promise<void>> = async (resu
   if (!result.success) throw invalid(toFieldErrors(result.target, result.error.issues as readonly Issue[]));
   if (result.target !== "json") return;
   // The parsed body as sent (hono caches it), not the validated copy, which has already lost `__proto__`.
+  // The media-type gate below let only a declared JSON type through, so the validator has read a body.
   const errors = unsafeMembers(await c.req.json());
   if (errors.length > 0) throw invalid(errors);
 };
 
-/** Every router goes through here, so validation failures always become the same problem. */
-export const createRouter = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+const mediaTypeOf = (contentType: string | undefined) => (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+
+const accepts = (declared: string, mediaType: string) =>
+  declared === "*/*" ||
+  declared === mediaType ||
+  (declared.endsWith("/*") && mediaType.startsWith(declared.slice(0, -1)));
+
+/**
+ * Exactly the media types an operation declares, before its validators run. @hono/zod-openapi's own gate
+ * takes any `+json` type for `application/json` (a merge patch sent to a replacing PUT would be applied as a
+ * replacement), lets a required body sent with no `Content-Type` through to be validated as `{}`, and checks
+ * nothing for a route whose schema is not zod (binary bodies).
+ */
+const mediaTypeGate =
+  (declared: string[], required: boolean): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const mediaType = mediaTypeOf(c.req.header("content-type"));
+    if (mediaType === "" && !required) return next();
+    if (!declared.some((type) => accepts(type, mediaType))) {
+      const wanted = declared.join(" or ");
+      throw new ApiError(
+        "unsupported-media-type",
+        mediaType === ""
+          ? `This operation needs a request body: send it as ${wanted}, with that Content-Type.`
+          : `This operation does not take ${mediaType}: send the body as ${wanted}.`,
+      );
+    }
+    await next();
+  };
+
+/** The route with its media-type gate after its own middleware (access is checked first). */
+const withMediaTypeGate = (route: RouteConfig): RouteConfig => {
+  const body = route.request?.body;
+  if (!body) return route;
+  const own = route.middleware === undefined ? [] : [route.middleware].flat();
+  return { ...route, middleware: [...own, mediaTypeGate(Object.keys(body.content), body.required === true)] };
+};
+
+/** Every router goes through here: validation failures always become the same problem, media types are exact. */
+export const createRouter = () => {
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // `openapi` is generic over each route's types, which a wrapper cannot restate: it is called as registered.
+  const register = router.openapi as unknown as (route: RouteConfig, ...rest: unknown[]) => typeof router;
+  router.openapi = ((route: RouteConfig, ...rest: unknown[]) =>
+    register(withMediaTypeGate(route), ...rest)) as unknown as typeof router.openapi;
+  return router;
+};

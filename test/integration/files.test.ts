@@ -368,6 +368,15 @@ describe("files: signed download links", () => {
     for (const path of cases) expect((await anonymousHttp(path)).status, path).toBe(404);
   });
 
+  it("refuses a link asked for with no body and no Content-Type (415); an empty JSON object gets the defaults", async () => {
+    const ada = await newUser();
+    const file = await uploaded(ada.http, "linked");
+    const bare = await ada.http(`/files/${file.id}/links`, { method: "POST" });
+    expect(bare.status).toBe(415);
+    expect((await problemOf(bare)).detail).toContain("application/json");
+    expect((await linkFor(ada.http, file.id)).disposition).toBe("attachment");
+  });
+
   it("also serves ranges", async () => {
     const ada = await newUser();
     const file = await uploaded(ada.http, "0123456789");

@@ -73,7 +73,15 @@ describe("scheduled housekeeping", () => {
         json("POST", { filename: "x.bin", content_type: "text/plain", total_bytes: 3 }),
       );
       const { id } = (await response.json<{ data: { id: string } }>()).data;
-      expect((await ada.http(`/uploads/${id}/parts/1`, { method: "PUT", body: "abc" })).status).toBe(200);
+      expect(
+        (
+          await ada.http(`/uploads/${id}/parts/1`, {
+            method: "PUT",
+            headers: { "Content-Type": "application/octet-stream" },
+            body: "abc",
+          })
+        ).status,
+      ).toBe(200);
       return id;
     };
     const [abandoned, live] = [await start(), await start()];

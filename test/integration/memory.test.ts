@@ -89,6 +89,26 @@ describe("thread memory", () => {
     expect((await problemOf(response)).detail).toContain(MERGE_PATCH);
   });
 
+  it("refuses a replacement or a patch sent with no body and no Content-Type (415), keeping the memory", async () => {
+    const { ada, path } = await setUp();
+    await ada.http(path, json("PUT", { kept: true }));
+    for (const method of ["PUT", "PATCH"]) {
+      const response = await ada.http(path, { method, headers: { "If-Match": "*" } });
+      expect(response.status, method).toBe(415);
+      expect((await problemOf(response)).detail).toContain(method === "PUT" ? "application/json" : MERGE_PATCH);
+    }
+    const memory = await (await ada.http(path)).json<{ data: unknown }>();
+    expect(memory.data).toMatchObject({ version: 1, memory: { kept: true } });
+  });
+
+  it("applies a merge patch only when it is sent as one: a replacing PUT refuses it (415)", async () => {
+    const { ada, path } = await setUp();
+    await ada.http(path, json("PUT", { a: 1, b: 2 }));
+    const response = await ada.http(path, { ...patch({ b: 3 }, { "If-Match": "*" }), method: "PUT" });
+    expect(response.status).toBe(415);
+    expect((await (await ada.http(path)).json<{ data: unknown }>()).data).toMatchObject({ memory: { a: 1, b: 2 } });
+  });
+
   it("answers If-None-Match with 304 until the memory changes", async () => {
     const { ada, path } = await setUp();
     await ada.http(path, json("PUT", { a: 1 }));

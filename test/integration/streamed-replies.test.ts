@@ -251,6 +251,19 @@ describe("streamed replies", () => {
     expect(await appended(agent, thread.id, message.id, 39_999, "y")).toBe(40_000);
   });
 
+  it("refuses completing with no body and no Content-Type (415), and the reply goes on streaming", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    const message = await start(agent, thread.id);
+    await appended(agent, thread.id, message.id, 0, "So far");
+    const bare = await agent.http(`/threads/${thread.id}/messages/${message.id}/complete`, { method: "POST" });
+    expect(bare.status).toBe(415);
+    expect((await problemOf(bare)).type).toMatch(/\/unsupported-media-type$/);
+    expect(await getMessage(agent, thread.id, message.id)).toMatchObject({ state: "STREAMING", text: "So far" });
+    expect(await appended(agent, thread.id, message.id, 6, ".")).toBe(7);
+  });
+
   it("takes no more text once the thread is archived", async () => {
     const ada = await newUser();
     const agent = await newAgent();

@@ -181,6 +181,7 @@ describe("resumable uploads", () => {
     });
     const unsized = await ada.http(`/uploads/${upload.id}/parts/2`, {
       method: "PUT",
+      headers: { "Content-Type": "application/octet-stream" },
       body: stream,
       // @ts-expect-error: workerd needs `duplex` for a streamed request body; the DOM types lack it.
       duplex: "half",

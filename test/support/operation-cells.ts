@@ -13,6 +13,7 @@ export type Access = { public: true } | { roles: Role[]; scope?: Scope; ownershi
 export interface Operation {
   operationId: string;
   "x-access": Access;
+  requestBody?: { content: Record<string, unknown> };
   responses: Record<string, unknown>;
 }
 
@@ -75,15 +76,24 @@ export interface Fixture {
 const successStatus = (operation: Operation, fixture: Fixture) =>
   fixture.success ?? Number(Object.keys(operation.responses).find((s) => s.startsWith("2")));
 
-export const expectedStatus = (operation: Operation, caller: Caller, fixture: Fixture): number => {
+/** The status the operation's access rule refuses this caller with; undefined when it lets the caller in. */
+const refusal = (operation: Operation, caller: Caller): number | undefined => {
   const access = operation["x-access"];
-  if ("public" in access) return fixture.publicStatus ?? successStatus(operation, fixture);
+  if ("public" in access) return undefined;
   if (caller.kind === "anonymous") return 401;
-  if (caller.kind === "api_key") return access.scope && caller.withScope ? successStatus(operation, fixture) : 403;
+  if (caller.kind === "api_key") return access.scope && caller.withScope ? undefined : 403;
   if (!access.roles.includes(caller.role)) return 403;
   if (access.ownership === "self" && caller.role !== "ADMIN" && !caller.owner) return 404;
-  return successStatus(operation, fixture);
+  return undefined;
 };
+
+/** Whether the caller gets past the operation's access rule to the operation itself. */
+export const admits = (operation: Operation, caller: Caller) => refusal(operation, caller) === undefined;
+
+export const expectedStatus = (operation: Operation, caller: Caller, fixture: Fixture): number =>
+  refusal(operation, caller) ??
+  ("public" in operation["x-access"] ? fixture.publicStatus : undefined) ??
+  successStatus(operation, fixture);
 
 /**
  * One fixture per operation (its path parameters, query and body for a cell), and the cell itself, for `h`.
@@ -380,8 +390,13 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
   /**
    * One cell: fresh credentials for the caller and a fresh owner, the operation's fixture request, sent with
    * `h.fetch`. Answers the response and the status the operation's `x-access` says this caller gets.
+   * `bodyInstead` replaces the fixture's body and its `Content-Type` as given (each left out when undefined).
    */
-  const runCell = async ({ path, method, operation }: OperationEntry, caller: Caller) => {
+  const runCell = async (
+    { path, method, operation }: OperationEntry,
+    caller: Caller,
+    bodyInstead?: { body?: string; contentType?: string },
+  ) => {
     const fixture = fixtures[operation.operationId];
     if (!fixture) throw new Error(`no fixture for ${operation.operationId}`);
     const ownerTokens = await h.signIn("USER");
@@ -413,20 +428,17 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const headers = new Headers({ ...extraHeaders, "CF-Connecting-IP": randomIp() });
     if (credentials.token) headers.set("Authorization", `Bearer ${credentials.token}`);
-    if (body !== undefined) headers.set("Content-Type", contentType);
-    const response = await h.fetch(
-      new Request(url, {
-        method,
-        headers,
-        body:
-          body === undefined
-            ? undefined
-            : contentType !== "application/json" && typeof body === "string"
-              ? body
-              : JSON.stringify(body),
-        redirect: "manual",
-      }),
-    );
+    const sent = bodyInstead ?? {
+      contentType: body === undefined ? undefined : contentType,
+      body:
+        body === undefined
+          ? undefined
+          : contentType !== "application/json" && typeof body === "string"
+            ? body
+            : JSON.stringify(body),
+    };
+    if (sent.contentType !== undefined) headers.set("Content-Type", sent.contentType);
+    const response = await h.fetch(new Request(url, { method, headers, body: sent.body, redirect: "manual" }));
     const status = publicStatus[operation.operationId];
     return {
       response,
