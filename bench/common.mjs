@@ -20,7 +20,8 @@ export const runId = Date.now().toString(36);
 export const bearer = (token) => ({ authorization: `Bearer ${token}` });
 
 /**
- * The repo's wrangler.jsonc for the bench, written into `dir`. Every rate limit is raised out of reach: the limiter is
+ * The repo's wrangler.jsonc for the bench, written into `dir`, serving the bench's own worker (bench/worker.ts: the
+ * service plus the raw-D1 twins under /_bench/, with the same bindings). Every rate limit is raised out of reach: the limiter is
  * still called on every write, so its cost stays in the figures, but at the real 60 writes a minute POST /users would
  * answer 429 within the first second of load. Relative paths are made absolute because wrangler resolves them against
  * the config file's directory; `$schema` (an editor hint with such a path) and `env` (wrangler dev serves the top
@@ -32,7 +33,7 @@ export const writeBenchConfig = (dir) => {
   const fromRepo = (path) => resolve(repoRoot, path);
   const benchConfig = {
     ...config,
-    main: fromRepo(config.main),
+    main: fromRepo("bench/worker.ts"),
     // wrangler's default migrations_dir, "migrations", is relative too.
     d1_databases: config.d1_databases.map((db) => ({
       ...db,

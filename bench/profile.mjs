@@ -60,7 +60,7 @@ const main = async () => {
   const configDir = mkdtempSync(join(tmpdir(), "experience-layer-profile-"));
   const server = await startDevServer({
     configPath: writeBenchConfig(configDir),
-    vars: { BENCH_BASELINE: "true", ACCESS_TOKEN_TTL_SECONDS: "86400" },
+    vars: { ACCESS_TOKEN_TTL_SECONDS: "86400" },
   }).catch((error) => {
     rmSync(configDir, { recursive: true, force: true });
     throw error;

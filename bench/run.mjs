@@ -1,5 +1,5 @@
 // Load-tests the real worker under `wrangler dev` (fresh local D1, loopback only) and compares real operations with
-// raw-D1 twins of the same SQL (src/routes/bench/baseline.ts), measured in the same run, so the ratios say what
+// raw-D1 twins of the same SQL (bench/twins.ts, served with the service by bench/worker.ts), measured in the same run, so the ratios say what
 // authentication, rate limiting, Prisma, validation and the envelope cost: GET/POST /users, GET /threads/{id}, a
 // thread's messages (first page and a deep page of a 100,000-message thread), search, posting a message, publishing
 // and reading an artifact; and upload / download throughput of a 10 MiB file next to a bare R2 put / get. It also
@@ -483,7 +483,7 @@ const checkBaseline = async (url, users) => {
   const response = await fetch(`${url}/_bench/users?limit=20`);
   const rows = response.ok ? await response.json() : null;
   if (!Array.isArray(rows) || rows.length !== Math.min(20, users)) {
-    throw new Error(`GET /_bench/users answered ${response.status}; is BENCH_BASELINE honoured by src/routes/bench?`);
+    throw new Error(`GET /_bench/users answered ${response.status}; is wrangler dev serving bench/worker.ts?`);
   }
 };
 
@@ -869,13 +869,12 @@ const main = async () => {
   const configDir = mkdtempSync(join(tmpdir(), "experience-layer-bench-"));
   const removeConfigDir = () => rmSync(configDir, { recursive: true, force: true });
   const configPath = writeBenchConfig(configDir);
-  log(`starting wrangler dev with BENCH_BASELINE=true and rate limits raised (${configPath})…`);
+  log(`starting wrangler dev on bench/worker.ts (the service and its twins) with rate limits raised (${configPath})…`);
   // A day-long access token (the most the contract allows): a long run would outlast the default 15 minutes.
   const server = await startDevServer({
     configPath,
     // Room for the SSE measurement's watchers, all the admin's.
     vars: {
-      BENCH_BASELINE: "true",
       ACCESS_TOKEN_TTL_SECONDS: "86400",
       STREAM_MAX_PER_HOLDER: String(SSE_WATCHERS),
       // --var NAME=VALUE: a configuration to compare (an A/B run), e.g. SESSION_CACHE_SECONDS=0.

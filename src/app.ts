@@ -3,22 +3,20 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
-import { createRouter } from "./app-factory";
 import type { AppEnv } from "./env";
 import { ApiError } from "./http/api-error";
 import { handleError } from "./http/error-handler";
 import { problemResponse } from "./http/problem";
+import { createRouter } from "./http/router";
 import { readReplication } from "./middleware/read-replication";
 import { requestContext } from "./middleware/request-context";
 import { serverTiming } from "./middleware/server-timing";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { registerSecuritySchemes } from "./openapi/security-schemes";
-import { notifyThreadHub } from "./realtime/notify-hub";
 import { activityRouter } from "./routes/activity";
 import { apiKeysRouter } from "./routes/api-keys";
 import { artifactsRouter } from "./routes/artifacts";
 import { authRouter } from "./routes/auth";
-import { benchBaselineRouter } from "./routes/bench/baseline";
 import { eventsRouter } from "./routes/events";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
@@ -92,12 +90,10 @@ const bodyLimitFor = memoize((maxBytes): MiddlewareHandler<AppEnv> => {
 
 /**
  * File uploads and the parts of resumable uploads stream their bodies and keep their own, larger
- * limits (MAX_UPLOAD_BYTES and the upload's part size, in their handlers); so does the bench's bare
- * R2 put (src/routes/bench, mounted only with BENCH_BASELINE), the twin of `POST /files`.
+ * limits (MAX_UPLOAD_BYTES and the upload's part size, in their handlers).
  */
 const isUpload = (method: string, path: string) =>
-  (method === "POST" && path === "/files") ||
-  (method === "PUT" && /^\/(uploads\/[^/]+\/parts|_bench\/files)\/[^/]+$/.test(path));
+  (method === "POST" && path === "/files") || (method === "PUT" && /^\/uploads\/[^/]+\/parts\/[^/]+$/.test(path));
 
 const bodyLimitFromConfig: MiddlewareHandler<AppEnv> = (c, next) =>
   isUpload(c.req.method, c.req.path) ? next() : bodyLimitFor(c.env.MAX_BODY_BYTES)(c, next);
@@ -125,8 +121,6 @@ export const createApp = () => {
     }),
   );
 
-  app.use("/threads/*", notifyThreadHub);
-
   app.route("/", healthRouter);
   app.route("/", authRouter);
   app.route("/", meRouter);
@@ -146,7 +140,6 @@ export const createApp = () => {
   app.route("/", previewsRouter);
   app.route("/", uploadsRouter);
   app.route("/", metaRouter(app));
-  app.route("/", benchBaselineRouter);
   registerErrorResponses(app);
   registerSecuritySchemes(app);
 

@@ -1,7 +1,5 @@
-import type { Principal } from "./auth/principal";
-import type { Logger } from "./middleware/request-context";
-import type { ThreadHub } from "./realtime/thread-hub";
-import type { UserHub } from "./realtime/user-hub";
+import type { Logger } from "./logging";
+import type { Principal } from "./principal";
 
 /** A message of the PREVIEWS queue: make the preview of this file. */
 export interface PreviewJob {
@@ -16,10 +14,10 @@ export interface Bindings {
   PREVIEWS?: Queue<PreviewJob>;
   /** Cloudflare Images, for thumbnails and dimensions; unset: images get no preview. */
   IMAGES?: ImagesBinding;
-  /** One ThreadHub per thread: its live streams (src/realtime/thread-hub.ts). */
-  THREAD_HUB: DurableObjectNamespace<ThreadHub>;
+  /** One ThreadHub per thread: its live streams (src/realtime/thread-hub.ts; typed in src/realtime/hubs.ts). */
+  THREAD_HUB: DurableObjectNamespace;
   /** One UserHub per user: their own stream's live connections (src/realtime/user-hub.ts). */
-  USER_HUB: DurableObjectNamespace<UserHub>;
+  USER_HUB: DurableObjectNamespace;
   /** Writes, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
   WRITE_RATE_LIMITER: RateLimit;
   /** Deltas of streamed replies, keyed per principal. */
@@ -64,8 +62,6 @@ export interface Bindings {
   MESSAGE_STREAM_IDLE_SECONDS?: string;
   /** How long an isolate trusts a session it checked (src/auth/session-cache.ts): the bound on revocation; 0: off. */
   SESSION_CACHE_SECONDS?: string;
-  /** "true" mounts the raw-D1 baseline routes that bench/ compares against. */
-  BENCH_BASELINE?: string;
 }
 
 /** Values middleware puts on the context for handlers. */

@@ -1,11 +1,7 @@
 import type { Bindings } from "./env";
-import { getDb } from "./repositories/db";
-import { EVENT_RETENTION_DAYS, eventsRepository } from "./repositories/events.repository";
-import { filesRepository } from "./repositories/files.repository";
-import { idempotencyRepository } from "./repositories/idempotency.repository";
-import { storageRepository } from "./repositories/storage.repository";
-import { uploadsRepository } from "./repositories/uploads.repository";
-import { userEventsRepository } from "./repositories/user-events.repository";
+import { createLogger } from "./logging";
+import { repositories } from "./repositories";
+import { EVENT_RETENTION_DAYS } from "./repositories/events.repository";
 
 const HOUR_MS = 60 * 60 * 1000;
 /** A single-request upload still PENDING after an hour has died (the limit is 25 MiB). */
@@ -25,12 +21,11 @@ export const HOUSEKEEPING_BOUNDS = {
 export const ORPHAN_SCAN_POSITION_KEY = "housekeeping/orphan-scan-position";
 const STORED_PREFIXES = ["files/", "uploads/", "previews/"];
 
-const log = (message: string, fields: Record<string, unknown>) =>
-  console.log(JSON.stringify({ level: "info", message, ...fields }));
+const log = createLogger({ job: "housekeeping" });
 
 /** Files whose upload died half-way: their bytes (if any arrived) are deleted and they become FAILED. */
 const failStuckFiles = async (env: Bindings, now: Date) => {
-  const files = filesRepository(getDb(env.DB));
+  const files = repositories({ env }).files;
   const stuck = await files.stuckPending(new Date(now.getTime() - STUCK_PENDING_MS), HOUSEKEEPING_BOUNDS.stuckFiles);
   if (stuck.length === 0) return 0;
   await env.FILES.delete(stuck.map((file) => file.storageKey));
@@ -39,7 +34,7 @@ const failStuckFiles = async (env: Bindings, now: Date) => {
 
 /** Uploads left open past their expiry: their parts are dropped and they become ABORTED. */
 const abortAbandonedUploads = async (env: Bindings, now: Date) => {
-  const uploads = uploadsRepository(getDb(env.DB), env.DB);
+  const uploads = repositories({ env }).uploads;
   let aborted = 0;
   for (const upload of await uploads.abandoned(now, HOUSEKEEPING_BOUNDS.abandonedUploads)) {
     try {
@@ -60,7 +55,7 @@ const abortAbandonedUploads = async (env: Bindings, now: Date) => {
  * The bucket is listed in key order from where the last run stopped, at most a bound per run.
  */
 const deleteOrphans = async (env: Bindings, now: Date) => {
-  const storage = storageRepository(env.DB);
+  const storage = repositories({ env }).storage;
   const position = await env.FILES.get(ORPHAN_SCAN_POSITION_KEY);
   let startAfter = position ? await position.text() : "";
   let scanned = 0;
@@ -95,14 +90,18 @@ const deleteOrphans = async (env: Bindings, now: Date) => {
  * objects, expired Idempotency-Key records and events past retention, each logged as one JSON line.
  */
 export const runHousekeeping = async (env: Bindings, now: Date) => {
-  log("stuck pending files failed", { count: await failStuckFiles(env, now) });
-  log("abandoned uploads aborted", { count: await abortAbandonedUploads(env, now) });
+  log.info("stuck pending files failed", { count: await failStuckFiles(env, now) });
+  log.info("abandoned uploads aborted", { count: await abortAbandonedUploads(env, now) });
   const orphans = await deleteOrphans(env, now);
-  log("orphaned objects deleted", { count: orphans.deleted, scanned: orphans.scanned });
-  const db = getDb(env.DB);
-  const keys = await idempotencyRepository(db).deleteExpired(now);
-  log("expired idempotency records deleted", { count: keys.count });
+  log.info("orphaned objects deleted", { count: orphans.deleted, scanned: orphans.scanned });
+  const { idempotency, events, userEvents } = repositories({ env });
+  const keys = await idempotency.deleteExpired(now);
+  log.info("expired idempotency records deleted", { count: keys.count });
   const cutoff = new Date(now.getTime() - EVENT_RETENTION_DAYS * 24 * HOUR_MS);
-  log("thread events past retention deleted", { count: await eventsRepository(db, env.DB).deleteOlderThan(cutoff) });
-  log("user events past retention deleted", { count: await userEventsRepository(db, env.DB).deleteOlderThan(cutoff) });
+  log.info("thread events past retention deleted", {
+    count: await events.deleteOlderThan(cutoff),
+  });
+  log.info("user events past retention deleted", {
+    count: await userEvents.deleteOlderThan(cutoff),
+  });
 };

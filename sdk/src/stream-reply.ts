@@ -1,4 +1,6 @@
-import { ApiProblemError, type Client, type Message, unwrap } from "./index.js";
+import type { Client } from "./client.js";
+import type { Message } from "./models.js";
+import { ApiProblemError, unwrap } from "./results.js";
 import type { components } from "./schema.js";
 
 type CreateMessage = components["schemas"]["CreateMessageRequest"];

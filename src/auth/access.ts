@@ -3,26 +3,10 @@ import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../env";
 import type { Role } from "../generated/prisma/client";
 import { ApiError } from "../http/api-error";
+import type { Principal } from "../principal";
+import type { Scope } from "../schemas/api-keys";
 import { resolvePrincipal } from "./authenticate";
-import type { Principal } from "./principal";
 import { principalOfStreamToken } from "./stream-tokens";
-
-/**
- * What a partner API key may be granted: read or write per resource family. Messages have a write
- * scope of their own, apart from threads: an agent that answers in threads it is given needs to post
- * (and react), not to create, rename, archive or delete threads or rewrite their memory.
- */
-export const SCOPES = [
-  "users:read",
-  "users:write",
-  "threads:read",
-  "threads:write",
-  "messages:write",
-  "files:read",
-  "files:write",
-  "artifacts:write",
-] as const;
-export type Scope = (typeof SCOPES)[number];
 
 /**
  * Who may call an operation. One rule per route feeds both the enforcement (`requireAccess`) and

@@ -1,24 +1,20 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import type { Prisma } from "../generated/prisma/client";
 import { inBackground } from "../http/background";
-import { apiKeysRepository } from "../repositories/api-keys.repository";
-import { getDb } from "../repositories/db";
-import { SCOPES, type Scope } from "./access";
-import type { Principal } from "./principal";
+import type { Principal } from "../principal";
+import { repositories } from "../repositories";
+import { API_KEY_PATTERN, scopesOf } from "../schemas/api-keys";
 import { randomSecret, sha256Hex } from "./secrets";
 import { invalidToken } from "./tokens";
 
 /**
  * Partner API keys: `elk_<prefix>_<secret>`. The prefix (12 base32 characters, 60 bits) names the
- * key in listings and finds its row with one indexed query; only the SHA-256 of the whole key is
+ * key in listings and finds its row with one indexed query (the key's shape: API_KEY_PATTERN); only the SHA-256 of the whole key is
  * stored, so the database never holds a usable credential.
  */
 const API_KEY_MARKER = "elk_";
 const PREFIX_LENGTH = 12;
 const PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
-/** The whole key; the group is the prefix. The secret is randomSecret(32): 43 base64url characters. */
-export const API_KEY_PATTERN = /^elk_([a-z2-7]{12})_[A-Za-z0-9_-]{43}$/;
 
 /** How often `last_used_at` is written at most: once a minute is plenty and spares D1 a write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -35,10 +31,6 @@ export const newApiKey = async () => {
   return { key, prefix, keyHash: await sha256Hex(key) };
 };
 
-/** The known scopes in a stored `scopes` column: a scope dropped from SCOPES stops granting anything. */
-export const scopesOf = (stored: Prisma.JsonValue): Scope[] =>
-  Array.isArray(stored) ? SCOPES.filter((scope) => stored.includes(scope)) : [];
-
 const sameHash = (a: string, b: string) => {
   const encoder = new TextEncoder();
   return a.length === b.length && crypto.subtle.timingSafeEqual(encoder.encode(a), encoder.encode(b));
@@ -51,7 +43,7 @@ const assertKeyLive = (apiKey: { revokedAt: Date | null; expiresAt: Date | null 
 
 /** The principal of the API key with this id if it is still live (a stream token names its key by id). */
 export const apiKeyById = async (c: Context<AppEnv>, id: string): Promise<Principal> => {
-  const apiKey = await apiKeysRepository(getDb(c.env.DB)).findById(id);
+  const apiKey = await repositories(c).apiKeys.findById(id);
   if (!apiKey) throw invalidToken("The API key of this token no longer exists.");
   assertKeyLive(apiKey, new Date());
   return { kind: "api_key", id: apiKey.id, scopes: scopesOf(apiKey.scopes) };
@@ -64,7 +56,7 @@ export const apiKeyById = async (c: Context<AppEnv>, id: string): Promise<Princi
 export const authenticateApiKey = async (c: Context<AppEnv>, key: string): Promise<Principal> => {
   const prefix = API_KEY_PATTERN.exec(key)?.[1];
   if (!prefix) throw invalidToken("The API key is malformed; it looks like elk_<prefix>_<secret>.");
-  const repository = apiKeysRepository(getDb(c.env.DB));
+  const repository = repositories(c).apiKeys;
   const apiKey = await repository.findByPrefix(prefix);
   if (!apiKey || !sameHash(await sha256Hex(key), apiKey.keyHash)) throw invalidToken("The API key is not valid.");
   const now = new Date();

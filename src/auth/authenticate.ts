@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import type { Principal } from "../principal";
 import { liveSession } from "../repositories/sessions.repository";
 import { authenticateApiKey, isApiKey } from "./api-keys";
-import type { Principal } from "./principal";
 import { sessionCache, sessionCacheSeconds } from "./session-cache";
 import { invalidToken, verifyAccessToken } from "./tokens";
 

@@ -1,5 +1,5 @@
 import type { ApiError } from "../http/api-error";
-import type { Principal } from "./principal";
+import type { Principal } from "../principal";
 
 /**
  * The one place that decides whether a caller may reach something owned by `ownerId`: admins and

@@ -1,8 +1,8 @@
 import type { Bindings } from "../env";
 import type { User } from "../generated/prisma/client";
 import { ApiError } from "../http/api-error";
-import type { Db } from "../repositories/db";
-import { sessionsRepository } from "../repositories/sessions.repository";
+import { repositories } from "../repositories";
+import type { TokenSet } from "../wire/tokens";
 import { authConfig } from "./config";
 import { randomSecret, sha256Hex } from "./secrets";
 import { sessionCache } from "./session-cache";
@@ -18,14 +18,6 @@ export interface ClientInfo {
   ip: string | null;
 }
 
-export interface TokenSet {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: number;
-  refresh_token: string;
-  session_id: string;
-}
-
 const invalidGrant = (detail: string) => new ApiError("unauthorized", detail);
 
 const tokensFor = async (env: Bindings, user: User, sessionId: string, secret: string): Promise<TokenSet> => {
@@ -39,9 +31,9 @@ const tokensFor = async (env: Bindings, user: User, sessionId: string, secret: s
   };
 };
 
-export const startSession = async (db: Db, env: Bindings, user: User, client: ClientInfo): Promise<TokenSet> => {
+export const startSession = async (env: Bindings, user: User, client: ClientInfo): Promise<TokenSet> => {
   const secret = randomSecret();
-  const session = await sessionsRepository(db).create({
+  const session = await repositories({ env }).sessions.create({
     userId: user.id,
     refreshTokenHash: await sha256Hex(secret),
     userAgent: client.userAgent?.slice(0, 512) ?? null,
@@ -51,10 +43,10 @@ export const startSession = async (db: Db, env: Bindings, user: User, client: Cl
   return tokensFor(env, user, session.id, secret);
 };
 
-export const refreshSession = async (db: Db, env: Bindings, refreshToken: string): Promise<TokenSet> => {
+export const refreshSession = async (env: Bindings, refreshToken: string): Promise<TokenSet> => {
   const [sessionId, secret, ...rest] = refreshToken.split(".");
   if (!sessionId || !secret || rest.length > 0) throw invalidGrant("The refresh token is malformed.");
-  const sessions = sessionsRepository(db);
+  const { sessions } = repositories({ env });
   const session = await sessions.findWithUser(sessionId);
   const now = new Date();
   if (!session || session.revokedAt || session.expiresAt <= now) {
@@ -74,7 +66,7 @@ export const refreshSession = async (db: Db, env: Bindings, refreshToken: string
   return tokensFor(env, session.user, session.id, next);
 };
 
-export const endSession = async (db: Db, sessionId: string) => {
-  await sessionsRepository(db).revoke(sessionId, new Date());
+export const endSession = async (env: Bindings, sessionId: string) => {
+  await repositories({ env }).sessions.revoke(sessionId, new Date());
   sessionCache.forgetSession(sessionId);
 };

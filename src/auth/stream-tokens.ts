@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { AppEnv } from "../env";
+import type { Principal } from "../principal";
 import { apiKeyById } from "./api-keys";
 import { userOfLiveSession } from "./authenticate";
 import { authConfig } from "./config";
-import type { Principal } from "./principal";
 import { keyringFor, TOKEN_ALGORITHM } from "./signing-keys";
 import { invalidToken } from "./tokens";
 

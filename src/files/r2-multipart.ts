@@ -1,10 +1,6 @@
 import type { ApiError } from "../http/api-error";
+import { R2_MIN_PART_BYTES } from "../wire/uploads";
 import { concat, inspectBytes, type StoredBytes } from "./store";
-
-/** R2's smallest part (every part of a multipart upload but the last has at least this many bytes). */
-export const R2_MIN_PART_BYTES = 5 * 1024 * 1024;
-/** R2's most parts in one multipart upload. */
-export const R2_MAX_PARTS = 10_000;
 
 /**
  * Stores a stream of unknown length in R2 (a `put` needs the length up front): bytes are gathered

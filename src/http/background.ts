@@ -1,20 +1,39 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv, Bindings } from "../env";
+import { errorMessage, type Logger } from "../logging";
 
 /**
- * Runs `task` after the response when the runtime allows it (`waitUntil`), inline otherwise (e.g.
- * `app.request`); a failure is logged as `<what> failed`, never thrown at the caller.
+ * Where work runs that must not hold up an answer: a request (its context), or one of the worker's own
+ * runs — a hub's alarm, the queue consumer, the cron — with its bindings, its `waitUntil` and its logger.
  */
-export const inBackground = async (c: Context<AppEnv>, what: string, task: Promise<unknown>) => {
-  const logged = task.catch((error: unknown) => {
-    c.get("logger")?.error(`${what} failed`, { error: error instanceof Error ? error.message : String(error) });
-  });
-  let executionCtx: Context<AppEnv>["executionCtx"] | undefined;
+export type Runtime = Context<AppEnv> | { env: Bindings; waitUntil?: (task: Promise<unknown>) => void; logger: Logger };
+
+const isRequest = (runtime: Runtime): runtime is Context<AppEnv> => "req" in runtime;
+
+/** The runtime's logger: the request's (with its id), or the run's own. */
+export const loggerOf = (runtime: Runtime): Logger | undefined =>
+  isRequest(runtime) ? runtime.get("logger") : runtime.logger;
+
+/** The request's `waitUntil`, when the runtime gave it one (`app.request` in tests does not). */
+const waitUntilOf = (c: Context<AppEnv>) => {
   try {
-    executionCtx = c.executionCtx;
+    const executionCtx = c.executionCtx;
+    return (task: Promise<unknown>) => executionCtx.waitUntil(task);
   } catch {
     // Hono throws when the request came without an execution context.
+    return undefined;
   }
-  if (executionCtx) executionCtx.waitUntil(logged);
+};
+
+/**
+ * Runs `task` after the answer when the runtime allows it (`waitUntil`), inline otherwise; a failure is logged
+ * as `<what> failed`, never thrown at the caller.
+ */
+export const inBackground = async (runtime: Runtime, what: string, task: Promise<unknown>) => {
+  const logged = task.catch((error: unknown) =>
+    loggerOf(runtime)?.error(`${what} failed`, { error: errorMessage(error) }),
+  );
+  const waitUntil = isRequest(runtime) ? waitUntilOf(runtime) : runtime.waitUntil;
+  if (waitUntil) waitUntil(logged);
   else await logged;
 };

@@ -2,8 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { sha256Hex } from "../auth/secrets";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/api-error";
-import { getDb } from "../repositories/db";
-import { idempotencyRepository } from "../repositories/idempotency.repository";
+import { repositories } from "../repositories";
 import { IdempotencyKey } from "../schemas/common";
 
 /** How long a key and its stored response are kept: a day, like Stripe. */
@@ -39,7 +38,7 @@ export const idempotency = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   // Keys are per caller: two callers can never see (or block) each other's stored responses.
   const principal = c.get("principal");
   const scope = principal ? `${principal.kind}:${principal.id}` : "anonymous";
-  const repository = idempotencyRepository(getDb(c.env.DB));
+  const repository = repositories(c).idempotency;
   const requestHash = await requestHashOf(c.req.method, c.req.path, await c.req.text());
   const claimed = await repository.claim({
     scope,

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/api-error";
+import { errorMessage } from "../logging";
 
 /** One limit: which binding counts it, what it advertises, and whom each budget belongs to. */
 export interface RateLimitPolicy {
@@ -77,7 +78,7 @@ export const rateLimit =
       // Fail open: an unavailable limiter must not take every write (or sign-in) down with it.
       c.get("logger")?.error("rate limiter unavailable", {
         policy: policy.name,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     } finally {
       endTime(c, "ratelimit");

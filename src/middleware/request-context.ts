@@ -1,23 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "../env";
-
-export type LogFields = Record<string, string | number | boolean | undefined>;
-
-export interface Logger {
-  info(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
-}
-
-/** One JSON object per line, so Workers Logs / `wrangler tail` can filter on fields. */
-const jsonLogger = (base: LogFields): Logger => {
-  const write = (level: string, message: string, fields?: LogFields) =>
-    console.log(JSON.stringify({ level, message, ...base, ...fields, time: new Date().toISOString() }));
-  return {
-    info: (message, fields) => write("info", message, fields),
-    error: (message, fields) => write("error", message, fields),
-  };
-};
+import { createLogger } from "../logging";
 
 /**
  * Accepts or generates `X-Request-Id` (hono's request-id middleware validates it), echoes it, and
@@ -27,7 +11,7 @@ const jsonLogger = (base: LogFields): Logger => {
 export const requestContext = (): MiddlewareHandler<AppEnv>[] => [
   requestId({ headerName: "X-Request-Id" }),
   async (c, next) => {
-    const logger = jsonLogger({ request_id: c.get("requestId") });
+    const logger = createLogger({ request_id: c.get("requestId") });
     c.set("logger", logger);
     const started = performance.now();
     await next();

@@ -1,19 +1,8 @@
 import type { Bindings } from "../env";
 import { essenceOf } from "../files/signature";
 import type { File, PreviewStatus } from "../generated/prisma/client";
-
-/** The preview of one file, as stored on its row and answered (snake_case: it is the wire object). */
-export type Preview =
-  | {
-      kind: "image";
-      width: number;
-      height: number;
-      format: string;
-      thumbnail: { width: number; height: number; content_type: "image/png" };
-    }
-  | { kind: "text"; excerpt: string; truncated: boolean }
-  | { kind: "csv"; columns: string[]; row_count: number | null; excerpt: string; truncated: boolean }
-  | { kind: "pdf"; page_count: number | null };
+import { errorMessage } from "../logging";
+import { PREVIEW_LIMITS, type Preview } from "../wire/previews";
 
 export interface PreviewOutcome {
   status: Exclude<PreviewStatus, "PENDING">;
@@ -22,17 +11,6 @@ export interface PreviewOutcome {
   /** R2 key of a thumbnail written for it. */
   previewKey: string | null;
 }
-
-export const PREVIEW_LIMITS = {
-  /** Longest side of a thumbnail; the aspect ratio is kept and images are never enlarged. */
-  thumbnailSide: 320,
-  excerptLines: 20,
-  excerptChars: 2000,
-  /** Bytes read for an excerpt. */
-  excerptBytes: 65_536,
-  /** Bytes read to count CSV rows or PDF pages: beyond it the count is unknown (null). */
-  scanBytes: 52_428_800,
-} as const;
 
 const IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 const TEXT = new Set(["text/plain", "text/markdown", "application/json", "text/x-markdown"]);
@@ -161,7 +139,7 @@ const imagePreview = async (env: Bindings, file: File): Promise<PreviewOutcome> 
   try {
     info = await images.info(await bodyOf(env, file));
   } catch (error) {
-    throw new NoPreview(`The image could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new NoPreview(`The image could not be read: ${errorMessage(error)}`);
   }
   if (!("width" in info)) throw new NoPreview("The image has no dimensions.");
   const side = PREVIEW_LIMITS.thumbnailSide;

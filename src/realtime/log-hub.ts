@@ -1,81 +1,25 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
-import { commentFrame, eventFrame, retryFrame } from "./sse-frames";
-import { MAX_QUEUED_BYTES, MAX_STREAM_AGE_MS, RETRY_MS, streamConfig } from "./stream-config";
-
-/** What the worker asks of a hub when a client opens a stream (after checking its access). */
-export interface SubscribeRequest {
-  /** Whose log: the thread's id (ThreadHub) or the user's (UserHub). */
-  logId: string;
-  /** The last seq the client has: it gets every event after it, then live ones. */
-  after: number;
-  /** Who watches (`user:<id>` / `api_key:<id>`), for the per-holder limit. */
-  holder: string;
-  /** The request that opened the stream: the hub's log lines about it carry it. */
-  requestId: string;
-}
-
-/** Why a subscription was refused: the worker turns it into a problem. */
-export type SubscribeRefusal = { refused: "stream" | "holder"; limit: number };
-
-/** Why a hub ends a stream with a `reset` event: the client must refetch before following again. */
-export type ResetReason = "behind" | "thread_deleted";
-
-/** One frame of a stream: an event of the log (with its seq as `id`), or one without (`activity`, `reset`…). */
-export interface Frame {
-  id?: number;
-  event: string;
-  data: unknown;
-}
-
-/** A watcher, whatever carries it: an SSE stream or a WebSocket. */
-export interface Watcher {
-  holder: string;
-  /** The last seq sent: the next event it gets is lastSeq + 1, never another. */
-  lastSeq: number;
-  openedAt: number;
-  send: (frame: Frame) => void;
-  /** After sending an event: remember where the watcher is. */
-  advance: (seq: number) => void;
-  /** SSE: a comment, so proxies keep the connection; WebSockets keep theirs with the client's pings. */
-  heartbeat: () => void;
-  /** Ends the stream; `reset` after a reset frame (WebSockets close with RESET_CLOSE_CODE). */
-  close: (why: "reset" | "age") => void;
-}
-
-/** What a hibernatable WebSocket keeps across the hub's sleeps (its serialized attachment). */
-interface SocketState {
-  logId: string;
-  holder: string;
-  requestId: string;
-  lastSeq: number;
-  openedAt: number;
-}
-
-/** WebSocket close code of a `reset` (RFC 6455 leaves 4000–4999 to applications). */
-export const RESET_CLOSE_CODE = 4000;
-/** A client's ping (text) is answered `pong` by the runtime itself, without waking the hub. */
-const PING = "ping";
-const PONG = "pong";
+import { createLogger, errorMessage } from "../logging";
+import { acceptSocket, PING, PONG, socketClosed, socketWatcher, subscriptionOf } from "./socket-transport";
+import { sseStream } from "./sse-transport";
+import { MAX_STREAM_AGE_MS, streamConfig } from "./stream-config";
+import type { Frame, ResetReason, SubscribeRefusal, SubscribeRequest, Watcher } from "./watcher";
 
 /** Events read from the log per query while delivering. */
 const READ_BATCH = 200;
 
-/** A WebSocket message: the frame as JSON, its `id` a string as in SSE. */
-const socketText = ({ id, event, data }: Frame) =>
-  JSON.stringify(id === undefined ? { event, data } : { id: String(id), event, data });
-
 /**
  * A Durable Object that holds the live streams of one gapless event log — SSE streams and
- * hibernatable WebSockets alike — and sends each one the log, in order, exactly once. ThreadHub
- * serves a thread's log, UserHub a user's; they say how to read their log.
+ * hibernatable WebSockets alike (./sse-transport.ts, ./socket-transport.ts) — and sends each one the
+ * log, in order, exactly once. ThreadHub serves a thread's log, UserHub a user's; they say how to read
+ * their log.
  *
- * Writes poke the hub (`poke`) after their D1 batch succeeded, but the hub never trusts a poke for
- * content: it reads the log from the lowest seq any watcher has, and hands a watcher an event only
- * if it is the very next seq that watcher needs. So a watcher that joins mid-delivery, or a poke
- * that is lost or late, can delay an event but never skip or repeat one. Every heartbeat also reads
- * the log, which bounds the delay of a lost poke. Writes to an SSE watcher are never awaited: a
- * client that stops reading fills its own queue and is dropped, without holding up the others.
+ * Writes poke the hub (`poke`) after their D1 batch succeeded (./publish.ts), but the hub never trusts
+ * a poke for content: it reads the log from the lowest seq any watcher has, and hands a watcher an event
+ * only if it is the very next seq that watcher needs. So a watcher that joins mid-delivery, or a poke
+ * that is lost or late, can delay an event but never skip or repeat one. Every heartbeat also reads the
+ * log, which bounds the delay of a lost poke.
  */
 export abstract class LogHub extends DurableObject<Bindings> {
   private readonly streams = new Set<Watcher>();
@@ -97,84 +41,32 @@ export abstract class LogHub extends DurableObject<Bindings> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
+  /** One JSON line per event, like the worker's request logs, naming the hub and its log. */
+  protected get logger() {
+    return createLogger({ hub: this.constructor.name, log_id: this.logId });
+  }
+
   /** A new SSE stream of the log's events after `after`, or why it is refused. */
   async subscribe(request: SubscribeRequest): Promise<ReadableStream<Uint8Array> | SubscribeRefusal> {
     const refusal = this.refusal(request.holder);
     if (refusal) return refusal;
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
-      undefined,
-      new ByteLengthQueuingStrategy({ highWaterMark: MAX_QUEUED_BYTES }),
-    );
-    const writer = writable.getWriter();
-    const write = (bytes: Uint8Array) => {
-      const room = writer.desiredSize;
-      if (room !== null && room <= 0) {
-        // A client that stops reading gets nothing more: its stream ends after what is queued (at
-        // most about MAX_QUEUED_BYTES), so if it reads again it reconnects and resumes with
-        // Last-Event-ID; meanwhile it holds no place and no more memory.
-        this.streams.delete(watcher);
-        ended("slow");
-        writer.close().catch(() => {});
-        return;
-      }
-      writer.write(bytes).catch(() => this.streams.delete(watcher));
-    };
-    const watcher: Watcher = {
-      holder: request.holder,
-      lastSeq: request.after,
-      openedAt: Date.now(),
-      send: (frame) => write(eventFrame(frame.id ?? null, frame.event, frame.data)),
-      advance: (seq) => {
-        watcher.lastSeq = seq;
-      },
-      heartbeat: () => write(commentFrame("heartbeat")),
-      close: (why) => {
-        this.streams.delete(watcher);
-        writer.close().catch(() => {});
-        ended(why);
-      },
-    };
-    const opened = { request_id: request.requestId, transport: "sse", holder: request.holder };
-    let endedWhy: string | undefined;
-    const ended = (why: string) => {
-      if (endedWhy !== undefined) return;
-      endedWhy = why;
-      this.log("info", "stream ended", { ...opened, why, last_seq: watcher.lastSeq });
-    };
-    write(retryFrame(RETRY_MS));
-    if (await this.join(request.logId, watcher)) {
-      this.streams.add(watcher);
-      this.log("info", "stream opened", { ...opened, after: request.after });
-      // The client went away: its stream was cancelled.
-      writer.closed.then(
-        () => ended("closed"),
-        () => {
-          this.streams.delete(watcher);
-          ended("client");
-        },
-      );
-      await this.started(watcher);
+    const stream = sseStream(request, { drop: (watcher) => this.streams.delete(watcher), logger: this.logger });
+    if (await this.join(request.logId, stream.watcher)) {
+      this.streams.add(stream.watcher);
+      stream.joined();
+      await this.started(stream.watcher);
     }
-    return readable;
+    return stream.readable;
   }
 
-  /** A WebSocket upgrade, forwarded by the worker with the same fields as `subscribe` in headers. */
+  /** A WebSocket upgrade, forwarded by the worker with the subscription in headers. */
   override async fetch(request: Request): Promise<Response> {
-    const subscription: SubscribeRequest = {
-      logId: request.headers.get("X-Log-Id") ?? "",
-      after: Number(request.headers.get("X-After") ?? 0),
-      holder: request.headers.get("X-Holder") ?? "",
-      requestId: request.headers.get("X-Request-Id") ?? "",
-    };
+    const subscription = subscriptionOf(request);
     const refusal = this.refusal(subscription.holder);
     if (refusal) return Response.json(refusal, { status: 429 });
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [subscription.holder]);
-    const state: SocketState = { ...subscription, lastSeq: subscription.after, openedAt: Date.now() };
-    server.serializeAttachment(state);
-    const watcher = this.socketWatcher(server);
+    const { client, watcher } = acceptSocket(this.ctx, subscription);
     if (await this.join(subscription.logId, watcher)) {
-      this.log("info", "stream opened", {
+      this.logger.info("stream opened", {
         request_id: subscription.requestId,
         transport: "websocket",
         holder: subscription.holder,
@@ -188,27 +80,6 @@ export abstract class LogHub extends DurableObject<Bindings> {
   /** For GET /health: the hub answers, so Durable Objects are up. */
   async ping(): Promise<"pong"> {
     return "pong";
-  }
-
-  /**
-   * One JSON line, like the worker's request logs: which hub and log, and (for a stream) the
-   * `request_id` of the request that opened it, so a stream's lines join its request's.
-   */
-  protected log(level: "info" | "error", message: string, fields: Record<string, unknown> = {}) {
-    console.log(
-      JSON.stringify({
-        level,
-        message,
-        hub: this.constructor.name,
-        log_id: this.logId,
-        ...fields,
-        time: new Date().toISOString(),
-      }),
-    );
-  }
-
-  protected logError(message: string, error: unknown) {
-    this.log("error", message, { error: String(error) });
   }
 
   /** A write to the log committed: send watchers what is new in it. */
@@ -236,20 +107,11 @@ export abstract class LogHub extends DurableObject<Bindings> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    const state = ws.deserializeAttachment() as SocketState;
-    this.log("info", "stream ended", {
-      request_id: state.requestId,
-      transport: "websocket",
-      holder: state.holder,
-      why: `close ${code}`,
-      last_seq: state.lastSeq,
-    });
-    try {
-      // Completes the closing handshake (1005: the client sent no code).
-      ws.close(code === 1005 ? 1000 : code, "closed");
-    } catch {
-      // Already closed.
-    }
+    socketClosed(ws, code, this.logger);
+  }
+
+  protected logError(message: string, error: unknown) {
+    this.logger.error(message, { error: errorMessage(error) });
   }
 
   /** Work of the hub's own at each alarm, before the heartbeats and the log's delivery. */
@@ -301,40 +163,7 @@ export abstract class LogHub extends DurableObject<Bindings> {
 
   /** Every watcher: SSE streams (in memory) and WebSockets (which survive the hub's sleep). */
   protected watchers(): Watcher[] {
-    return [...this.streams, ...this.sockets()];
-  }
-
-  private sockets(): Watcher[] {
-    return this.ctx.getWebSockets().map((ws) => this.socketWatcher(ws));
-  }
-
-  private socketWatcher(ws: WebSocket): Watcher {
-    const state = ws.deserializeAttachment() as SocketState;
-    return {
-      holder: state.holder,
-      lastSeq: state.lastSeq,
-      openedAt: state.openedAt,
-      send: (frame) => {
-        try {
-          ws.send(socketText(frame));
-        } catch {
-          // Closing or closed: webSocketClose tidies up.
-        }
-      },
-      advance(seq) {
-        this.lastSeq = seq;
-        ws.serializeAttachment({ ...state, lastSeq: seq });
-      },
-      heartbeat: () => {},
-      close: (why) => {
-        try {
-          if (why === "reset") ws.close(RESET_CLOSE_CODE, "reset");
-          else ws.close(1000, "Open an hour: reconnect with ?after=<the last id>.");
-        } catch {
-          // Already closed.
-        }
-      },
-    };
+    return [...this.streams, ...this.ctx.getWebSockets().map(socketWatcher)];
   }
 
   /** The next heartbeat while anyone watches, or the hub's own next work, whichever is sooner. */

@@ -3,22 +3,20 @@ import { principalOf } from "../auth/access";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/api-error";
 import { Status } from "../http/status";
-import type { LogHub, SubscribeRefusal } from "./log-hub";
+import { threadHub, userHub } from "./hubs";
+import type { LogHub } from "./log-hub";
+import { subscriptionHeaders } from "./socket-transport";
 import { streamConfig } from "./stream-config";
+import type { SubscribeRefusal } from "./watcher";
 
 /** Seconds a refused client should wait: about one heartbeat, by when watchers may have left. */
 const RETRY_AFTER_SECONDS = 15;
-
-export const threadHubOf = (c: Context<AppEnv>, threadId: string) =>
-  c.env.THREAD_HUB.get(c.env.THREAD_HUB.idFromName(threadId));
-
-export const userHubOf = (c: Context<AppEnv>, userId: string) => c.env.USER_HUB.get(c.env.USER_HUB.idFromName(userId));
 
 /** Whose log a stream follows: a thread's, or the caller's own user stream. */
 export type LogKind = "thread" | "user";
 
 const hubOf = (c: Context<AppEnv>, kind: LogKind, logId: string): DurableObjectStub<LogHub> =>
-  kind === "thread" ? threadHubOf(c, logId) : userHubOf(c, logId);
+  kind === "thread" ? threadHub(c.env, logId) : userHub(c.env, logId);
 
 const holderOf = (c: Context<AppEnv>) => {
   const principal = principalOf(c);
@@ -46,13 +44,7 @@ export const wantsWebSocket = (c: Context<AppEnv>) => c.req.header("Upgrade")?.t
 export const socketEvents = async (c: Context<AppEnv>, kind: LogKind, logId: string, after: number) => {
   const response = await hubOf(c, kind, logId).fetch(
     new Request("https://hub/events", {
-      headers: {
-        Upgrade: "websocket",
-        "X-Log-Id": logId,
-        "X-After": String(after),
-        "X-Holder": holderOf(c),
-        "X-Request-Id": c.get("requestId"),
-      },
+      headers: subscriptionHeaders({ logId, after, holder: holderOf(c), requestId: c.get("requestId") }),
     }),
   );
   if (response.status === Status.TOO_MANY_REQUESTS) {

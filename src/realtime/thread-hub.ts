@@ -1,25 +1,19 @@
-import type { Actor } from "../auth/principal";
-import { getDb } from "../repositories/db";
-import { eventsRepository } from "../repositories/events.repository";
-import { messagesRepository } from "../repositories/messages.repository";
-import { eventToWire } from "../routes/events/event-wire";
-import type { MessageDelta } from "../routes/events/events.schemas";
-import { messageSnapshot } from "../routes/messages/message-wire";
-import { type Frame, LogHub, type ResetReason, type Watcher } from "./log-hub";
+import type { Actor } from "../principal";
+import { repositories } from "../repositories";
+import { type ActivityStatus, activityChange } from "../wire/activity";
+import { eventToWire } from "../wire/events";
+import { messageSnapshot } from "../wire/messages";
+import type { MessageDelta } from "../wire/stream-frames";
+import { LogHub } from "./log-hub";
+import { publish } from "./publish";
 import { streamConfig } from "./stream-config";
-
-/** A short-lived status of someone on the thread ("thinking…"): kept by the hub only, never logged. */
-export interface ActivityStatus {
-  actor: Actor;
-  text: string;
-  expiresAt: number;
-}
+import type { Frame, ResetReason, Watcher } from "./watcher";
 
 const actorKey = (actor: Actor) => `${actor.type}:${actor.id}`;
 
 const activityFrame = (threadId: string, actor: Actor, text: string | null, expiresAt: number | null): Frame => ({
   event: "activity",
-  data: { thread_id: threadId, actor, text, expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString() },
+  data: activityChange(threadId, actor, text, expiresAt),
 });
 
 const deltaFrame = (delta: MessageDelta): Frame => ({ event: "message.delta", data: delta });
@@ -80,7 +74,7 @@ export class ThreadHub extends LogHub {
   }
 
   protected override async readAfter(threadId: string, after: number, limit: number): Promise<Frame[]> {
-    const rows = await eventsRepository(getDb(this.env.DB), this.env.DB).listAfter(threadId, after, limit);
+    const rows = await repositories({ env: this.env }).events.listAfter(threadId, after, limit);
     return rows.map((row) => ({ id: row.seq, event: row.type, data: eventToWire(row) }));
   }
 
@@ -124,7 +118,7 @@ export class ThreadHub extends LogHub {
     this.priming += 1;
     try {
       await this.deliver();
-      for (const message of await messagesRepository(getDb(this.env.DB), this.env.DB).streaming(threadId)) {
+      for (const message of await repositories({ env: this.env }).streamedMessages.streaming(threadId)) {
         watcher.send(deltaFrame({ thread_id: threadId, message_id: message.id, offset: 0, text: message.text }));
       }
       for (const { n, frame } of this.recentDeltas) if (n > mark) watcher.send(frame);
@@ -148,12 +142,12 @@ export class ThreadHub extends LogHub {
     const threadId = this.logId;
     if (threadId === null) return;
     const idleMs = streamConfig(this.env).messageIdleSeconds * 1000;
-    const messages = messagesRepository(getDb(this.env.DB), this.env.DB);
+    const { messages, streamedMessages } = repositories({ env: this.env });
     try {
       const now = new Date();
       const idleSince = new Date(now.getTime() - idleMs);
       let next: number | null = null;
-      for (const streaming of await messages.streaming(threadId)) {
+      for (const streaming of await streamedMessages.streaming(threadId)) {
         const updatedAt = Date.parse(streaming.updated_at);
         if (updatedAt > idleSince.getTime()) {
           next = Math.min(next ?? Number.POSITIVE_INFINITY, updatedAt + idleMs);
@@ -162,11 +156,12 @@ export class ThreadHub extends LogHub {
         const row = await messages.findInThread(threadId, streaming.id);
         if (!row) continue;
         const payload = messageSnapshot({ ...row, state: "INCOMPLETE", streamedLength: 0, updatedAt: now });
-        const ended = await messages.endStream(
+        const ended = await streamedMessages.endStream(
           { threadId, type: "message.updated", actor: null, payload, now },
           streaming.id,
           { state: "INCOMPLETE", idleSince },
         );
+        await publish({ env: this.env, waitUntil: (task) => this.ctx.waitUntil(task), logger: this.logger }, ended);
         // A delta came in meanwhile: look again one idle period from now.
         if (!ended) next = Math.min(next ?? Number.POSITIVE_INFINITY, now.getTime() + idleMs);
       }

@@ -1,8 +1,8 @@
-import { getDb } from "../repositories/db";
-import { userEventsRepository } from "../repositories/user-events.repository";
-import { userEventToWire } from "../routes/events/event-wire";
-import { type Frame, LogHub, type ResetReason } from "./log-hub";
+import { repositories } from "../repositories";
+import { userEventToWire } from "../wire/events";
+import { LogHub } from "./log-hub";
 import { streamConfig } from "./stream-config";
+import type { Frame, ResetReason } from "./watcher";
 
 /**
  * One instance per user (`idFromName(userId)`): the live streams of the user's own stream (GET
@@ -10,12 +10,12 @@ import { streamConfig } from "./stream-config";
  */
 export class UserHub extends LogHub {
   protected override async readAfter(userId: string, after: number, limit: number): Promise<Frame[]> {
-    const rows = await userEventsRepository(getDb(this.env.DB), this.env.DB).listAfter(userId, after, limit);
+    const rows = await repositories({ env: this.env }).userEvents.listAfter(userId, after, limit);
     return rows.map((row) => ({ id: row.seq, event: row.type, data: userEventToWire(row) }));
   }
 
   protected override async behindLog(userId: string, after: number): Promise<ResetReason | null> {
-    const events = userEventsRepository(getDb(this.env.DB), this.env.DB);
+    const events = repositories({ env: this.env }).userEvents;
     const last = await events.lastSeq(userId);
     if (last === null || last <= after) return null;
     const [first] = await events.listAfter(userId, after, 0);

@@ -1,8 +1,8 @@
 import type { CursorPosition } from "../http/cursor";
-import type { Db } from "./db";
+import type { Store } from "./db";
 import { after, NEWEST_FIRST } from "./keyset";
 
-export const apiKeysRepository = (db: Db) => ({
+export const apiKeysRepository = ({ db }: Store) => ({
   create: (data: {
     name: string;
     prefix: string;

@@ -1,33 +1,12 @@
-import type { Actor } from "../auth/principal";
 import type { ArtifactType, Prisma } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
+import type { Actor } from "../principal";
+import type { ArtifactRow, ArtifactState } from "../wire/artifacts";
+import type { AttachedFile } from "../wire/messages";
 import { and, newId, type Sql, sql, sqlDate } from "./d1";
-import type { Db } from "./db";
-import type { AttachedFile } from "./messages.repository";
-import { ACTIVE_THREAD } from "./messages.repository";
-import { applied, type ThreadChange, threadChange } from "./thread-log";
-
-/** A whole state of an artifact: what a version stores, and what the artifact currently is. */
-export interface ArtifactState {
-  title: string;
-  summary: string | null;
-  metadata: Prisma.JsonObject | null;
-  content: Prisma.JsonObject;
-  fileIds: string[];
-}
-
-/** An artifact as reads return it: its row, its current state, and that state's files. */
-export interface ArtifactRow extends ArtifactState {
-  id: string;
-  threadId: string;
-  messageId: string | null;
-  type: ArtifactType;
-  version: number;
-  creator: Actor | null;
-  createdAt: Date;
-  updatedAt: Date;
-  files: AttachedFile[];
-}
+import type { Store } from "./db";
+import { ACTIVE_THREAD } from "./guards";
+import { type Committed, commitOne, type ThreadChange } from "./thread-log";
 
 export interface NewArtifact extends ArtifactState {
   id: string;
@@ -36,7 +15,11 @@ export interface NewArtifact extends ArtifactState {
   type: ArtifactType;
 }
 
-type Event = Omit<ThreadChange, "guard" | "computed">;
+/** An artifact's event; artifacts are made by someone, never by the service itself. */
+type ArtifactEvent<T extends "artifact.created" | "artifact.updated" | "artifact.deleted"> = Omit<
+  ThreadChange<T>,
+  "guard" | "computed" | "actor"
+> & { actor: Actor };
 
 const creatorColumns = (actor: Actor) =>
   actor.type === "user" ? { userId: actor.id, apiKeyId: null } : { userId: null, apiKeyId: actor.id };
@@ -75,7 +58,7 @@ const CURRENT = `SELECT a.id, a.thread_id, a.message_id, a.type, a.title, a.summ
                         a.created_by_id, a.api_key_id, a.created_at, a.updated_at, v.content, v.file_ids
                  FROM artifacts a JOIN artifact_versions v ON v.artifact_id = a.id AND v.version = a.current_version`;
 
-export const artifactsRepository = (db: Db, d1: D1Database) => {
+export const artifactsRepository = ({ db, d1 }: Store) => {
   /** The files with these ids, in one query, in the order given (ids of files that are gone are left out). */
   const filesByIds = async (ids: string[]): Promise<AttachedFile[]> => {
     if (ids.length === 0) return [];
@@ -171,85 +154,80 @@ export const artifactsRepository = (db: Db, d1: D1Database) => {
   return {
     filesByIds,
 
-    /** A new artifact at version 1, with its `artifact.created` event. False when the guard failed. */
-    create: async (event: Event, artifact: NewArtifact): Promise<boolean> => {
+    /** A new artifact at version 1, with its `artifact.created` event. Null when the guard failed. */
+    create: (event: ArtifactEvent<"artifact.created">, artifact: NewArtifact): Promise<Committed | null> => {
       const messageGuard = artifact.messageId
         ? [sql("EXISTS (SELECT 1 FROM messages m WHERE m.id = ? AND m.thread_id = t.id)", artifact.messageId)]
         : [];
-      const change = threadChange(d1, { ...event, guard: and(ACTIVE_THREAD, ...messageGuard) });
       const now = sqlDate(event.now);
       const creator = creatorColumns(event.actor);
-      const results = await d1.batch([
-        change.event,
-        d1
-          .prepare(
-            `INSERT INTO artifacts (id, thread_id, message_id, created_by_id, api_key_id, type, title, summary,
-                                    current_version, metadata, created_at, updated_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ? WHERE ${change.pending.sql}`,
-          )
-          .bind(
-            artifact.id,
-            artifact.threadId,
-            artifact.messageId,
-            creator.userId,
-            creator.apiKeyId,
-            artifact.type,
-            artifact.title,
-            artifact.summary,
-            json(artifact.metadata),
-            now,
-            now,
-            ...change.pending.params,
-          ),
-        insertVersion(artifact.id, 1, artifact, event.actor, change.pending, now),
-        ...linkFiles(artifact.id, artifact.fileIds, change.pending, now),
-        change.bump(),
-      ]);
-      return applied(results);
+      return commitOne(d1, {
+        change: { ...event, guard: and(ACTIVE_THREAD, ...messageGuard) },
+        write: (pending) => [
+          d1
+            .prepare(
+              `INSERT INTO artifacts (id, thread_id, message_id, created_by_id, api_key_id, type, title, summary,
+                                      current_version, metadata, created_at, updated_at)
+               SELECT ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ? WHERE ${pending.sql}`,
+            )
+            .bind(
+              artifact.id,
+              artifact.threadId,
+              artifact.messageId,
+              creator.userId,
+              creator.apiKeyId,
+              artifact.type,
+              artifact.title,
+              artifact.summary,
+              json(artifact.metadata),
+              now,
+              now,
+              ...pending.params,
+            ),
+          insertVersion(artifact.id, 1, artifact, event.actor, pending, now),
+          ...linkFiles(artifact.id, artifact.fileIds, pending, now),
+        ],
+      });
     },
 
     /**
      * Makes `state` the artifact's version `expectedVersion + 1` (an update or a restore), with its
-     * `artifact.updated` event, if it is still at `expectedVersion`. False when the guard failed.
+     * `artifact.updated` event, if it is still at `expectedVersion`. Null when the guard failed.
      */
-    saveVersion: async (event: Event, artifactId: string, state: ArtifactState, expectedVersion: number) => {
-      const change = threadChange(d1, {
-        ...event,
-        guard: and(ACTIVE_THREAD, artifactInThread(artifactId, expectedVersion)),
-      });
+    saveVersion: (
+      event: ArtifactEvent<"artifact.updated">,
+      artifactId: string,
+      state: ArtifactState,
+      expectedVersion: number,
+    ): Promise<Committed | null> => {
       const now = sqlDate(event.now);
       const next = expectedVersion + 1;
-      const pending = change.pending;
-      const results = await d1.batch([
-        change.event,
-        d1
-          .prepare(
-            `UPDATE artifacts SET title = ?, summary = ?, metadata = ?, current_version = ?, updated_at = ?
-             WHERE id = ? AND ${pending.sql}`,
-          )
-          .bind(state.title, state.summary, json(state.metadata), next, now, artifactId, ...pending.params),
-        insertVersion(artifactId, next, state, event.actor, pending, now),
-        d1
-          .prepare(`DELETE FROM artifact_files WHERE artifact_id = ? AND ${pending.sql}`)
-          .bind(artifactId, ...pending.params),
-        ...linkFiles(artifactId, state.fileIds, pending, now),
-        change.bump(),
-      ]);
-      return applied(results);
+      return commitOne(d1, {
+        change: { ...event, guard: and(ACTIVE_THREAD, artifactInThread(artifactId, expectedVersion)) },
+        write: (pending) => [
+          d1
+            .prepare(
+              `UPDATE artifacts SET title = ?, summary = ?, metadata = ?, current_version = ?, updated_at = ?
+               WHERE id = ? AND ${pending.sql}`,
+            )
+            .bind(state.title, state.summary, json(state.metadata), next, now, artifactId, ...pending.params),
+          insertVersion(artifactId, next, state, event.actor, pending, now),
+          d1
+            .prepare(`DELETE FROM artifact_files WHERE artifact_id = ? AND ${pending.sql}`)
+            .bind(artifactId, ...pending.params),
+          ...linkFiles(artifactId, state.fileIds, pending, now),
+        ],
+      });
     },
 
     /** Deletes the artifact (its versions and links by cascade) with its `artifact.deleted` event. */
-    delete: async (event: Event, artifactId: string) => {
-      const change = threadChange(d1, { ...event, guard: and(ACTIVE_THREAD, artifactInThread(artifactId)) });
-      const results = await d1.batch([
-        change.event,
-        d1
-          .prepare(`DELETE FROM artifacts WHERE id = ? AND ${change.pending.sql}`)
-          .bind(artifactId, ...change.pending.params),
-        change.bump(),
-      ]);
-      return applied(results);
-    },
+    delete: (event: ArtifactEvent<"artifact.deleted">, artifactId: string): Promise<Committed | null> =>
+      commitOne(d1, {
+        change: { ...event, guard: and(ACTIVE_THREAD, artifactInThread(artifactId)) },
+        write: (pending) => [
+          d1.prepare(`DELETE FROM artifacts WHERE id = ? AND ${pending.sql}`).bind(artifactId, ...pending.params),
+        ],
+      }),
 
     findInThread: async (threadId: string, id: string): Promise<ArtifactRow | null> => {
       const row = await d1

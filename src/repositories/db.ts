@@ -22,3 +22,9 @@ export const getDb = (binding: D1Database): PrismaClient => {
 };
 
 export type Db = PrismaClient;
+
+/** What a repository works with: Prisma for reads and simple writes, the binding for atomic batches and raw SQL. */
+export interface Store {
+  db: Db;
+  d1: D1Database;
+}

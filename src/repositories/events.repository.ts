@@ -1,11 +1,11 @@
 import { sqlDate } from "./d1";
-import type { Db } from "./db";
+import type { Store } from "./db";
 
 /** How long events are kept: a client further behind than this refetches (see the events feed). */
 export const EVENT_RETENTION_DAYS = 30;
 const RETENTION_CHUNK = 5_000;
 
-export const eventsRepository = (db: Db, d1: D1Database) => ({
+export const eventsRepository = ({ db, d1 }: Store) => ({
   /** The events after `afterSeq`, oldest first: one page plus one row, so the caller knows whether there is more. */
   listAfter: (threadId: string, afterSeq: number, limit: number) =>
     db.threadEvent.findMany({

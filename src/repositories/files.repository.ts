@@ -1,7 +1,7 @@
-import type { Actor } from "../auth/principal";
 import { type File, type FileStatus, type PreviewStatus, Prisma } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
-import type { Db } from "./db";
+import type { Actor } from "../principal";
+import type { Store } from "./db";
 import { after, NEWEST_FIRST } from "./keyset";
 
 export interface NewFile {
@@ -16,7 +16,7 @@ export interface NewFile {
 
 const uploadedBy = (actor: Actor) => (actor.type === "user" ? { uploadedById: actor.id } : { apiKeyId: actor.id });
 
-export const filesRepository = (db: Db) => ({
+export const filesRepository = ({ db }: Store) => ({
   /** The row of an upload about to stream: PENDING until its bytes are stored. */
   createPending: (file: NewFile) =>
     db.file.create({

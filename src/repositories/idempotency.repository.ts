@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
-import type { Db } from "./db";
+import type { Store } from "./db";
 import { isUniqueViolation } from "./errors";
 
 export interface IdempotencyClaim {
@@ -17,7 +17,7 @@ export interface StoredResponse {
   headers: Record<string, string>;
 }
 
-export const idempotencyRepository = (db: Db) => {
+export const idempotencyRepository = ({ db }: Store) => {
   const where = (scope: string, key: string) => ({ scope_key: { scope, key } });
 
   return {

@@ -1,11 +1,12 @@
-import type { Actor } from "../auth/principal";
 import type { InteractionKind, Prisma } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
+import type { Actor } from "../principal";
+import type { EventPayload } from "../wire/events";
 import { and, sql, sqlDate } from "./d1";
-import type { Db } from "./db";
+import type { Store } from "./db";
+import { ACTIVE_THREAD, liveMessage } from "./guards";
 import { after, NEWEST_FIRST } from "./keyset";
-import { ACTIVE_THREAD, liveMessage } from "./messages.repository";
-import { applied, type ThreadChange, threadChange } from "./thread-log";
+import { type ChangeWrite, type Committed, commit, commitOne, type ThreadChange } from "./thread-log";
 
 export interface NewInteraction {
   id: string;
@@ -17,49 +18,48 @@ export interface NewInteraction {
   payload: Prisma.JsonObject;
 }
 
-type Event = Omit<ThreadChange, "guard" | "computed" | "type">;
-
-export const interactionsRepository = (db: Db, d1: D1Database) => ({
+export const interactionsRepository = ({ db, d1 }: Store) => ({
   /**
    * Records an interaction with its `interaction.created` event, if the message is still live and
-   * unchanged since it was checked (`messageUpdatedAt`). With `newBlocks` (a one-time block used),
+   * unchanged since it was checked (`messageUpdatedAt`). With `messageChange` (a one-time block used),
    * the same batch also changes the message's blocks and logs `message.updated` — only if the
-   * interaction went in. False when the guard failed.
+   * interaction went in. What each event committed; the first null when the guard failed.
    */
   record: async (
-    event: Event,
+    event: Omit<ThreadChange<"interaction.created">, "guard" | "computed" | "type">,
     interaction: NewInteraction,
     messageUpdatedAt: Date,
-    messageChange?: { blocks: Prisma.JsonArray; payload: object },
-  ): Promise<boolean> => {
-    const recorded = threadChange(d1, {
-      ...event,
-      type: "interaction.created",
-      guard: and(ACTIVE_THREAD, liveMessage(interaction.messageId, messageUpdatedAt)),
-    });
+    messageChange?: { blocks: Prisma.JsonArray; payload: EventPayload<"message.updated"> },
+  ): Promise<{ recorded: Committed | null; updated: Committed | null }> => {
     const now = sqlDate(event.now);
-    const statements = [
-      recorded.event,
-      d1
-        .prepare(
-          `INSERT INTO interactions (id, thread_id, message_id, kind, user_id, api_key_id, payload, created_at)
-           SELECT ?, ?, ?, ?, ?, ?, json(?), ? WHERE ${recorded.pending.sql}`,
-        )
-        .bind(
-          interaction.id,
-          interaction.threadId,
-          interaction.messageId,
-          interaction.kind,
-          interaction.actor.type === "user" ? interaction.actor.id : null,
-          interaction.actor.type === "api_key" ? interaction.actor.id : null,
-          JSON.stringify(interaction.payload),
-          now,
-          ...recorded.pending.params,
-        ),
-      recorded.bump(),
-    ];
-    if (messageChange) {
-      const changed = threadChange(d1, {
+    const recorded: ChangeWrite = {
+      change: {
+        ...event,
+        type: "interaction.created",
+        guard: and(ACTIVE_THREAD, liveMessage(interaction.messageId, messageUpdatedAt)),
+      },
+      write: (pending) => [
+        d1
+          .prepare(
+            `INSERT INTO interactions (id, thread_id, message_id, kind, user_id, api_key_id, payload, created_at)
+             SELECT ?, ?, ?, ?, ?, ?, json(?), ? WHERE ${pending.sql}`,
+          )
+          .bind(
+            interaction.id,
+            interaction.threadId,
+            interaction.messageId,
+            interaction.kind,
+            interaction.actor.type === "user" ? interaction.actor.id : null,
+            interaction.actor.type === "api_key" ? interaction.actor.id : null,
+            JSON.stringify(interaction.payload),
+            now,
+            ...pending.params,
+          ),
+      ],
+    };
+    if (!messageChange) return { recorded: await commitOne(d1, recorded), updated: null };
+    const [committed = null, updated = null] = await commit(d1, recorded, {
+      change: {
         ...event,
         type: "message.updated",
         payload: messageChange.payload,
@@ -68,16 +68,14 @@ export const interactionsRepository = (db: Db, d1: D1Database) => ({
           liveMessage(interaction.messageId, messageUpdatedAt),
         ),
         computed: { reply_count: sql("SELECT reply_count FROM messages WHERE id = ?", interaction.messageId) },
-      });
-      statements.push(
-        changed.event,
+      },
+      write: (pending) => [
         d1
-          .prepare(`UPDATE messages SET blocks = json(?), updated_at = ? WHERE id = ? AND ${changed.pending.sql}`)
-          .bind(JSON.stringify(messageChange.blocks), now, interaction.messageId, ...changed.pending.params),
-        changed.bump(),
-      );
-    }
-    return applied(await d1.batch(statements));
+          .prepare(`UPDATE messages SET blocks = json(?), updated_at = ? WHERE id = ? AND ${pending.sql}`)
+          .bind(JSON.stringify(messageChange.blocks), now, interaction.messageId, ...pending.params),
+      ],
+    });
+    return { recorded: committed, updated };
   },
 
   /** The action taken on this block of the message (as answered: its wire object), if any. */

@@ -1,14 +1,14 @@
-import type { Actor } from "../auth/principal";
+import type { Actor } from "../principal";
+import { MAX_ACTORS_PER_EMOJI, MAX_EMOJI_PER_MESSAGE } from "../wire/reactions";
 import { and, newId, type Sql, sql, sqlDate } from "./d1";
-import { ACTIVE_THREAD, liveMessage } from "./messages.repository";
-import { applied, type ThreadChange, threadChange } from "./thread-log";
+import type { Store } from "./db";
+import { ACTIVE_THREAD, liveMessage } from "./guards";
+import { type Committed, commitOne, type ThreadChange } from "./thread-log";
 
-/** Distinct emoji one message can carry (Slack caps them too); the wire's arrays are bounded by it. */
-export const MAX_EMOJI_PER_MESSAGE = 50;
-/** Reactors listed per emoji by the reactions list (the count is always exact). */
-export const MAX_ACTORS_PER_EMOJI = 100;
-
-type ReactionEvent = Omit<ThreadChange, "guard" | "computed" | "actor"> & { actor: Actor };
+type ReactionEvent<T extends "reaction.added" | "reaction.removed"> = Omit<
+  ThreadChange<T>,
+  "guard" | "computed" | "actor"
+> & { actor: Actor };
 
 /** The column that holds this kind of reactor, so user and API key ids never mix. */
 const reactorColumn = (actor: Actor) => (actor.type === "user" ? "user_id" : "api_key_id");
@@ -17,15 +17,15 @@ const reactorColumn = (actor: Actor) => (actor.type === "user" ? "user_id" : "ap
 const countAfter = (messageId: string, emoji: string, delta: 1 | -1): Sql =>
   sql("(SELECT COUNT(*) FROM reactions WHERE message_id = ? AND emoji = ?) + ?", messageId, emoji, delta);
 
-export const reactionsRepository = (d1: D1Database) => ({
+export const reactionsRepository = ({ d1 }: Store) => ({
   /**
    * Adds the actor's reaction with its `reaction.added` event. False when nothing was added: the
    * actor had already reacted so (idempotent), the message is gone or deleted, the thread is
-   * archived, or the message already carries MAX_EMOJI_PER_MESSAGE other emoji.
+   * archived, or the message already carries MAX_EMOJI_PER_MESSAGE other emoji (null then).
    */
-  add: async (event: ReactionEvent, messageId: string, emoji: string): Promise<boolean> => {
+  add: (event: ReactionEvent<"reaction.added">, messageId: string, emoji: string): Promise<Committed | null> => {
     const column = reactorColumn(event.actor);
-    const change = threadChange(d1, {
+    const change = {
       ...event,
       guard: and(
         ACTIVE_THREAD,
@@ -46,22 +46,22 @@ export const reactionsRepository = (d1: D1Database) => ({
         ),
       ),
       computed: { count: countAfter(messageId, emoji, 1) },
+    };
+    return commitOne(d1, {
+      change,
+      write: (pending) => [
+        d1
+          .prepare(
+            `INSERT INTO reactions (id, message_id, ${column}, emoji, created_at)
+             SELECT ?, ?, ?, ?, ? WHERE ${pending.sql}`,
+          )
+          .bind(newId(), messageId, event.actor.id, emoji, sqlDate(event.now), ...pending.params),
+      ],
     });
-    const results = await d1.batch([
-      change.event,
-      d1
-        .prepare(
-          `INSERT INTO reactions (id, message_id, ${column}, emoji, created_at)
-           SELECT ?, ?, ?, ?, ? WHERE ${change.pending.sql}`,
-        )
-        .bind(newId(), messageId, event.actor.id, emoji, sqlDate(event.now), ...change.pending.params),
-      change.bump(),
-    ]);
-    return applied(results);
   },
 
-  /** Removes the actor's reaction with its `reaction.removed` event. False when there was none. */
-  remove: async (event: ReactionEvent, messageId: string, emoji: string): Promise<boolean> => {
+  /** Removes the actor's reaction with its `reaction.removed` event. Null when there was none. */
+  remove: (event: ReactionEvent<"reaction.removed">, messageId: string, emoji: string): Promise<Committed | null> => {
     const column = reactorColumn(event.actor);
     const mine = sql(
       `EXISTS (SELECT 1 FROM reactions WHERE message_id = ? AND emoji = ? AND ${column} = ?)`,
@@ -69,19 +69,18 @@ export const reactionsRepository = (d1: D1Database) => ({
       emoji,
       event.actor.id,
     );
-    const change = threadChange(d1, {
-      ...event,
-      guard: and(ACTIVE_THREAD, liveMessage(messageId), mine),
-      computed: { count: countAfter(messageId, emoji, -1) },
+    return commitOne(d1, {
+      change: {
+        ...event,
+        guard: and(ACTIVE_THREAD, liveMessage(messageId), mine),
+        computed: { count: countAfter(messageId, emoji, -1) },
+      },
+      write: (pending) => [
+        d1
+          .prepare(`DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND ${column} = ? AND ${pending.sql}`)
+          .bind(messageId, emoji, event.actor.id, ...pending.params),
+      ],
     });
-    const results = await d1.batch([
-      change.event,
-      d1
-        .prepare(`DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND ${column} = ? AND ${change.pending.sql}`)
-        .bind(messageId, emoji, event.actor.id, ...change.pending.params),
-      change.bump(),
-    ]);
-    return applied(results);
   },
 
   /** Counts per message and emoji (in the order each emoji was first used), and whether `viewer` is among them. */

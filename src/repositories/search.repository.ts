@@ -5,12 +5,9 @@
  * search is narrowed inside FTS5, before ranking; the joined rows are still filtered, exactly.
  */
 
-/**
- * Marks around each matching term in a snippet: private-use characters, which message text hardly
- * ever holds (one that does can show a stray highlight in its snippet, never an error).
- */
-export const HIGHLIGHT_START = "\uE000";
-export const HIGHLIGHT_END = "\uE001";
+import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchRow } from "../wire/search";
+import type { Store } from "./db";
+
 /** Tokens of context in a snippet (FTS5 allows up to 64). */
 const SNIPPET_TOKENS = 24;
 
@@ -23,21 +20,6 @@ export interface SearchOptions {
   limit: number;
   /** Continue after this (score, row) position: results are ordered by score, then row. */
   after?: { score: number; row: number };
-}
-
-export interface SearchRow {
-  row: number;
-  score: number;
-  snippet: string;
-  id: string;
-  thread_id: string;
-  thread_title: string;
-  seq: number;
-  parent_id: string | null;
-  role: string;
-  author_id: string | null;
-  api_key_id: string | null;
-  created_at: string;
 }
 
 /** An FTS5 string literal: a double quote inside is doubled. */
@@ -58,7 +40,7 @@ const scopedMatch = ({ match, ownerId, threadId }: Pick<SearchOptions, "match" |
  * Live messages only; bm25 is lower for better matches, so ascending is best first. Its weights
  * (text 1, scope 0) keep the scope tokens out of the score.
  */
-export const searchRepository = (d1: D1Database) => ({
+export const searchRepository = ({ d1 }: Store) => ({
   search: async ({ match, ownerId, threadId, limit, after }: SearchOptions) => {
     // ?4 and ?5 filter the joined rows exactly; the scope in ?3 only narrows what FTS5 ranks.
     const { results } = await d1

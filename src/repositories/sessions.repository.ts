@@ -1,10 +1,10 @@
 import type { Role } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
 import { sqlDate } from "./d1";
-import type { Db } from "./db";
+import type { Store } from "./db";
 import { after, NEWEST_FIRST } from "./keyset";
 
-export const sessionsRepository = (db: Db) => ({
+export const sessionsRepository = ({ db }: Store) => ({
   create: (data: {
     userId: string;
     refreshTokenHash: string;

@@ -1,8 +1,10 @@
+import type { Store } from "./db";
+
 /**
  * Which R2 objects rows still need: the bytes of a PENDING or READY file and its preview's thumbnail,
  * or the parts of an unfinished upload.
  */
-export const storageRepository = (d1: D1Database) => ({
+export const storageRepository = ({ d1 }: Store) => ({
   /** Those of `keys` (one page of a bucket listing) that a row needs; one bound parameter however many. */
   keysInUse: async (keys: string[]) => {
     const { results } = await d1

@@ -1,4 +1,5 @@
-import type { Actor } from "../auth/principal";
+import type { Actor } from "../principal";
+import { type EventPayload, type EventType, OWNER_EVENT_TYPES } from "../wire/events";
 import { jsonWith, type Sql, sql, sqlDate } from "./d1";
 
 /**
@@ -7,38 +8,26 @@ import { jsonWith, type Sql, sql, sqlDate } from "./d1";
  *   1. the event row, `seq = last_seq + 1`, inserted only if the thread exists and the change's
  *      guard holds on the state *before* the change;
  *   2. the change's own statements, each conditional on `pending` (the event row of step 1 exists);
- *   3. the thread's bump (`last_seq + 1`, `updated_at`, counters), also conditional on `pending`.
+ *   3. when the event catalogue says so (`toOwner`), the copy of the event to the thread owner's user stream;
+ *   4. the thread's bump (`last_seq + 1`, `updated_at`, counters), also conditional on `pending`.
  *
  * A batch is one transaction and D1 runs batches one at a time, so `seq` is strictly increasing and
  * gapless per thread, and an event exists if and only if its change does. A guard that fails (a
  * stale If-Match, a deleted message, an archived thread) makes every statement a no-op instead of an
- * error: the caller reads `applied` off the first result and answers 404 / 409 / 412 as it fits.
+ * error: the write answers null and the caller answers 404 / 409 / 412 as it fits. What a write committed
+ * goes to the one step that follows every commit (src/realtime/publish.ts).
  */
-
-/** The kinds of change; each has its payload schema in src/routes/events/events.schemas.ts. */
-export type EventType =
-  | "thread.created"
-  | "thread.updated"
-  | "message.created"
-  | "message.updated"
-  | "message.deleted"
-  | "reaction.added"
-  | "reaction.removed"
-  | "memory.updated"
-  | "artifact.created"
-  | "artifact.updated"
-  | "artifact.deleted"
-  | "interaction.created";
 
 /** The seq the change's event gets, for payload members and rows that carry it (a message's position). */
 export const NEXT_SEQ = sql("t.last_seq + 1");
 
-export interface ThreadChange {
+export interface ThreadChange<T extends EventType = EventType> {
   threadId: string;
-  type: EventType;
-  actor: Actor;
+  type: T;
+  /** Null when the service makes the change by itself (a streamed message timing out). */
+  actor: Actor | null;
   /** The wire object the REST API returns for this change. */
-  payload: object;
+  payload: EventPayload<T>;
   /** Payload members computed by SQL from the state before the change (`t` is the thread's row). */
   computed?: Record<string, Sql>;
   /** Holds on the state before the change or nothing is written (`t` is the thread's row). */
@@ -46,13 +35,29 @@ export interface ThreadChange {
   now: Date;
 }
 
-/** A change; its actor is null when the service makes it by itself (a streamed message timing out). */
-export type AnyThreadChange = Omit<ThreadChange, "actor"> & { actor: Actor | null };
+/** A change and what it writes besides its event. */
+export interface ChangeWrite {
+  change: ThreadChange;
+  /** The change's own statements, each conditional on `pending` (true from the event row until the bump). */
+  write?: (pending: Sql) => D1PreparedStatement[];
+  /** Assignments to the thread's row (counters, memory), made by the bump. */
+  sets?: Sql;
+}
 
-export const threadChange = (db: D1Database, change: AnyThreadChange) => {
+/** What a committed change wrote: the place of its event in the log, and whose user stream got a copy. */
+export interface Committed {
+  threadId: string;
+  seq: number;
+  /** The user whose stream got a copy of the event (the thread's owner), or null. */
+  copiedTo: string | null;
+  /** The event's payload as stored, with the members SQL computed. */
+  readonly payload: unknown;
+}
+
+const eventInsert = (d1: D1Database, change: ThreadChange) => {
   const guard = change.guard ?? sql("1");
   const payload = jsonWith(change.payload, change.computed);
-  const event = db
+  return d1
     .prepare(
       `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
        SELECT t.id, t.last_seq + 1, ?, ?, ?, ${payload.sql}, ? FROM threads t WHERE t.id = ? AND (${guard.sql})
@@ -67,41 +72,42 @@ export const threadChange = (db: D1Database, change: AnyThreadChange) => {
       change.threadId,
       ...guard.params,
     );
-  // True from step 1 until the bump: the event row of this change was written.
-  const pending = sql(
+};
+
+/** True from the event insert until the bump: the event row of the change being written exists. */
+const pendingOf = (threadId: string) =>
+  sql(
     `EXISTS (SELECT 1 FROM thread_events e JOIN threads p ON p.id = e.thread_id
              WHERE e.thread_id = ? AND e.seq = p.last_seq + 1)`,
-    change.threadId,
+    threadId,
   );
-  /** Step 3, last in the batch: `sets` adds assignments (counters, memory) to the thread's row. */
-  const bump = (sets?: Sql) =>
-    db
-      .prepare(
-        `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?${sets ? `, ${sets.sql}` : ""}
-         WHERE id = ? AND ${pending.sql}`,
-      )
-      .bind(sqlDate(change.now), ...(sets?.params ?? []), change.threadId, ...pending.params);
-  /** Before the bump: the owner's copy of this change's event, for their user stream. */
-  const toOwner = () => copyToOwner(db, change.threadId, sql("p.last_seq + 1"));
-  return { event, pending, bump, toOwner };
-};
+
+const bump = (d1: D1Database, change: ThreadChange, pending: Sql, sets?: Sql) =>
+  d1
+    .prepare(
+      `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?${sets ? `, ${sets.sql}` : ""}
+       WHERE id = ? AND ${pending.sql}`,
+    )
+    .bind(sqlDate(change.now), ...(sets?.params ?? []), change.threadId, ...pending.params);
 
 /**
  * The thread owner's copy of one of the thread's events, for their user stream (GET /events), in
  * the batch that writes the event: the owner's `last_event_seq` moves on and the event is copied
  * under it, so each user's stream is gapless and in commit order like a thread's. `seq` picks the
  * event (`p` is its thread): `p.last_seq + 1` while a change is pending, or a known seq. Nothing is
- * written when that event is not there (the change's guard failed).
+ * written when that event is not there (the change's guard failed). The first statement returns the
+ * owner's id when it wrote.
  */
-export const copyToOwner = (db: D1Database, threadId: string, seq: Sql): D1PreparedStatement[] => [
-  db
+export const copyToOwner = (d1: D1Database, threadId: string, seq: Sql): D1PreparedStatement[] => [
+  d1
     .prepare(
       `UPDATE users SET last_event_seq = last_event_seq + 1
        WHERE id = (SELECT p.owner_id FROM thread_events e JOIN threads p ON p.id = e.thread_id
-                   WHERE e.thread_id = ? AND e.seq = ${seq.sql})`,
+                   WHERE e.thread_id = ? AND e.seq = ${seq.sql})
+       RETURNING id`,
     )
     .bind(threadId, ...seq.params),
-  db
+  d1
     .prepare(
       `INSERT INTO user_events (user_id, seq, thread_id, thread_seq, type, actor_type, actor_id, payload, created_at)
        SELECT u.id, u.last_event_seq, e.thread_id, e.seq, e.type, e.actor_type, e.actor_id, e.payload, e.created_at
@@ -111,35 +117,62 @@ export const copyToOwner = (db: D1Database, threadId: string, seq: Sql): D1Prepa
     .bind(threadId, ...seq.params),
 ];
 
-/** Whether the change went through: its event row (the batch's first statement) was written. */
-export const applied = (results: D1Result[]): boolean => (results[0]?.meta.changes ?? 0) === 1;
+/** Who got the copy, from the result of copyToOwner's first statement. */
+export const copiedTo = (result: D1Result | undefined): string | null =>
+  (result?.results[0] as { id?: string } | undefined)?.id ?? null;
 
-const eventRow = (results: D1Result[]) => {
-  const row = results[0]?.results[0] as { seq?: number; payload?: string } | undefined;
-  if (typeof row?.seq !== "number" || typeof row.payload !== "string")
-    throw new Error("the event insert returned no row");
-  return { seq: row.seq, payload: row.payload };
+/**
+ * Writes one or more changes in one batch, in order (a later change may guard on an earlier one's rows); for
+ * each, what it committed, or null when its guard failed and nothing of it was written.
+ */
+export const commit = async (d1: D1Database, ...writes: ChangeWrite[]): Promise<(Committed | null)[]> => {
+  const statements: D1PreparedStatement[] = [];
+  const places: { threadId: string; event: number; copy: number | null }[] = [];
+  for (const { change, write, sets } of writes) {
+    const pending = pendingOf(change.threadId);
+    const event = statements.push(eventInsert(d1, change)) - 1;
+    statements.push(...(write?.(pending) ?? []));
+    const copy = OWNER_EVENT_TYPES.includes(change.type) ? statements.length : null;
+    if (copy !== null) statements.push(...copyToOwner(d1, change.threadId, sql("p.last_seq + 1")));
+    statements.push(bump(d1, change, pending, sets));
+    places.push({ threadId: change.threadId, event, copy });
+  }
+  const results = await d1.batch(statements);
+  return places.map(({ threadId, event, copy }) => {
+    const result = results[event];
+    if ((result?.meta.changes ?? 0) !== 1) return null;
+    const row = result?.results[0] as { seq?: number; payload?: string } | undefined;
+    if (typeof row?.seq !== "number" || typeof row.payload !== "string")
+      throw new Error("the event insert returned no row");
+    const stored = row.payload;
+    return {
+      threadId,
+      seq: row.seq,
+      copiedTo: copy === null ? null : copiedTo(results[copy]),
+      get payload() {
+        return JSON.parse(stored) as unknown;
+      },
+    };
+  });
 };
 
-/** The seq of the change's event, from the batch's first statement. */
-export const eventSeq = (results: D1Result[]): number => eventRow(results).seq;
+/** Writes one change (see commit). */
+export const commitOne = async (d1: D1Database, write: ChangeWrite): Promise<Committed | null> =>
+  (await commit(d1, write))[0] ?? null;
 
-/** The payload as stored (with the members SQL computed), from the batch's first statement. */
-export const eventPayload = (results: D1Result[]): unknown => JSON.parse(eventRow(results).payload);
-
-export interface NewEvent {
+export interface NewEvent<T extends EventType = EventType> {
   seq: number;
-  type: EventType;
+  type: T;
   actor: Actor;
-  payload: object;
+  payload: EventPayload<T>;
 }
 
 /**
  * Events of a thread nobody else can know of yet (it is being created in the same batch): their
  * seqs are computed up front and they go in as one statement, whatever their number.
  */
-export const insertEvents = (db: D1Database, threadId: string, events: NewEvent[], now: Date) =>
-  db
+export const insertEvents = (d1: D1Database, threadId: string, events: NewEvent[], now: Date) =>
+  d1
     .prepare(
       `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
        SELECT ?, e.value ->> '$.seq', e.value ->> '$.type', e.value ->> '$.actor.type', e.value ->> '$.actor.id',

@@ -1,21 +1,19 @@
 import type { Prisma, Thread, ThreadStatus } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
+import { MEMORY_LIMITS } from "../wire/memory";
 import { and, type Sql, sql, sqlDate } from "./d1";
-import type { Db } from "./db";
+import type { Store } from "./db";
 import { after, newestFirst } from "./keyset";
 import { insertMessages, type NewMessage } from "./messages.repository";
 import {
-  applied,
+  type Committed,
+  commitOne,
+  copiedTo,
   copyToOwner,
-  eventPayload,
   insertEvents,
   type NewEvent,
   type ThreadChange,
-  threadChange,
 } from "./thread-log";
-
-/** The memory document's bound, as compact UTF-8 JSON (the API checks it too; see memory.schemas.ts). */
-export const MEMORY_MAX_BYTES = 65_536;
 
 export interface ThreadListOptions {
   limit: number;
@@ -37,13 +35,13 @@ const ACCESS_FIELDS = { id: true, ownerId: true, status: true, lastSeq: true } a
 
 const json = (value: Prisma.JsonValue | null) => (value === null ? null : JSON.stringify(value));
 
-export const threadsRepository = (db: Db, d1: D1Database) => ({
+export const threadsRepository = ({ db, d1 }: Store) => ({
   /**
    * A new thread with its initial messages and their events, in one batch: nobody can know the
    * thread's id before it exists, so seqs are computed up front and each kind of row is one statement.
    */
-  create: async (thread: Thread, messages: NewMessage[], events: NewEvent[]) => {
-    await d1.batch([
+  create: async (thread: Thread, messages: NewMessage[], events: NewEvent[]): Promise<Committed> => {
+    const results = await d1.batch([
       d1
         .prepare(
           `INSERT INTO threads (id, owner_id, title, status, metadata, message_count, last_message_at, last_seq,
@@ -67,6 +65,8 @@ export const threadsRepository = (db: Db, d1: D1Database) => ({
       // The owner's user stream hears of the thread (its first event), not of its first messages.
       ...copyToOwner(d1, thread.id, sql("1")),
     ]);
+    const copy = results.at(-2);
+    return { threadId: thread.id, seq: thread.lastSeq, copiedTo: copiedTo(copy), payload: events.at(-1)?.payload };
   },
 
   /** The thread without its memory document (only the memory operations need that). */
@@ -91,65 +91,59 @@ export const threadsRepository = (db: Db, d1: D1Database) => ({
 
   /**
    * Changes the thread's own fields if nothing in the thread changed since `expectedSeq` was read,
-   * and logs `thread.updated`. False when the guard failed (or the thread is gone).
+   * and logs `thread.updated`. Null when the guard failed (or the thread is gone).
    */
-  update: async (
-    event: Omit<ThreadChange, "guard" | "computed">,
+  update: (
+    event: Omit<ThreadChange<"thread.updated">, "guard" | "computed">,
     changes: ThreadChanges,
     expectedSeq: number,
-  ): Promise<boolean> => {
-    const change = threadChange(d1, { ...event, guard: sql("t.last_seq = ?", expectedSeq) });
+  ): Promise<Committed | null> => {
     const sets = [
       ...(changes.title !== undefined ? [sql("title = ?", changes.title)] : []),
       ...(changes.status !== undefined ? [sql("status = ?", changes.status)] : []),
       ...(changes.metadata !== undefined ? [sql("metadata = ?", json(changes.metadata))] : []),
     ];
-    const results = await d1.batch([
-      change.event,
-      ...change.toOwner(),
-      change.bump(
-        sets.length === 0
-          ? undefined
-          : { sql: sets.map((set) => set.sql).join(", "), params: sets.flatMap((set) => set.params) },
-      ),
-    ]);
-    return applied(results);
+    return commitOne(d1, {
+      change: { ...event, guard: sql("t.last_seq = ?", expectedSeq) },
+      ...(sets.length === 0
+        ? {}
+        : { sets: { sql: sets.map((set) => set.sql).join(", "), params: sets.flatMap((set) => set.params) } }),
+    });
   },
 
   /**
    * Replaces (`replacement`) or merge-patches (`patch`, RFC 7396 by SQLite's `json_patch`) the
    * memory document and logs `memory.updated`, in one batch whose guard holds on the stored version.
    * The event's payload, the new ThreadMemory, is computed by SQL from the stored document, so it
-   * is exactly what gets stored; null when the guard failed.
+   * is exactly what gets stored (the committed `payload`); null when the guard failed.
    */
-  writeMemory: async (
-    event: Omit<ThreadChange, "guard" | "computed" | "payload">,
+  writeMemory: (
+    event: Omit<ThreadChange<"memory.updated">, "guard" | "computed" | "payload">,
     change: { replacement: Prisma.JsonObject } | { patch: Prisma.JsonObject },
     guard: Sql,
-  ): Promise<unknown | null> => {
+  ): Promise<Committed | null> => {
     // Unqualified `memory`: the thread's row, both in the event insert and in the bump.
     const document =
       "replacement" in change
         ? sql("json(?)", JSON.stringify(change.replacement))
         : sql("json_patch(COALESCE(memory, '{}'), ?)", JSON.stringify(change.patch));
     const updatedAt = event.now.toISOString();
-    const write = threadChange(d1, {
-      ...event,
-      payload: { version: 0, updated_at: updatedAt, memory: {} },
-      computed: { version: sql("t.memory_version + 1"), memory: document },
-      guard: and(guard, sql(`length(CAST(${document.sql} AS BLOB)) <= ?`, ...document.params, MEMORY_MAX_BYTES)),
-    });
-    const results = await d1.batch([
-      write.event,
-      write.bump(
-        sql(
-          `memory = ${document.sql}, memory_version = memory_version + 1, memory_updated_at = ?`,
-          ...document.params,
-          sqlDate(event.now),
+    return commitOne(d1, {
+      change: {
+        ...event,
+        payload: { version: 0, updated_at: updatedAt, memory: {} },
+        computed: { version: sql("t.memory_version + 1"), memory: document },
+        guard: and(
+          guard,
+          sql(`length(CAST(${document.sql} AS BLOB)) <= ?`, ...document.params, MEMORY_LIMITS.maxBytes),
         ),
+      },
+      sets: sql(
+        `memory = ${document.sql}, memory_version = memory_version + 1, memory_updated_at = ?`,
+        ...document.params,
+        sqlDate(event.now),
       ),
-    ]);
-    return applied(results) ? eventPayload(results) : null;
+    });
   },
 
   findMemory: (id: string) =>

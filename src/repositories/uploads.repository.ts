@@ -1,7 +1,7 @@
-import type { Actor } from "../auth/principal";
 import type { Upload, UploadStatus } from "../generated/prisma/client";
+import type { Actor } from "../principal";
 import { sqlDate } from "./d1";
-import type { Db } from "./db";
+import type { Store } from "./db";
 
 export interface NewUpload {
   id: string;
@@ -26,7 +26,7 @@ export interface CompletedFile {
 
 const ownedBy = (actor: Actor) => (actor.type === "user" ? { userId: actor.id } : { apiKeyId: actor.id });
 
-export const uploadsRepository = (db: Db, d1: D1Database) => ({
+export const uploadsRepository = ({ db, d1 }: Store) => ({
   create: (upload: NewUpload) =>
     db.upload.create({
       data: {

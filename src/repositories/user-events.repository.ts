@@ -1,8 +1,8 @@
-import type { Db } from "./db";
+import type { Store } from "./db";
 import { deleteOlderThan } from "./events.repository";
 
 /** A user's own stream (GET /events): copies of their threads' events, numbered per user (see copyToOwner). */
-export const userEventsRepository = (db: Db, d1: D1Database) => ({
+export const userEventsRepository = ({ db, d1 }: Store) => ({
   /** The events after `afterSeq`, oldest first: one page plus one row, so the caller knows whether there is more. */
   listAfter: (userId: string, afterSeq: number, limit: number) =>
     db.userEvent.findMany({ where: { userId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: limit + 1 }),

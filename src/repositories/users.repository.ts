@@ -1,6 +1,6 @@
 import type { Role } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
-import type { Db } from "./db";
+import type { Store } from "./db";
 import { after, NEWEST_FIRST } from "./keyset";
 
 export interface UserListOptions {
@@ -17,7 +17,7 @@ export interface UserChanges {
   avatarUrl?: string | null;
 }
 
-export const usersRepository = (db: Db) => ({
+export const usersRepository = ({ db }: Store) => ({
   create: (data: { email: string; name: string; role: Role; avatarUrl?: string | null }) => db.user.create({ data }),
 
   findById: (id: string) => db.user.findFirst({ where: { id } }),

@@ -96,6 +96,10 @@ export const PageQuery = z.object({
     .openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page." }),
 });
 
+/** A media type, `type/subtype` with optional parameters. */
+// Case classes spelled out rather than a flag: the spec's `pattern` cannot carry one.
+export const CONTENT_TYPE = /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;[^\r\n]*)?$/;
+
 /** Printable ASCII, 1–255 characters (a UUID is a good key). */
 export const IdempotencyKey = z
   .string()

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type components, unwrap } from "../../sdk/src";
 import { createApp } from "../../src/app";
-import { storageRepository } from "../../src/repositories/storage.repository";
+import { repositories } from "../../src/repositories";
 import { BASE_URL, randomIp } from "../support/api";
 import { assertMatchesContract } from "../support/contract";
 import { newAgent, newThread, newUser, post } from "../support/conversations";
@@ -647,7 +647,7 @@ describe("R2 failing during an upload", () => {
     expect(row?.status).toBe("DELETED");
     // Still stored, but no row needs it any more: the hourly orphan sweep's to remove.
     expect(await env.FILES.head(row?.storage_key ?? "")).not.toBeNull();
-    expect([...(await storageRepository(env.DB).keysInUse([row?.storage_key ?? ""]))]).toEqual([]);
+    expect([...(await repositories({ env }).storage.keysInUse([row?.storage_key ?? ""]))]).toEqual([]);
   });
 
   it("keeps no File row when R2 is down altogether (the orphan sweep handles objects)", async () => {

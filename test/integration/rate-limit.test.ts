@@ -1,12 +1,12 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createRouter } from "../../src/app-factory";
-import type { Principal } from "../../src/auth/principal";
 import { ApiError } from "../../src/http/api-error";
 import { handleError } from "../../src/http/error-handler";
+import { createRouter } from "../../src/http/router";
 import { authRateLimit, type RateLimitPolicy, rateLimit, writeRateLimit } from "../../src/middleware/rate-limit";
 import { requestContext } from "../../src/middleware/request-context";
+import type { Principal } from "../../src/principal";
 import { assertIsProblem } from "../support/contract";
 
 /**

@@ -1,7 +1,23 @@
 import committed from "../../openapi/openapi.json";
-import { unwrap } from "../../sdk/src";
+import { type components, unwrap } from "../../sdk/src";
 import { type Harness, type Role, randomIp, type Scope, uniqueEmail } from "./harness";
 import { makePng } from "./images";
+
+/** A message's blocks to act on: a button (`b` / `go`) and an optional text input (`note` / `text`). */
+export const ACTION_AND_INPUT: components["schemas"]["Block"][] = [
+  {
+    type: "actions",
+    block_id: "b",
+    elements: [{ type: "button", action_id: "go", text: { type: "plain_text", text: "Go" } }],
+  },
+  {
+    type: "input",
+    block_id: "note",
+    optional: true,
+    label: { type: "plain_text", text: "Note" },
+    element: { type: "plain_text_input", action_id: "text" },
+  },
+];
 
 /**
  * Cells of the access matrix: one operation called by one kind of caller, with the status the operation's
@@ -298,20 +314,7 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
         params: { path: { id: thread.id } },
         body: {
           text: "act",
-          blocks: [
-            {
-              type: "actions",
-              block_id: "b",
-              elements: [{ type: "button", action_id: "go", text: { type: "plain_text", text: "Go" } }],
-            },
-            {
-              type: "input",
-              block_id: "note",
-              optional: true,
-              label: { type: "plain_text", text: "Note" },
-              element: { type: "plain_text_input", action_id: "text" },
-            },
-          ],
+          blocks: ACTION_AND_INPUT,
         },
       }),
     );

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { createRouter } from "../../src/app-factory";
 import { handleError } from "../../src/http/error-handler";
+import { createRouter } from "../../src/http/router";
 
 // Every operation of the API declares a required body; this router shows what the validation set-up does
 // for one whose body is optional, and for one whose schema accepts `{}` (where the 500 of issue 25 came from).

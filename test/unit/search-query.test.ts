@@ -3,9 +3,9 @@ import {
   decodeSearchCursor,
   encodeSearchCursor,
   MAX_SEARCH_TERMS,
-  parseSnippet,
   toFtsQuery,
 } from "../../src/routes/search/search-query";
+import { parseSnippet } from "../../src/wire/search";
 
 describe("search queries", () => {
   it.each([

@@ -1,8 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { ActorSchema } from "../../schemas/actor";
-import { envelope, Timestamp } from "../../schemas/common";
-
-export const STATUS_LIMITS = { text: 100, defaultSeconds: 30, maxSeconds: 120 } as const;
+import { envelope } from "../../schemas/common";
+import { ActivityStatusSchema, activityStatusExample, STATUS_LIMITS } from "../../wire/activity";
 
 export const SetActivityStatusBody = z
   .strictObject({
@@ -24,23 +22,7 @@ export const SetActivityStatusBody = z
   })
   .openapi("SetActivityStatus", { example: { text: "thinking…", expires_in: 30 } });
 
-export const ActivityStatusSchema = z
-  .object({
-    thread_id: z.string().max(64),
-    actor: ActorSchema,
-    text: z.string().max(STATUS_LIMITS.text),
-    expires_at: Timestamp,
-  })
-  .openapi("ActivityStatus", {
-    description: "Someone's short-lived status on a thread, like Slack's assistant status. Never logged.",
-  });
-
-const example = {
-  thread_id: "cmif7vj3k0000thr000000001",
-  actor: { type: "api_key" as const, id: "cmif7vj3k0000key000000001" },
-  text: "thinking…",
-  expires_at: "2026-11-25T10:00:30.000Z",
-};
-
-export const ActivityStatusResponse = envelope(ActivityStatusSchema, "ActivityStatusResponse", example);
-export const ActivityStatusList = envelope(z.array(ActivityStatusSchema).max(1000), "ActivityStatusList", [example]);
+export const ActivityStatusResponse = envelope(ActivityStatusSchema, "ActivityStatusResponse", activityStatusExample);
+export const ActivityStatusList = envelope(z.array(ActivityStatusSchema).max(1000), "ActivityStatusList", [
+  activityStatusExample,
+]);

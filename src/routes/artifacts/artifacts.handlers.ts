@@ -1,7 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { actorOf } from "../../auth/principal";
+import { attachableFiles } from "../../auth/message-authoring";
+import { assertThreadStillWritable, reachableThread, writableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError, type FieldError } from "../../http/api-error";
@@ -10,13 +11,14 @@ import { ok, okPage } from "../../http/envelope";
 import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag";
 import { toPage } from "../../http/pagination";
 import { Status } from "../../http/status";
-import { type ArtifactRow, type ArtifactState, artifactsRepository } from "../../repositories/artifacts.repository";
+import { actorOf } from "../../principal";
+import { publish } from "../../realtime/publish";
+import { repositories } from "../../repositories";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
-import { getDb } from "../../repositories/db";
-import { attachableFiles, messagesOf } from "../messages/authoring";
-import { assertThreadStillWritable, reachableThread, writableThread } from "../threads/thread-access";
-import { CONTENT_BY_TYPE } from "./artifact-content";
-import { artifactToWire, versionToWire } from "./artifact-wire";
+import type { Committed } from "../../repositories/thread-log";
+import { CONTENT_BY_TYPE } from "../../wire/artifact-content";
+import type { ArtifactRow, ArtifactState } from "../../wire/artifacts";
+import { artifactToWire, versionToWire } from "../../wire/artifacts";
 import type {
   createArtifact,
   deleteArtifact,
@@ -28,8 +30,6 @@ import type {
   updateArtifact,
 } from "./artifacts.routes";
 
-const artifactsOf = (c: Context<AppEnv>) => artifactsRepository(getDb(c.env.DB), c.env.DB);
-
 const artifactNotFound = (threadId: string, id: string) =>
   new ApiError("not-found", `No artifact with id ${id} in thread ${threadId}.`);
 
@@ -39,7 +39,7 @@ const invalid = (errors: FieldError[]) =>
   });
 
 const existingArtifact = async (c: Context<AppEnv>, threadId: string, id: string) => {
-  const artifact = await artifactsOf(c).findInThread(threadId, id);
+  const artifact = await repositories(c).artifacts.findInThread(threadId, id);
   if (!artifact) throw artifactNotFound(threadId, id);
   return artifact;
 };
@@ -82,7 +82,9 @@ const saveNextVersion = async (
     payload: artifactToWire(next),
     now,
   };
-  if (await artifactsOf(c).saveVersion(event, current.id, state, from)) return next;
+  const saved = await repositories(c).artifacts.saveVersion(event, current.id, state, from);
+  await publish(c, saved);
+  if (saved) return next;
   await assertThreadStillWritable(c, current.threadId);
   await existingArtifact(c, current.threadId, current.id);
   throw new ApiError("precondition-failed", "Another version was saved first; fetch the artifact again.");
@@ -99,7 +101,7 @@ export const createArtifactHandler: RouteHandler<typeof createArtifact, AppEnv> 
   const principal = principalOf(c);
   const actor = actorOf(principal);
   await writableThread(c, id);
-  if (body.message_id !== undefined && (await messagesOf(c).seqOf(id, body.message_id)) === null) {
+  if (body.message_id !== undefined && (await repositories(c).messages.seqOf(id, body.message_id)) === null) {
     throw invalid([
       { path: "body.message_id", message: "No message with this id in this thread", code: "unknown_message" },
     ]);
@@ -123,13 +125,14 @@ export const createArtifactHandler: RouteHandler<typeof createArtifact, AppEnv> 
     files,
   };
   const event = { threadId: id, type: "artifact.created" as const, actor, payload: artifactToWire(artifact), now };
-  let created: boolean;
+  let created: Committed | null;
   try {
-    created = await artifactsOf(c).create(event, artifact);
+    created = await repositories(c).artifacts.create(event, artifact);
   } catch (error) {
     if (isForeignKeyViolation(error)) throw new ApiError("conflict", "An attached file was deleted meanwhile.");
     throw error;
   }
+  await publish(c, created);
   if (!created) {
     await assertThreadStillWritable(c, id);
     throw new ApiError("conflict", "The message it comes from was deleted meanwhile.");
@@ -142,7 +145,7 @@ export const listArtifactsHandler: RouteHandler<typeof listArtifacts, AppEnv> = 
   const { id } = c.req.valid("param");
   const { limit, cursor, type } = c.req.valid("query");
   await reachableThread(c, id);
-  const rows = await artifactsOf(c).listPage({
+  const rows = await repositories(c).artifacts.listPage({
     threadId: id,
     type,
     limit,
@@ -201,7 +204,7 @@ export const restoreArtifactVersionHandler: RouteHandler<typeof restoreArtifactV
   await writableThread(c, id);
   const current = await existingArtifact(c, id, artifact_id);
   const from = startingVersion(c.req.valid("header")["if-match"], current);
-  const old = await artifactsOf(c).findVersion(artifact_id, version);
+  const old = await repositories(c).artifacts.findVersion(artifact_id, version);
   if (!old) throw new ApiError("not-found", `Artifact ${artifact_id} has no version ${version}.`);
   const fileIds = (old.fileIds ?? []) as string[];
   const state: ArtifactState = {
@@ -211,7 +214,7 @@ export const restoreArtifactVersionHandler: RouteHandler<typeof restoreArtifactV
     content: old.content as Prisma.JsonObject,
     fileIds,
   };
-  const files = await artifactsOf(c).filesByIds(fileIds);
+  const files = await repositories(c).artifacts.filesByIds(fileIds);
   return respondWith(c, await saveNextVersion(c, current, state, files, from), Status.OK);
 };
 
@@ -227,7 +230,9 @@ export const deleteArtifactHandler: RouteHandler<typeof deleteArtifact, AppEnv> 
     payload: artifactToWire(current),
     now,
   };
-  if (!(await artifactsOf(c).delete(event, artifact_id))) {
+  const deleted = await repositories(c).artifacts.delete(event, artifact_id);
+  await publish(c, deleted);
+  if (!deleted) {
     await assertThreadStillWritable(c, id);
     throw artifactNotFound(id, artifact_id);
   }
@@ -239,7 +244,11 @@ export const listArtifactVersionsHandler: RouteHandler<typeof listArtifactVersio
   const { limit, cursor } = c.req.valid("query");
   await reachableThread(c, id);
   const artifact = await existingArtifact(c, id, artifact_id);
-  const rows = await artifactsOf(c).listVersions(artifact_id, limit, cursor === undefined ? undefined : Number(cursor));
+  const rows = await repositories(c).artifacts.listVersions(
+    artifact_id,
+    limit,
+    cursor === undefined ? undefined : Number(cursor),
+  );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return okPage(
@@ -253,7 +262,7 @@ export const getArtifactVersionHandler: RouteHandler<typeof getArtifactVersion, 
   const { id, artifact_id, version } = c.req.valid("param");
   await reachableThread(c, id);
   const artifact = await existingArtifact(c, id, artifact_id);
-  const row = await artifactsOf(c).findVersion(artifact_id, version);
+  const row = await repositories(c).artifacts.findVersion(artifact_id, version);
   if (!row) throw new ApiError("not-found", `Artifact ${artifact_id} has no version ${version}.`);
   return ok(c, versionToWire(row, artifact.type), Status.OK);
 };

@@ -1,4 +1,4 @@
-import { createRouter } from "../../app-factory";
+import { createRouter } from "../../http/router";
 import * as handlers from "./artifacts.handlers";
 import * as routes from "./artifacts.routes";
 

@@ -3,33 +3,30 @@ import type { Context } from "hono";
 import { clientInfo } from "../../auth/client-info";
 import {
   authorizationUrl,
-  discover,
   exchangeCode,
   type GoogleIdentity,
-  googleConfig,
   OAUTH_ERROR_CODE,
   verifyIdToken,
 } from "../../auth/google";
 import { clearSignInFlowCookie, newSignInFlow, setSignInFlowCookie, signInFlowFor } from "../../auth/google-flow";
+import { discover, googleConfig } from "../../auth/google-provider";
 import { startSession } from "../../auth/sessions";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
-import { getDb } from "../../repositories/db";
-import { usersRepository } from "../../repositories/users.repository";
+import { repositories } from "../../repositories";
 import type { completeGoogleSignIn, signInWithGoogleIdToken, startGoogleSignIn } from "./google.routes";
 
 const CALLBACK_PATH = "/auth/google/callback";
 
 /** The user of this Google identity (found, linked by email or created), with a new session. */
 const signIn = async (c: Context<AppEnv>, identity: GoogleIdentity) => {
-  const db = getDb(c.env.DB);
-  const user = await usersRepository(db).upsertByGoogleSub(identity);
+  const user = await repositories(c).users.upsertByGoogleSub(identity);
   if (!user) {
     throw new ApiError("unauthorized", "This email address belongs to an account linked to another Google account.");
   }
-  return startSession(db, c.env, user, clientInfo(c));
+  return startSession(c.env, user, clientInfo(c));
 };
 
 export const startGoogleSignInHandler: RouteHandler<typeof startGoogleSignIn, AppEnv> = async (c) => {

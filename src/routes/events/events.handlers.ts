@@ -1,16 +1,14 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf, wantsEventStream } from "../../auth/access";
+import { reachableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { responseMetadata } from "../../http/envelope";
 import { Status } from "../../http/status";
 import { type LogKind, socketEvents, streamEvents, wantsWebSocket } from "../../realtime/streams";
-import { getDb } from "../../repositories/db";
-import { eventsRepository } from "../../repositories/events.repository";
-import { userEventsRepository } from "../../repositories/user-events.repository";
-import { reachableThread } from "../threads/thread-access";
-import { eventToWire, userEventToWire } from "./event-wire";
+import { repositories } from "../../repositories";
+import { eventToWire, userEventToWire } from "../../wire/events";
 import type { listMyEvents, listThreadEvents } from "./events.routes";
 
 export const listThreadEventsHandler: RouteHandler<typeof listThreadEvents, AppEnv> = async (c) => {
@@ -20,7 +18,7 @@ export const listThreadEventsHandler: RouteHandler<typeof listThreadEvents, AppE
   const thread = await reachableThread(c, id);
   const live = await liveStream(c, "thread", id, after, c.req.valid("header")["last-event-id"]);
   if (live) return live;
-  const rows = await eventsRepository(getDb(c.env.DB), c.env.DB).listAfter(id, after, limit);
+  const rows = await repositories(c).events.listAfter(id, after, limit);
   assertKept(
     rows,
     after,
@@ -35,7 +33,7 @@ export const listMyEventsHandler: RouteHandler<typeof listMyEvents, AppEnv> = as
   const userId = principalOf(c).id;
   const live = await liveStream(c, "user", userId, after, c.req.valid("header")["last-event-id"]);
   if (live) return live;
-  const events = userEventsRepository(getDb(c.env.DB), c.env.DB);
+  const events = repositories(c).userEvents;
   // Read before the events: it can only be behind them, never ahead.
   const lastSeq = (await events.lastSeq(userId)) ?? 0;
   const rows = await events.listAfter(userId, after, limit);

@@ -6,14 +6,8 @@ import { jsonResponse } from "../../openapi/json-response";
 import { RETRY_MS } from "../../realtime/stream-config";
 import { EVENT_RETENTION_DAYS } from "../../repositories/events.repository";
 import { IdParams } from "../../schemas/common";
-import {
-  EventPage,
-  EventStreamHeaders,
-  ListEventsQuery,
-  ThreadStreamFrame,
-  UserEventPage,
-  UserStreamFrame,
-} from "./events.schemas";
+import { ThreadStreamFrame, UserStreamFrame } from "../../wire/stream-frames";
+import { EventPage, EventStreamHeaders, ListEventsQuery, UserEventPage } from "./events.schemas";
 
 export const listThreadEvents = createRoute({
   operationId: "listThreadEvents",

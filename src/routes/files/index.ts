@@ -1,4 +1,4 @@
-import { createRouter } from "../../app-factory";
+import { createRouter } from "../../http/router";
 import * as handlers from "./files.handlers";
 import * as routes from "./files.routes";
 

@@ -1,41 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { publicAccess } from "../../auth/access";
-import { FEATURES } from "../../features";
 import { Status } from "../../http/status";
 import { commonErrors, serviceUnavailable } from "../../openapi/error-responses";
 import { envelope } from "../../schemas/common";
-
-const Check = z.object({ status: z.literal("ok"), latency_ms: z.number().nonnegative().max(600_000) });
-
-export const HealthSchema = z
-  .object({
-    status: z.literal("ok"),
-    version: z.string().max(32).openapi({ example: "1.0.0" }),
-    environment: z.string().max(32).openapi({ example: "development" }),
-    checks: z.object({
-      database: Check.openapi({ description: "D1: `SELECT 1` through the API's own Prisma client." }),
-      storage: Check.openapi({ description: "R2: the metadata of a key that never exists." }),
-      realtime: Check.openapi({ description: "Durable Objects: a call to a live-stream hub." }),
-    }),
-    features: z
-      .record(
-        z.enum(FEATURES),
-        z
-          .object({
-            configured: z.boolean(),
-            missing: z
-              .array(z.string().max(64))
-              .max(4)
-              .openapi({ description: "The settings or bindings it lacks (empty when configured)." }),
-          })
-          .openapi("FeatureStatus"),
-      )
-      .openapi({
-        description:
-          "The optional features and whether this deployment has what each needs; an operation of one that is not answers 503 `feature-not-configured` naming the setting.",
-      }),
-  })
-  .openapi("Health");
+import { HealthSchema, healthExample, LivenessSchema } from "../../wire/health";
 
 export const getHealth = createRoute({
   operationId: "getHealth",
@@ -51,22 +19,7 @@ export const getHealth = createRoute({
       description: "The service and its database are up.",
       content: {
         "application/json": {
-          schema: envelope(HealthSchema, "HealthResponse", {
-            status: "ok",
-            version: "1.0.0",
-            environment: "production",
-            checks: {
-              database: { status: "ok", latency_ms: 1.8 },
-              storage: { status: "ok", latency_ms: 2.4 },
-              realtime: { status: "ok", latency_ms: 3.1 },
-            },
-            features: {
-              google_sign_in: { configured: true, missing: [] },
-              download_links: { configured: true, missing: [] },
-              previews: { configured: true, missing: [] },
-              image_previews: { configured: false, missing: ["IMAGES"] },
-            },
-          }),
+          schema: envelope(HealthSchema, "HealthResponse", healthExample),
         },
       },
     },
@@ -89,9 +42,7 @@ export const getLiveness = createRoute({
       description: "The worker is running.",
       content: {
         "application/json": {
-          schema: envelope(z.object({ status: z.literal("ok") }).openapi("Liveness"), "LivenessResponse", {
-            status: "ok",
-          }),
+          schema: envelope(LivenessSchema, "LivenessResponse", { status: "ok" }),
         },
       },
     },

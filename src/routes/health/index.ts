@@ -1,4 +1,4 @@
-import { createRouter } from "../../app-factory";
+import { createRouter } from "../../http/router";
 import { getHealthHandler, getLivenessHandler } from "./health.handlers";
 import { getHealth, getLiveness } from "./health.routes";
 

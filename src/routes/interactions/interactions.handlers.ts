@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { type Actor, actorOf } from "../../auth/principal";
+import { assertThreadStillWritable, reachableThread, writableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError, type FieldError } from "../../http/api-error";
@@ -20,25 +20,21 @@ import {
   Refused,
   requiredForAction,
 } from "../../interactions/block-inputs";
+import { type Actor, actorOf } from "../../principal";
+import { publish } from "../../realtime/publish";
+import { repositories } from "../../repositories";
 import { newId } from "../../repositories/d1";
-import { getDb } from "../../repositories/db";
-import { interactionsRepository, type NewInteraction } from "../../repositories/interactions.repository";
-import type { MessageRow } from "../../repositories/messages.repository";
+import type { NewInteraction } from "../../repositories/interactions.repository";
 import type { Block } from "../../schemas/blocks";
-import { messagesOf } from "../messages/authoring";
-import { messageSnapshot } from "../messages/message-wire";
-import { messageNotFound, visibleMessage } from "../messages/messages.handlers";
-import { assertThreadStillWritable, reachableThread, writableThread } from "../threads/thread-access";
+import type { InteractionWire } from "../../wire/interactions";
+import { type MessageRow, messageSnapshot } from "../../wire/messages";
+import { messageNotFound, visibleMessage } from "../messages/message-views";
 import type { listInteractions, submitBlockAction, submitForm } from "./interactions.routes";
-import type { BlockActionBody, InteractionSchema } from "./interactions.schemas";
-
-type InteractionWire = z.infer<typeof InteractionSchema>;
-
-const interactionsOf = (c: Context<AppEnv>) => interactionsRepository(getDb(c.env.DB), c.env.DB);
+import type { BlockActionBody } from "./interactions.schemas";
 
 /** The message acted on: live, with its blocks. */
 const actedOn = async (c: Context<AppEnv>, threadId: string, messageId: string) => {
-  const message = await messagesOf(c).findInThread(threadId, messageId);
+  const message = await repositories(c).messages.findInThread(threadId, messageId);
   if (!message) throw messageNotFound(threadId, messageId);
   if (message.deletedAt) throw new ApiError("conflict", "The message was deleted; nothing on it can be acted on.");
   return { message, blocks: (message.blocks ?? []) as Block[] };
@@ -59,7 +55,7 @@ const store = async (
   const changed: MessageRow | undefined = newBlocks
     ? { ...message, blocks: newBlocks as Prisma.JsonArray, updatedAt: now }
     : undefined;
-  const done = await interactionsOf(c).record(
+  const { recorded, updated } = await repositories(c).interactions.record(
     { threadId: message.threadId, actor: interaction.actor, payload: interaction, now },
     {
       id: interaction.id,
@@ -72,8 +68,9 @@ const store = async (
     message.updatedAt,
     changed && newBlocks ? { blocks: newBlocks as Prisma.JsonArray, payload: messageSnapshot(changed) } : undefined,
   );
-  if (!done) await assertThreadStillWritable(c, message.threadId);
-  return done;
+  await publish(c, recorded, updated);
+  if (!recorded) await assertThreadStillWritable(c, message.threadId);
+  return recorded !== null;
 };
 
 /** What every interaction records: which message, who, when. */
@@ -124,7 +121,8 @@ export const submitBlockActionHandler: RouteHandler<typeof submitBlockAction, Ap
     } catch (error) {
       // A one-time block that is gone was not mistaken: it was answered already — by this very
       // click, if it is the retry of one whose answer was lost: then it answers what it recorded.
-      const taken = error instanceof Refused ? await interactionsOf(c).actionOn(message_id, body.block_id) : null;
+      const taken =
+        error instanceof Refused ? await repositories(c).interactions.actionOn(message_id, body.block_id) : null;
       if (taken) {
         if (isSameClick(taken as InteractionWire, actor, body)) return taken as InteractionWire;
         throw new ApiError("conflict", `Block "${body.block_id}" took one action only, and it has been taken.`);
@@ -201,7 +199,7 @@ export const listInteractionsHandler: RouteHandler<typeof listInteractions, AppE
   const { id } = c.req.valid("param");
   const { limit, cursor, message_id } = c.req.valid("query");
   await reachableThread(c, id);
-  const rows = await interactionsOf(c).listPage({
+  const rows = await repositories(c).interactions.listPage({
     threadId: id,
     messageId: message_id,
     limit,

@@ -3,16 +3,14 @@ import type { Context } from "hono";
 import { unauthenticated } from "../../auth/access";
 import { sessionCache } from "../../auth/session-cache";
 import type { AppEnv } from "../../env";
-import type { Session } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { decodeCursor } from "../../http/cursor";
 import { ok, okPage } from "../../http/envelope";
 import { toPage } from "../../http/pagination";
 import { Status } from "../../http/status";
-import { getDb } from "../../repositories/db";
-import { sessionsRepository } from "../../repositories/sessions.repository";
-import { usersRepository } from "../../repositories/users.repository";
-import { toWire as userToWire } from "../users/users.handlers";
+import { repositories } from "../../repositories";
+import { sessionToWire } from "../../wire/sessions";
+import { userToWire } from "../../wire/users";
 import type { getMe, listMySessions, revokeMySession, updateMe } from "./me.routes";
 
 /** The signed-in user's principal; the routes' access rules admit only user sessions. */
@@ -22,26 +20,15 @@ const me = (c: Context<AppEnv>) => {
   return principal;
 };
 
-const sessionToWire = (session: Session, currentId: string) => ({
-  id: session.id,
-  current: session.id === currentId,
-  user_agent: session.userAgent,
-  ip: session.ip,
-  created_at: session.createdAt.toISOString(),
-  last_used_at: session.lastUsedAt.toISOString(),
-  expires_at: session.expiresAt.toISOString(),
-  revoked_at: session.revokedAt?.toISOString() ?? null,
-});
-
 export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = async (c) => {
-  const user = await usersRepository(getDb(c.env.DB)).findById(me(c).id);
+  const user = await repositories(c).users.findById(me(c).id);
   if (!user) throw unauthenticated();
   return ok(c, userToWire(user), Status.OK);
 };
 
 export const updateMeHandler: RouteHandler<typeof updateMe, AppEnv> = async (c) => {
   const { name, avatar_url } = c.req.valid("json");
-  const user = await usersRepository(getDb(c.env.DB)).update(me(c).id, { name, avatarUrl: avatar_url });
+  const user = await repositories(c).users.update(me(c).id, { name, avatarUrl: avatar_url });
   if (!user) throw unauthenticated();
   return ok(c, userToWire(user), Status.OK);
 };
@@ -49,11 +36,7 @@ export const updateMeHandler: RouteHandler<typeof updateMe, AppEnv> = async (c) 
 export const listMySessionsHandler: RouteHandler<typeof listMySessions, AppEnv> = async (c) => {
   const { id, sessionId } = me(c);
   const { limit, cursor } = c.req.valid("query");
-  const rows = await sessionsRepository(getDb(c.env.DB)).listPageForUser(
-    id,
-    limit,
-    cursor ? decodeCursor(cursor) : null,
-  );
+  const rows = await repositories(c).sessions.listPageForUser(id, limit, cursor ? decodeCursor(cursor) : null);
   const { page, pagination } = toPage(rows, limit, (row) => row.createdAt);
   return okPage(
     c,
@@ -64,7 +47,7 @@ export const listMySessionsHandler: RouteHandler<typeof listMySessions, AppEnv> 
 
 export const revokeMySessionHandler: RouteHandler<typeof revokeMySession, AppEnv> = async (c) => {
   const { id: sessionId } = c.req.valid("param");
-  if (!(await sessionsRepository(getDb(c.env.DB)).revokeForUser(me(c).id, sessionId, new Date()))) {
+  if (!(await repositories(c).sessions.revokeForUser(me(c).id, sessionId, new Date()))) {
     throw new ApiError("not-found", `You have no active session with id ${sessionId}.`);
   }
   sessionCache.forgetSession(sessionId);

@@ -1,22 +1,24 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { actorOf } from "../../auth/principal";
+import { assertReachable, reachableThread, threadNotFound } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag";
 import { Status } from "../../http/status";
+import { actorOf } from "../../principal";
+import { publish } from "../../realtime/publish";
+import { repositories } from "../../repositories";
 import { type Sql, sql } from "../../repositories/d1";
-import { assertReachable, reachableThread, threadNotFound, threadsOf } from "../threads/thread-access";
+import { MEMORY_LIMITS, type ThreadMemorySchema } from "../../wire/memory";
 import type { getThreadMemory, replaceThreadMemory, updateThreadMemory } from "./memory.routes";
-import { MEMORY_LIMITS, type ThreadMemorySchema } from "./memory.schemas";
 
 type ThreadMemory = z.infer<typeof ThreadMemorySchema>;
 
 const memoryOf = async (c: Context<AppEnv>, id: string) => {
-  const thread = await threadsOf(c).findMemory(id);
+  const thread = await repositories(c).threads.findMemory(id);
   if (!thread) throw threadNotFound(id);
   return thread;
 };
@@ -38,7 +40,10 @@ const write = async (
   guard: Sql,
 ) => {
   const event = { threadId: id, type: "memory.updated" as const, actor: actorOf(principalOf(c)), now: new Date() };
-  return (await threadsOf(c).writeMemory(event, change, guard)) as ThreadMemory | null;
+  const committed = await repositories(c).threads.writeMemory(event, change, guard);
+  await publish(c, committed);
+  // The payload was computed by SQL from the stored document: exactly the memory as stored.
+  return committed ? (committed.payload as ThreadMemory) : null;
 };
 
 const respond = (c: Context<AppEnv>, memory: ThreadMemory) => {
@@ -48,7 +53,7 @@ const respond = (c: Context<AppEnv>, memory: ThreadMemory) => {
 
 export const getThreadMemoryHandler: RouteHandler<typeof getThreadMemory, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const thread = assertReachable(c, id, await threadsOf(c).findMemory(id));
+  const thread = assertReachable(c, id, await repositories(c).threads.findMemory(id));
   const etag = etagFor(thread.memoryVersion);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);

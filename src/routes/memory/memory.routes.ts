@@ -17,7 +17,8 @@ import {
 import { etagHeader, IfNoneMatchHeaders, UpdateHeaders, writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
 import { IdParams } from "../../schemas/common";
-import { MemoryDocument, MemoryMergePatch, ThreadMemoryResponse } from "./memory.schemas";
+import { MemoryDocument } from "../../wire/memory";
+import { MemoryMergePatch, ThreadMemoryResponse } from "./memory.schemas";
 
 const tags = ["Memory"];
 const ETag = etagHeader("memory document (its version number)");

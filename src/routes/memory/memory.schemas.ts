@@ -1,58 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { MEMORY_MAX_BYTES } from "../../repositories/threads.repository";
-import { Counter, envelope, Timestamp } from "../../schemas/common";
-
-export const MEMORY_LIMITS = {
-  /** Size of the document as compact JSON, in UTF-8 bytes. */
-  maxBytes: MEMORY_MAX_BYTES,
-  /** Nesting of objects and arrays. */
-  maxDepth: 32,
-  maxKeyLength: 256,
-} as const;
-
-/**
- * Whether a JSON value nests deeper than `limit`, found without recursion and stopping at the first
- * level too deep (a body of a few kilobytes can nest thousands of levels).
- */
-const nestsDeeperThan = (value: unknown, limit: number): boolean => {
-  const pending: [unknown, number][] = [[value, 0]];
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop() as [unknown, number];
-    if (typeof current !== "object" || current === null) continue;
-    if (depth + 1 > limit) return true;
-    for (const child of Object.values(current)) pending.push([child, depth + 1]);
-  }
-  return false;
-};
-
-/**
- * A JSON object within the limits; a violation is reported on the document itself. Patches are held
- * to them too: merging never makes a document deeper than the deeper of the two.
- */
-const withinLimits = (document: Record<string, unknown>, ctx: z.RefinementCtx) => {
-  // Depth first: measuring the size of a pathologically deep document would overflow the stack.
-  if (nestsDeeperThan(document, MEMORY_LIMITS.maxDepth)) {
-    ctx.addIssue({ code: "custom", message: `Memory nests at most ${MEMORY_LIMITS.maxDepth} levels deep` });
-    return;
-  }
-  const bytes = new TextEncoder().encode(JSON.stringify(document)).length;
-  if (bytes > MEMORY_LIMITS.maxBytes) {
-    ctx.addIssue({
-      code: "custom",
-      message: `At most ${MEMORY_LIMITS.maxBytes} bytes of JSON; this is ${bytes}`,
-    });
-  }
-};
-
-const documentDescription = `The agent's memory of the thread: any JSON object, at most ${MEMORY_LIMITS.maxBytes / 1024} KiB as compact UTF-8 JSON and ${MEMORY_LIMITS.maxDepth} levels deep, keys up to ${MEMORY_LIMITS.maxKeyLength} characters.`;
-
-export const MemoryDocument = z
-  .record(z.string().max(MEMORY_LIMITS.maxKeyLength), z.unknown())
-  .superRefine(withinLimits)
-  .openapi("MemoryDocument", {
-    description: documentDescription,
-    example: { customer: "Acme", goals: ["reduce churn"], last_report: "q3-churn" },
-  });
+import { envelope } from "../../schemas/common";
+import { MEMORY_LIMITS, ThreadMemorySchema, threadMemoryExample, withinLimits } from "../../wire/memory";
 
 export const MemoryMergePatch = z
   .record(z.string().max(MEMORY_LIMITS.maxKeyLength), z.unknown())
@@ -63,18 +11,4 @@ export const MemoryMergePatch = z
     example: { last_report: "q4-churn", goals: null },
   });
 
-export const ThreadMemorySchema = z
-  .object({
-    version: Counter.openapi({
-      description: "Starts at 0 (no memory yet); every change adds one. The ETag is this number.",
-    }),
-    updated_at: Timestamp.nullable(),
-    memory: MemoryDocument,
-  })
-  .openapi("ThreadMemory");
-
-export const ThreadMemoryResponse = envelope(ThreadMemorySchema, "ThreadMemoryResponse", {
-  version: 3,
-  updated_at: "2026-11-25T10:00:00.000Z",
-  memory: { customer: "Acme", goals: ["reduce churn"], last_report: "q3-churn" },
-});
+export const ThreadMemoryResponse = envelope(ThreadMemorySchema, "ThreadMemoryResponse", threadMemoryExample);

@@ -1,4 +1,4 @@
-import { createRouter } from "../../app-factory";
+import { createRouter } from "../../http/router";
 import * as handlers from "./messages.handlers";
 import * as routes from "./messages.routes";
 import * as streamingHandlers from "./streaming.handlers";

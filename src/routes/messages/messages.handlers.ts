@@ -1,58 +1,36 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { type Actor, actorOf } from "../../auth/principal";
+import { assertCanDelete, assertCanEdit, attachableFiles, authorFor } from "../../auth/message-authoring";
+import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { ok, okPage } from "../../http/envelope";
 import { etagOfRepresentation, matchesIfMatch, matchesIfNoneMatch } from "../../http/etag";
 import { retryOnConflict } from "../../http/optimistic";
 import { Status } from "../../http/status";
-import { notifyOwner, notifyStreamed } from "../../realtime/notify-hub";
+import { actorOf } from "../../principal";
+import { publish } from "../../realtime/publish";
+import { publishStreamed } from "../../realtime/streamed";
+import { repositories } from "../../repositories";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
-import type { MessageRow, NewMessage } from "../../repositories/messages.repository";
-import { reactionsRepository } from "../../repositories/reactions.repository";
-import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../threads/thread-access";
-import { assertCanDelete, assertCanEdit, attachableFiles, authorFor, messagesOf } from "./authoring";
+import type { NewMessage } from "../../repositories/messages.repository";
+import type { Committed } from "../../repositories/thread-log";
+import { type MessageRow, messageSnapshot, messageToWire } from "../../wire/messages";
 import { decodeMessageCursor, encodeMessageCursor, type MessageRange, nextRange } from "./message-cursor";
-import { type MessageWire, messageSnapshot, messageToWire, type ReactionSummary } from "./message-wire";
+import { messageNotFound, visibleMessage, withReactions } from "./message-views";
 import type { createMessage, deleteMessage, getMessage, listMessages, updateMessage } from "./messages.routes";
-
-export const messageNotFound = (threadId: string, id: string) =>
-  new ApiError("not-found", `No message with id ${id} in thread ${threadId}.`);
 
 const invalidField = (path: string, message: string, code: string) =>
   new ApiError("validation-error", "1 field is not valid.", { errors: [{ path, message, code }] });
-
-/** Messages as `viewer` sees them: with reaction counts and whether they reacted (one query per page). */
-export const withReactions = async (c: Context<AppEnv>, rows: MessageRow[], viewer: Actor): Promise<MessageWire[]> => {
-  const summaries = await reactionsRepository(c.env.DB).summaries(
-    rows.map((row) => row.id),
-    viewer,
-  );
-  const byMessage = new Map<string, ReactionSummary[]>();
-  for (const { message_id, emoji, count, me } of summaries) {
-    byMessage.set(message_id, [...(byMessage.get(message_id) ?? []), { emoji, count, me: me === 1 }]);
-  }
-  return rows.map((row) => messageToWire(row, byMessage.get(row.id) ?? []));
-};
-
-/** One message of the thread as `viewer` sees it, or 404. */
-export const visibleMessage = async (c: Context<AppEnv>, threadId: string, id: string, viewer: Actor) => {
-  const row = await messagesOf(c).findInThread(threadId, id);
-  if (!row) throw messageNotFound(threadId, id);
-  const [wire] = await withReactions(c, [row], viewer);
-  if (!wire) throw messageNotFound(threadId, id);
-  return { row, wire };
-};
 
 export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const principal = principalOf(c);
-  const thread = await writableThread(c, id);
+  await writableThread(c, id);
   const author = authorFor(principal, body.role);
-  const messages = messagesOf(c);
+  const messages = repositories(c).messages;
   if (body.parent_id !== undefined) {
     const parent = await messages.findInThread(id, body.parent_id);
     if (!parent || parent.parentId !== null || parent.deletedAt) {
@@ -85,9 +63,9 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
     updatedAt: now,
     attachments: files.map((file) => ({ file })),
   };
-  let seq: number | null;
+  let committed: Committed | null;
   try {
-    seq = await messages.post(
+    committed = await messages.post(
       { threadId: id, type: "message.created", actor: actorOf(principal), payload: messageSnapshot(row), now },
       message,
     );
@@ -95,12 +73,13 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
     if (isForeignKeyViolation(error)) throw new ApiError("conflict", "An attached file was deleted meanwhile.");
     throw error;
   }
-  if (seq === null) {
+  if (committed === null) {
     await assertThreadStillWritable(c, id);
     throw new ApiError("conflict", "The message you reply to was deleted meanwhile.");
   }
-  if (body.streaming) await notifyStreamed(c, id, seq, null);
-  await notifyOwner(c, thread.ownerId);
+  const { seq } = committed;
+  if (body.streaming) await publishStreamed(c, id, seq, null);
+  await publish(c, committed);
   const wire = messageToWire({ ...row, seq }, []);
   c.header("Location", `/threads/${id}/messages/${message.id}`);
   c.header("ETag", await etagOfRepresentation(wire));
@@ -110,7 +89,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
 /** The position of a message given as `after` / `before`, which must be in this thread. */
 const positionOf = async (c: Context<AppEnv>, threadId: string, messageId: string | undefined, param: string) => {
   if (messageId === undefined) return undefined;
-  const seq = await messagesOf(c).seqOf(threadId, messageId);
+  const seq = await repositories(c).messages.seqOf(threadId, messageId);
   if (seq === null) throw invalidField(`query.${param}`, "No message with this id in this thread", "unknown_message");
   return seq;
 };
@@ -140,7 +119,7 @@ export const listMessagesHandler: RouteHandler<typeof listMessages, AppEnv> = as
       beforeSeq: await positionOf(c, id, query.before, "before"),
     };
   }
-  const rows = await messagesOf(c).listPage({
+  const rows = await repositories(c).messages.listPage({
     threadId: id,
     limit: query.limit,
     ...range,
@@ -174,9 +153,9 @@ export const updateMessageHandler: RouteHandler<typeof updateMessage, AppEnv> = 
   const principal = principalOf(c);
   const actor = actorOf(principal);
   await writableThread(c, id);
-  const messages = messagesOf(c);
+  const messages = repositories(c).messages;
 
-  await retryOnConflict(async () => {
+  const committed = await retryOnConflict(async () => {
     const { row: current, wire } = await visibleMessage(c, id, message_id, actor);
     assertCanEdit(principal, current);
     if (current.deletedAt) throw new ApiError("conflict", "Deleted messages cannot be edited.");
@@ -198,15 +177,16 @@ export const updateMessageHandler: RouteHandler<typeof updateMessage, AppEnv> = 
       editedAt: now,
       updatedAt: now,
     };
-    const done = await messages.edit(
+    const edited = await messages.edit(
       { threadId: id, type: "message.updated", actor, payload: messageSnapshot(next), now },
       message_id,
       { text: body.text, blocks: body.blocks, metadata: body.metadata },
       current.updatedAt,
     );
-    if (!done) await assertThreadStillWritable(c, id);
-    return done || undefined;
+    if (!edited) await assertThreadStillWritable(c, id);
+    return edited ?? undefined;
   }, ifMatch !== undefined);
+  await publish(c, committed);
 
   const { wire } = await visibleMessage(c, id, message_id, actor);
   c.header("ETag", await etagOfRepresentation(wire));
@@ -217,7 +197,7 @@ export const deleteMessageHandler: RouteHandler<typeof deleteMessage, AppEnv> = 
   const { id, message_id } = c.req.valid("param");
   const principal = principalOf(c);
   const thread = await reachableThread(c, id);
-  const messages = messagesOf(c);
+  const messages = repositories(c).messages;
   const current = await messages.findInThread(id, message_id);
   if (!current) throw messageNotFound(id, message_id);
   assertCanDelete(principal, current, thread.ownerId);
@@ -234,11 +214,12 @@ export const deleteMessageHandler: RouteHandler<typeof deleteMessage, AppEnv> = 
     deletedAt: now,
     updatedAt: now,
   };
-  const done = await messages.tombstone(
+  const deleted = await messages.tombstone(
     { threadId: id, type: "message.deleted", actor: actorOf(principal), payload: messageSnapshot(tombstone), now },
     current,
   );
-  if (!done) {
+  await publish(c, deleted);
+  if (!deleted) {
     // Someone else deleted it first (fine: it is deleted), or the thread went away or was archived.
     const again = await messages.findInThread(id, message_id);
     if (!again?.deletedAt) {

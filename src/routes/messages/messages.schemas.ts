@@ -1,27 +1,15 @@
 import { z } from "@hono/zod-openapi";
-import { ActorSchema } from "../../schemas/actor";
 import { Blocks } from "../../schemas/blocks";
-import { Counter, envelope, Id, MAX_PAGE_SIZE, pageEnvelope, Timestamp } from "../../schemas/common";
+import { envelope, Id, MAX_PAGE_SIZE, pageEnvelope } from "../../schemas/common";
 import { MetadataMap } from "../../schemas/metadata";
-import { ReactionSummarySchema } from "../reactions/reactions.schemas";
+import {
+  MESSAGE_LIMITS,
+  MessageRoleSchema,
+  MessageSchema,
+  messageExample,
+  StreamPositionSchema,
+} from "../../wire/messages";
 import { decodeMessageCursor } from "./message-cursor";
-
-export const MESSAGE_LIMITS = {
-  /** Slack's limit for `text`. */
-  maxTextLength: 40_000,
-  /** Files per message (Slack's limit for one message). */
-  maxAttachments: 10,
-} as const;
-
-export const MessageRoleSchema = z.enum(["USER", "ASSISTANT", "SYSTEM", "TOOL"]).openapi("MessageRole", {
-  description:
-    "Who speaks: USER messages are written by signed-in users (and only they write them); ASSISTANT, SYSTEM and TOOL messages by agents (API keys).",
-});
-
-export const MessageStateSchema = z.enum(["COMPLETE", "STREAMING", "INCOMPLETE"]).openapi("MessageState", {
-  description:
-    "COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: its author went quiet for `MESSAGE_STREAM_IDLE_SECONDS` (300) before completing it; the text is what arrived.",
-});
 
 const isBlank = (text: string) => text.trim().length === 0;
 const LongText = z.string().max(MESSAGE_LIMITS.maxTextLength);
@@ -112,54 +100,6 @@ export const UpdateMessageBody = z
   .refine((body) => Object.keys(body).length > 0, "Send at least one field to change")
   .openapi("UpdateMessageRequest", { example: { text: "Churn fell from 4.1% to 3.1% (corrected)." } });
 
-const AttachmentSchema = z
-  .object({
-    id: Id,
-    filename: z.string().max(255),
-    content_type: z.string().max(255),
-    size_bytes: z.int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ format: "int64" }),
-  })
-  .openapi("Attachment", { description: "A file attached to a message." });
-
-const messageFields = {
-  id: Id,
-  thread_id: Id,
-  seq: Counter.openapi({
-    description:
-      "Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.",
-  }),
-  parent_id: Id.nullable().openapi({ description: "The message this one replies to; null for a top-level message." }),
-  role: MessageRoleSchema,
-  state: MessageStateSchema,
-  author: ActorSchema.nullable().openapi({ description: "Who wrote it; null once that user was deleted." }),
-  text: z.string().max(MESSAGE_LIMITS.maxTextLength).openapi({ description: "Empty once the message was deleted." }),
-  blocks: Blocks,
-  metadata: MetadataMap,
-  attachments: z.array(AttachmentSchema).max(MESSAGE_LIMITS.maxAttachments),
-  reply_count: Counter.openapi({ description: "Live replies to this message." }),
-  edited_at: Timestamp.nullable().openapi({ description: "When the text, blocks or metadata last changed." }),
-  deleted_at: Timestamp.nullable().openapi({
-    description:
-      "Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.",
-  }),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-};
-
-/** A message as event payloads carry it: everything but the reactions, which depend on who is asking. */
-export const MessageSnapshotSchema = z.object(messageFields).openapi("MessageSnapshot", {
-  description: "A message without `reactions` (which say whether *you* reacted): how events and search carry it.",
-});
-
-export const MessageSchema = z
-  .object({
-    ...messageFields,
-    reactions: z.array(ReactionSummarySchema).max(50).openapi({
-      description: "One entry per emoji, in the order each was first used, with whether you reacted.",
-    }),
-  })
-  .openapi("Message");
-
 export const ListMessagesQuery = z.object({
   limit: z.coerce
     .number()
@@ -219,16 +159,6 @@ export const MessageDeltaBody = z
   })
   .openapi("MessageDeltaRequest", { example: { offset: 12, text: " fell from 4.1%" } });
 
-export const StreamPositionSchema = z
-  .object({
-    message_id: Id,
-    length: z.int().min(0).max(MESSAGE_LIMITS.maxTextLength).openapi({
-      format: "int32",
-      description: "The length of the message's text now (UTF-16 code units): the offset of your next delta.",
-    }),
-  })
-  .openapi("StreamPosition");
-
 export const StreamPositionResponse = envelope(StreamPositionSchema, "StreamPositionResponse", {
   message_id: "cmif7vj3k0000msg000000001",
   length: 27,
@@ -246,26 +176,6 @@ export const CompleteMessageBody = z
   .openapi("CompleteMessageRequest", {
     example: { blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } }] },
   });
-
-export const messageExample: z.input<typeof MessageSchema> = {
-  id: "cmif7vj3k0000msg000000001",
-  thread_id: "cmif7vj3k0000thr000000001",
-  seq: 2,
-  parent_id: null,
-  role: "ASSISTANT",
-  state: "COMPLETE",
-  author: { type: "api_key", id: "cmif7vj3k0000apikey000001" },
-  text: "Churn fell from 4.1% to 3.2%.",
-  blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } }],
-  metadata: { report_id: "q3-churn" },
-  attachments: [],
-  reactions: [{ emoji: "tada", count: 2, me: true }],
-  reply_count: 0,
-  edited_at: null,
-  deleted_at: null,
-  created_at: "2026-11-25T10:00:00.000Z",
-  updated_at: "2026-11-25T10:00:00.000Z",
-};
 
 export const MessageResponse = envelope(MessageSchema, "MessageResponse", messageExample);
 export const MessagePage = pageEnvelope(MessageSchema, "MessagePage", messageExample);

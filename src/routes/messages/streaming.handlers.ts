@@ -2,20 +2,20 @@ import { isDeepStrictEqual } from "node:util";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { type Actor, actorOf } from "../../auth/principal";
+import { assertCanEdit } from "../../auth/message-authoring";
+import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { etagOfRepresentation } from "../../http/etag";
 import { Status } from "../../http/status";
-import { notifyStreamed } from "../../realtime/notify-hub";
+import { type Actor, actorOf } from "../../principal";
+import { publish } from "../../realtime/publish";
 import { streamConfig } from "../../realtime/stream-config";
-import type { MessageRow } from "../../repositories/messages.repository";
-import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../threads/thread-access";
-import { assertCanEdit, messagesOf } from "./authoring";
-import { messageSnapshot } from "./message-wire";
-import { messageNotFound, visibleMessage } from "./messages.handlers";
-import { MESSAGE_LIMITS } from "./messages.schemas";
+import { publishStreamed } from "../../realtime/streamed";
+import { repositories } from "../../repositories";
+import { MESSAGE_LIMITS, type MessageRow, messageSnapshot } from "../../wire/messages";
+import { messageNotFound, visibleMessage } from "./message-views";
 import type { appendMessageDelta, completeMessage } from "./streaming.routes";
 
 const notStreaming = (c: { env: AppEnv["Bindings"] }, id: string, state: "deleted" | MessageRow["state"]) => {
@@ -35,7 +35,7 @@ export const appendMessageDeltaHandler: RouteHandler<typeof appendMessageDelta, 
   const { id, message_id } = c.req.valid("param");
   const { offset, text } = c.req.valid("json");
   await reachableThread(c, id);
-  const result = await messagesOf(c).appendText(
+  const result = await repositories(c).streamedMessages.appendText(
     id,
     message_id,
     { author: actorOf(principalOf(c)), offset, text, maxLength: MESSAGE_LIMITS.maxTextLength },
@@ -43,7 +43,7 @@ export const appendMessageDeltaHandler: RouteHandler<typeof appendMessageDelta, 
   );
   if (result.applied) {
     if (result.seq !== undefined) {
-      await notifyStreamed(c, id, result.seq, { thread_id: id, message_id, offset, text });
+      await publishStreamed(c, id, result.seq, { thread_id: id, message_id, offset, text });
     }
     return ok(c, { message_id, length: result.length }, Status.OK);
   }
@@ -77,7 +77,7 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
   const principal = principalOf(c);
   const actor = actorOf(principal);
   await writableThread(c, id);
-  const messages = messagesOf(c);
+  const messages = repositories(c).messages;
   const current = await messages.findInThread(id, message_id);
   if (!current) throw messageNotFound(id, message_id);
   assertCanEdit(principal, current);
@@ -98,11 +98,12 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
     metadata: body.metadata ?? current.metadata,
     updatedAt: now,
   };
-  const ended = await messages.endStream(
+  const ended = await repositories(c).streamedMessages.endStream(
     { threadId: id, type: "message.updated", actor, payload: messageSnapshot(completed), now },
     message_id,
     { state: "COMPLETE", text: body.text, blocks: body.blocks, metadata: body.metadata },
   );
+  await publish(c, ended);
   if (!ended) {
     await assertThreadStillWritable(c, id);
     const again = await messages.findInThread(id, message_id);

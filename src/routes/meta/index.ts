@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
-import { createRouter } from "../../app-factory";
 import type { AppEnv } from "../../env";
+import { createRouter } from "../../http/router";
 import { Status } from "../../http/status";
 import { openApiDocument } from "../../openapi/document";
 import { getApiReference, getOpenApiDocument } from "./meta.routes";

@@ -1,15 +1,14 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { readableFile } from "../../auth/file-access";
 import type { AppEnv } from "../../env";
 import { USER_CONTENT_HEADERS } from "../../files/disposition";
+import { requestPreview } from "../../files/preview-request";
 import type { File } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
-import type { Preview } from "../../previews/make-preview";
-import { requestPreview } from "../../previews/queue";
-import { getDb } from "../../repositories/db";
-import { readableFile } from "../files/file-access";
+import type { Preview } from "../../wire/previews";
 import type { getFilePreview, getFileThumbnail } from "./previews.routes";
 
 const RETRY_AFTER_SECONDS = 2;
@@ -24,7 +23,7 @@ const readyPreview = async (c: Context<AppEnv>, id: string): Promise<{ file: Fil
   if (file.status !== "READY") throw new ApiError("preview-unavailable", "The file is not stored yet.");
   if (file.previewStatus === null) {
     if (!c.env.PREVIEWS) throw new ApiError("feature-not-configured", "Previews need the PREVIEWS queue binding.");
-    file = await requestPreview(c.env, getDb(c.env.DB), file);
+    file = await requestPreview(c, file);
   }
   switch (file.previewStatus) {
     case "READY":

@@ -1,4 +1,4 @@
-import { createRouter } from "../../app-factory";
+import { createRouter } from "../../http/router";
 import * as handlers from "./reactions.handlers";
 import * as routes from "./reactions.routes";
 

@@ -1,19 +1,21 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { type Actor, actorOf } from "../../auth/principal";
+import { assertThreadStillWritable, reachableThread, threadArchived } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
-import { MAX_EMOJI_PER_MESSAGE, reactionsRepository } from "../../repositories/reactions.repository";
-import { messagesOf } from "../messages/authoring";
-import { messageNotFound } from "../messages/messages.handlers";
-import { assertThreadStillWritable, reachableThread, threadArchived } from "../threads/thread-access";
+import { type Actor, actorOf } from "../../principal";
+import { publish } from "../../realtime/publish";
+import { repositories } from "../../repositories";
+import { MAX_EMOJI_PER_MESSAGE } from "../../wire/reactions";
+import { messageNotFound } from "../messages/message-views";
 import type { addReaction, listReactions, removeReaction } from "./reactions.routes";
 import { normalizeEmoji } from "./reactions.schemas";
 
-const existingMessage = async (c: Parameters<typeof messagesOf>[0], threadId: string, id: string) => {
-  const message = await messagesOf(c).findInThread(threadId, id);
+const existingMessage = async (c: Context<AppEnv>, threadId: string, id: string) => {
+  const message = await repositories(c).messages.findInThread(threadId, id);
   if (!message) throw messageNotFound(threadId, id);
   return message;
 };
@@ -22,7 +24,7 @@ export const listReactionsHandler: RouteHandler<typeof listReactions, AppEnv> = 
   const { id, message_id } = c.req.valid("param");
   await reachableThread(c, id);
   await existingMessage(c, id, message_id);
-  const reactions = reactionsRepository(c.env.DB);
+  const reactions = repositories(c).reactions;
   const [summaries, reactors] = await Promise.all([
     reactions.summaries([message_id], actorOf(principalOf(c))),
     reactions.reactorsOf(message_id),
@@ -47,13 +49,14 @@ export const addReactionHandler: RouteHandler<typeof addReaction, AppEnv> = asyn
   const message = await existingMessage(c, id, message_id);
   if (message.deletedAt) throw new ApiError("conflict", "Deleted messages take no reactions.");
 
-  const reactions = reactionsRepository(c.env.DB);
+  const reactions = repositories(c).reactions;
   const now = new Date();
   const added = await reactions.add(
     { threadId: id, type: "reaction.added", actor, payload: { message_id, emoji, actor, count: 0 }, now },
     message_id,
     emoji,
   );
+  await publish(c, added);
   // Not added and not there: something else refused it.
   if (!added && !(await reactions.hasReacted(message_id, emoji, actor))) {
     await assertThreadStillWritable(c, id);
@@ -74,12 +77,13 @@ export const removeReactionHandler: RouteHandler<typeof removeReaction, AppEnv> 
   if (thread.status === "ARCHIVED") throw threadArchived(id);
   await existingMessage(c, id, message_id);
 
-  const reactions = reactionsRepository(c.env.DB);
+  const reactions = repositories(c).reactions;
   const removed = await reactions.remove(
     { threadId: id, type: "reaction.removed", actor, payload: { message_id, emoji, actor, count: 0 }, now: new Date() },
     message_id,
     emoji,
   );
+  await publish(c, removed);
   // Not removed but still there: the thread was archived or went away meanwhile.
   if (!removed && (await reactions.hasReacted(message_id, emoji, actor))) await assertThreadStillWritable(c, id);
   return c.body(null, Status.NO_CONTENT);

@@ -14,8 +14,8 @@ import {
 } from "../../openapi/error-responses";
 import { writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
-import { MAX_EMOJI_PER_MESSAGE } from "../../repositories/reactions.repository";
 import { IdempotencyHeaders } from "../../schemas/common";
+import { MAX_EMOJI_PER_MESSAGE } from "../../wire/reactions";
 import { MessageParams } from "../messages/messages.schemas";
 import { ReactionListResponse, ReactionParams, ReactionResponse } from "./reactions.schemas";
 

@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { MAX_ACTORS_PER_EMOJI, MAX_EMOJI_PER_MESSAGE } from "../../repositories/reactions.repository";
-import { ActorSchema } from "../../schemas/actor";
-import { Counter, envelope, Id } from "../../schemas/common";
+import { envelope, Id } from "../../schemas/common";
+import { MAX_EMOJI_PER_MESSAGE, ReactionGroupSchema, ReactionSummarySchema } from "../../wire/reactions";
 
 /**
  * Slack-style short names: `thumbsup`, `+1`, `white_check_mark`, optionally with a skin tone
@@ -28,38 +27,6 @@ export const ReactionParams = z.object({
     example: "thumbsup",
   }),
 });
-
-const Emoji = z.string().max(120).openapi({ description: "The short name, without colons.", example: "thumbsup" });
-
-export const ReactionSummarySchema = z
-  .object({
-    emoji: Emoji,
-    count: Counter.openapi({ description: "How many users and agents reacted with it." }),
-    me: z.boolean().openapi({ description: "Whether you (the caller) reacted with it." }),
-  })
-  .openapi("ReactionSummary");
-
-export const ReactionGroupSchema = z
-  .object({
-    emoji: Emoji,
-    count: Counter,
-    me: z.boolean(),
-    actors: z
-      .array(ActorSchema)
-      .max(MAX_ACTORS_PER_EMOJI)
-      .openapi({ description: `Who reacted, first come first, up to ${MAX_ACTORS_PER_EMOJI} (\`count\` is exact).` }),
-  })
-  .openapi("ReactionGroup");
-
-/** Payload of `reaction.added` / `reaction.removed`. */
-export const ReactionChangeSchema = z
-  .object({
-    message_id: Id,
-    emoji: Emoji,
-    actor: ActorSchema,
-    count: Counter.openapi({ description: "The emoji's count on the message after the change." }),
-  })
-  .openapi("ReactionChange");
 
 export const ReactionResponse = envelope(ReactionSummarySchema, "ReactionResponse", {
   emoji: "thumbsup",

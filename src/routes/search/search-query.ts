@@ -1,5 +1,4 @@
 import { base64url } from "jose";
-import { HIGHLIGHT_END, HIGHLIGHT_START } from "../../repositories/search.repository";
 
 /** Terms one search may combine (all must match). */
 export const MAX_SEARCH_TERMS = 32;
@@ -21,32 +20,6 @@ export const toFtsQuery = (query: string): string | null => {
     .filter(({ text }) => /[\p{L}\p{N}]/u.test(text))
     .slice(0, MAX_SEARCH_TERMS);
   return terms.length === 0 ? null : terms.map(({ text, prefix }) => `"${text}"${prefix ? "*" : ""}`).join(" ");
-};
-
-/** Longest snippet answered: FTS5 counts tokens, and one token can be thousands of characters. */
-export const MAX_SNIPPET_LENGTH = 2000;
-
-/**
- * A snippet with FTS5's highlight marks turned into plain text (at most MAX_SNIPPET_LENGTH
- * characters, cut with "…") and the ranges of the matches in it.
- */
-export const parseSnippet = (marked: string) => {
-  const highlights: { start: number; end: number }[] = [];
-  const limit = MAX_SNIPPET_LENGTH - 1;
-  let text = "";
-  let start: number | null = null;
-  for (const char of marked) {
-    if (char === HIGHLIGHT_START) start = text.length;
-    else if (char === HIGHLIGHT_END) {
-      if (start !== null && text.length > start) highlights.push({ start, end: text.length });
-      start = null;
-    } else if (text.length + char.length > limit) {
-      // Cut here, closing a highlight that is still open.
-      if (start !== null && text.length > start) highlights.push({ start, end: text.length });
-      return { text: `${text}…`, highlights };
-    } else text += char;
-  }
-  return { text, highlights };
 };
 
 /** Opaque cursors over ranked results: the score and row of the last result of a page. */

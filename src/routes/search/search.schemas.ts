@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { ActorSchema } from "../../schemas/actor";
-import { Counter, Id, MAX_PAGE_SIZE, pageEnvelope, Timestamp } from "../../schemas/common";
-import { MessageRoleSchema } from "../messages/messages.schemas";
-import { decodeSearchCursor, MAX_SEARCH_TERMS, MAX_SNIPPET_LENGTH } from "./search-query";
+import { Id, MAX_PAGE_SIZE, pageEnvelope } from "../../schemas/common";
+import { SearchHitSchema, searchHitExample } from "../../wire/search";
+import { decodeSearchCursor, MAX_SEARCH_TERMS } from "./search-query";
 
 export const SearchMessagesQuery = z.object({
   q: z
@@ -33,56 +32,4 @@ export const SearchMessagesQuery = z.object({
     }),
 });
 
-const Highlight = z
-  .object({
-    start: Counter.openapi({
-      description: "Offset of the first character, in UTF-16 code units (JavaScript string indices).",
-    }),
-    end: Counter.openapi({ description: "Offset just past the last character." }),
-  })
-  .openapi("SearchHighlight");
-
-export const SearchHitSchema = z
-  .object({
-    message_id: Id,
-    thread_id: Id,
-    thread_title: z.string().max(256),
-    seq: Counter.openapi({ description: "The message's position in its thread." }),
-    parent_id: Id.nullable(),
-    role: MessageRoleSchema,
-    author: ActorSchema.nullable(),
-    created_at: Timestamp,
-    score: z.number().min(0).max(1_000_000).openapi({
-      format: "double",
-      description: "Relevance (BM25): higher is better; compare within one search only.",
-    }),
-    snippet: z
-      .object({
-        text: z
-          .string()
-          .max(MAX_SNIPPET_LENGTH)
-          .openapi({ description: "A passage of the message around the matches, plain text." }),
-        highlights: z.array(Highlight).max(200).openapi({ description: "Where the matching words are in `text`." }),
-      })
-      .openapi("SearchSnippet"),
-  })
-  .openapi("SearchHit");
-
-export const SearchPage = pageEnvelope(SearchHitSchema, "SearchHitPage", {
-  message_id: "cmif7vj3k0000msg000000001",
-  thread_id: "cmif7vj3k0000thr000000001",
-  thread_title: "Q3 churn review",
-  seq: 2,
-  parent_id: null,
-  role: "ASSISTANT",
-  author: { type: "api_key", id: "cmif7vj3k0000apikey000001" },
-  created_at: "2026-11-25T10:00:00.000Z",
-  score: 2.41,
-  snippet: {
-    text: "The Q3 churn report is ready.",
-    highlights: [
-      { start: 7, end: 12 },
-      { start: 13, end: 19 },
-    ],
-  },
-});
+export const SearchPage = pageEnvelope(SearchHitSchema, "SearchHitPage", searchHitExample);

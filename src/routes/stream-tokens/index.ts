@@ -1,4 +1,4 @@
-import { createRouter } from "../../app-factory";
+import { createRouter } from "../../http/router";
 import * as handlers from "./stream-tokens.handlers";
 import * as routes from "./stream-tokens.routes";
 

@@ -1,11 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { principalOf } from "../../auth/access";
 import { issueStreamToken, type StreamName } from "../../auth/stream-tokens";
+import { reachableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
-import { reachableThread } from "../threads/thread-access";
 import type { createStreamToken } from "./stream-tokens.routes";
 
 export const createStreamTokenHandler: RouteHandler<typeof createStreamToken, AppEnv> = async (c) => {

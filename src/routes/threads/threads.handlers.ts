@@ -1,7 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { actorOf, type Principal } from "../../auth/principal";
+import { attachableFiles, authorFor } from "../../auth/message-authoring";
+import { assertReachable, reachableThread, threadNotFound } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import type { Thread } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
@@ -11,15 +12,13 @@ import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag
 import { retryOnConflict } from "../../http/optimistic";
 import { toPage } from "../../http/pagination";
 import { Status } from "../../http/status";
-import { notifyOwner } from "../../realtime/notify-hub";
+import { actorOf, type Principal } from "../../principal";
+import { publish, publishDeletion } from "../../realtime/publish";
+import { repositories } from "../../repositories";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
-import { getDb } from "../../repositories/db";
-import type { NewEvent } from "../../repositories/thread-log";
-import { usersRepository } from "../../repositories/users.repository";
-import { attachableFiles, authorFor } from "../messages/authoring";
-import { messageSnapshot } from "../messages/message-wire";
-import { assertReachable, reachableThread, threadNotFound, threadsOf } from "./thread-access";
-import { type ThreadRow, threadToWire } from "./thread-wire";
+import type { Committed, NewEvent } from "../../repositories/thread-log";
+import { messageSnapshot } from "../../wire/messages";
+import { type ThreadRow, threadToWire } from "../../wire/threads";
 import type { createThread, deleteThread, getThread, listThreads, updateThread } from "./threads.routes";
 
 const invalidOwner = (message: string) =>
@@ -40,7 +39,7 @@ const ownerFor = async (c: Context<AppEnv>, principal: Principal, requested: str
   }
   const ownerId = requested ?? (principal.kind === "user" ? principal.id : undefined);
   if (ownerId === undefined) throw invalidOwner("API keys must name the user the thread belongs to");
-  if (!(await usersRepository(getDb(c.env.DB)).findById(ownerId))) throw invalidOwner("No user with this id");
+  if (!(await repositories(c).users.findById(ownerId))) throw invalidOwner("No user with this id");
   return ownerId;
 };
 
@@ -121,15 +120,16 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
       }),
     })),
   ];
+  let committed: Committed;
   try {
-    await threadsOf(c).create(thread, messages, events);
+    committed = await repositories(c).threads.create(thread, messages, events);
   } catch (error) {
     if (isForeignKeyViolation(error)) {
       throw new ApiError("conflict", "An attached file or the owner was deleted while the thread was being created.");
     }
     throw error;
   }
-  await notifyOwner(c, ownerId);
+  await publish(c, committed);
   c.header("Location", `/threads/${thread.id}`);
   c.header("ETag", etagFor(thread.lastSeq));
   return ok(c, threadToWire(thread), Status.CREATED);
@@ -144,7 +144,7 @@ export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = asyn
   const rows =
     !seesAll && owner_id !== undefined && owner_id !== principal.id
       ? []
-      : await threadsOf(c).listPage({
+      : await repositories(c).threads.listPage({
           limit,
           after: cursor ? decodeCursor(cursor) : null,
           ownerId,
@@ -157,7 +157,7 @@ export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = asyn
 
 export const getThreadHandler: RouteHandler<typeof getThread, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const thread = assertReachable(c, id, await threadsOf(c).findById(id));
+  const thread = assertReachable(c, id, await repositories(c).threads.findById(id));
   const etag = etagFor(thread.lastSeq);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
@@ -171,7 +171,7 @@ export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = as
   const pinned = versionFromIfMatch(c.req.valid("header")["if-match"]);
   if (pinned === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
   await reachableThread(c, id);
-  const threads = threadsOf(c);
+  const threads = repositories(c).threads;
 
   // Read, change, write only if nothing moved in between; without If-Match, try again on the newer version.
   const updated = await retryOnConflict(async () => {
@@ -189,21 +189,22 @@ export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = as
       lastSeq: current.lastSeq + 1,
       updatedAt: now,
     };
-    const done = await threads.update(
+    const committed = await threads.update(
       { threadId: id, type: "thread.updated", actor, payload: threadToWire(next), now },
       { title: body.title, status: body.status, metadata: body.metadata },
       current.lastSeq,
     );
-    return done ? next : undefined;
+    return committed ? { next, committed } : undefined;
   }, pinned !== undefined);
-  await notifyOwner(c, updated.ownerId);
-  c.header("ETag", etagFor(updated.lastSeq));
-  return ok(c, threadToWire(updated), Status.OK);
+  await publish(c, updated.committed);
+  c.header("ETag", etagFor(updated.next.lastSeq));
+  return ok(c, threadToWire(updated.next), Status.OK);
 };
 
 export const deleteThreadHandler: RouteHandler<typeof deleteThread, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   await reachableThread(c, id);
-  if (!(await threadsOf(c).delete(id))) throw threadNotFound(id);
+  if (!(await repositories(c).threads.delete(id))) throw threadNotFound(id);
+  await publishDeletion(c, id);
   return c.body(null, Status.NO_CONTENT);
 };

@@ -2,27 +2,16 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { assertCanReach } from "../../auth/ownership";
 import { sessionCache } from "../../auth/session-cache";
 import type { AppEnv } from "../../env";
-import type { User } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { decodeCursor } from "../../http/cursor";
 import { ok, okPage } from "../../http/envelope";
 import { etagFor, matchesIfNoneMatch, versionFromIfMatch } from "../../http/etag";
 import { toPage } from "../../http/pagination";
 import { Status } from "../../http/status";
-import { getDb } from "../../repositories/db";
+import { repositories } from "../../repositories";
 import { isUniqueViolation } from "../../repositories/errors";
-import { usersRepository } from "../../repositories/users.repository";
+import { userToWire } from "../../wire/users";
 import type { createUser, deleteUser, getUser, listUsers, updateUser } from "./users.routes";
-
-export const toWire = (user: User) => ({
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  role: user.role,
-  avatar_url: user.avatarUrl,
-  created_at: user.createdAt.toISOString(),
-  updated_at: user.updatedAt.toISOString(),
-});
 
 const emailTaken = (email: string) => new ApiError("conflict", `A user with email ${email} already exists.`);
 const userNotFound = (id: string) => new ApiError("not-found", `No user with id ${id}.`);
@@ -31,7 +20,7 @@ export const createUserHandler: RouteHandler<typeof createUser, AppEnv> = async 
   const body = c.req.valid("json");
   const email = body.email.toLowerCase();
   try {
-    const user = await usersRepository(getDb(c.env.DB)).create({
+    const user = await repositories(c).users.create({
       email,
       name: body.name,
       role: body.role,
@@ -39,7 +28,7 @@ export const createUserHandler: RouteHandler<typeof createUser, AppEnv> = async 
     });
     c.header("Location", `/users/${user.id}`);
     c.header("ETag", etagFor(user.updatedAt));
-    return ok(c, toWire(user), Status.CREATED);
+    return ok(c, userToWire(user), Status.CREATED);
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken(email);
     throw error;
@@ -48,25 +37,25 @@ export const createUserHandler: RouteHandler<typeof createUser, AppEnv> = async 
 
 export const listUsersHandler: RouteHandler<typeof listUsers, AppEnv> = async (c) => {
   const { limit, cursor, role, email } = c.req.valid("query");
-  const rows = await usersRepository(getDb(c.env.DB)).listPage({
+  const rows = await repositories(c).users.listPage({
     limit,
     after: cursor ? decodeCursor(cursor) : null,
     role,
     email: email?.toLowerCase(),
   });
   const { page, pagination } = toPage(rows, limit, (row) => row.createdAt);
-  return okPage(c, page.map(toWire), pagination);
+  return okPage(c, page.map(userToWire), pagination);
 };
 
 export const getUserHandler: RouteHandler<typeof getUser, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   assertCanReach(c.get("principal"), id, () => userNotFound(id));
-  const user = await usersRepository(getDb(c.env.DB)).findById(id);
+  const user = await repositories(c).users.findById(id);
   if (!user) throw userNotFound(id);
   const etag = etagFor(user.updatedAt);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
-  return ok(c, toWire(user), Status.OK);
+  return ok(c, userToWire(user), Status.OK);
 };
 
 export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async (c) => {
@@ -77,7 +66,7 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async 
   if (body.role !== undefined && principal?.kind === "user" && principal.id === id) {
     throw new ApiError("forbidden", "You cannot change your own role; ask another admin.");
   }
-  const repository = usersRepository(getDb(c.env.DB));
+  const repository = repositories(c).users;
   const version = versionFromIfMatch(c.req.valid("header")["if-match"]);
   if (version === null) throw new ApiError("precondition-failed", "If-Match is not an ETag this API issued.");
   const expected = version === undefined ? undefined : new Date(version);
@@ -98,7 +87,7 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async 
     // Their sessions carry the role: checked again on their next request.
     if (body.role !== undefined) sessionCache.forgetUser(id);
     c.header("ETag", etagFor(user.updatedAt));
-    return ok(c, toWire(user), Status.OK);
+    return ok(c, userToWire(user), Status.OK);
   } catch (error) {
     if (email && isUniqueViolation(error)) throw emailTaken(email);
     throw error;
@@ -107,7 +96,7 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async 
 
 export const deleteUserHandler: RouteHandler<typeof deleteUser, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await usersRepository(getDb(c.env.DB)).delete(id))) throw userNotFound(id);
+  if (!(await repositories(c).users.delete(id))) throw userNotFound(id);
   sessionCache.forgetUser(id);
   return c.body(null, Status.NO_CONTENT);
 };

@@ -1,31 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { envelope, Id, PageQuery, pageEnvelope, Timestamp } from "../../schemas/common";
-
-export const RoleSchema = z.enum(["ADMIN", "USER", "VIEWER"]).openapi("Role", {
-  description: "ADMIN manages users and keys; USER works in their own threads; VIEWER is read-only.",
-});
-
-const Email = z
-  .email()
-  .max(254)
-  .openapi({ example: "ada@example.com", description: "Stored and matched lower-cased." });
-const Name = z.string().trim().min(1).max(200).openapi({ example: "Ada Lovelace" });
-const AvatarUrl = z
-  .url({ protocol: /^https$/ })
-  .max(2048)
-  .openapi({ example: "https://example.com/ada.png" });
-
-export const UserSchema = z
-  .object({
-    id: Id,
-    email: Email,
-    name: Name,
-    role: RoleSchema,
-    avatar_url: AvatarUrl.nullable(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  })
-  .openapi("User");
+import { envelope, PageQuery, pageEnvelope } from "../../schemas/common";
+import { AvatarUrl, Email, Name, RoleSchema, UserSchema, userExample } from "../../wire/users";
 
 export const CreateUserBody = z
   .strictObject({
@@ -56,16 +31,6 @@ export const ListUsersQuery = PageQuery.extend({
     description: "Only the user with this email.",
   }),
 });
-
-const userExample: z.input<typeof UserSchema> = {
-  id: "cmif7vj3k0000abcd12345678",
-  email: "ada@example.com",
-  name: "Ada Lovelace",
-  role: "USER",
-  avatar_url: null,
-  created_at: "2026-11-25T10:00:00.000Z",
-  updated_at: "2026-11-25T10:00:00.000Z",
-};
 
 export const UserResponse = envelope(UserSchema, "UserResponse", userExample);
 export const UserPage = pageEnvelope(UserSchema, "UserPage", userExample);

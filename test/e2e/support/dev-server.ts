@@ -13,7 +13,7 @@ import { generateDownloadUrlKeys, generateSigningKeys } from "../../../scripts/s
 export const repoRoot = join(import.meta.dirname, "..", "..", "..");
 
 export interface DevServerOptions {
-  /** Extra `--var NAME:value` pairs, e.g. `{ BENCH_BASELINE: "true" }`. */
+  /** Extra `--var NAME:value` pairs, e.g. `{ STREAM_HEARTBEAT_SECONDS: "1" }`. */
   vars?: Record<string, string>;
   /** How long to wait for GET /health to answer 200. */
   readyTimeoutMs?: number;

@@ -1,0 +1,26 @@
+import { inBackground, type Runtime } from "../http/background";
+import type { Committed } from "../repositories/thread-log";
+import { logHubOf } from "./hub-of";
+
+/**
+ * What follows every committed write to a thread's log, wherever it was made (a request, a hub timing a
+ * streamed message out): the thread's hub is poked, so its live streams read the new events now, and so is
+ * the hub of the user whose stream got a copy. A poke carries nothing — hubs read the log — so a poke that is
+ * lost only waits for the hub's next heartbeat; it runs after the answer and never fails the write. This is
+ * the one place later consumers of the log hang on.
+ */
+export const publish = async (runtime: Runtime, ...commits: (Committed | null)[]) => {
+  const committed = commits.filter((commit) => commit !== null);
+  const threads = new Set(committed.map((commit) => commit.threadId));
+  const owners = new Set(committed.flatMap((commit) => (commit.copiedTo === null ? [] : [commit.copiedTo])));
+  for (const threadId of threads) {
+    await inBackground(runtime, "notifying the thread hub", logHubOf(runtime.env.THREAD_HUB, threadId).poke(threadId));
+  }
+  for (const userId of owners) {
+    await inBackground(runtime, "notifying the user hub", logHubOf(runtime.env.USER_HUB, userId).poke(userId));
+  }
+};
+
+/** A thread was deleted with its log: its hub ends its live streams (a `reset` with `thread_deleted`). */
+export const publishDeletion = (runtime: Runtime, threadId: string) =>
+  inBackground(runtime, "notifying the thread hub", logHubOf(runtime.env.THREAD_HUB, threadId).poke(threadId));
