@@ -21,11 +21,12 @@ export const bearer = (token) => ({ authorization: `Bearer ${token}` });
 
 /**
  * The repo's wrangler.jsonc for the bench, written into `dir`, serving the bench's own worker (bench/worker.ts: the
- * service plus the raw-D1 twins under /_bench/, with the same bindings). Every rate limit is raised out of reach: the limiter is
- * still called on every write, so its cost stays in the figures, but at the real 60 writes a minute POST /users would
- * answer 429 within the first second of load. Relative paths are made absolute because wrangler resolves them against
- * the config file's directory; `$schema` (an editor hint with such a path) and `env` (wrangler dev serves the top
- * level) are left out.
+ * service plus the raw-D1 twins under /_bench/, with the same bindings). Every rate limit is raised out of reach:
+ * the limiter is still called on every write, so its cost stays in the figures, but at the real 60 writes a minute
+ * POST /users would answer 429 within the first second of load. The JSON-body limit is raised for the twin of
+ * `POST /files` (the service's uploads are exempt from it). Relative paths are made absolute because wrangler
+ * resolves them against the config file's directory; `$schema` (an editor hint with such a path) and `env`
+ * (wrangler dev serves the top level) are left out.
  */
 export const writeBenchConfig = (dir) => {
   const { rawConfig } = experimental_readRawConfig({ config: join(repoRoot, "wrangler.jsonc") });
@@ -41,6 +42,7 @@ export const writeBenchConfig = (dir) => {
     })),
     assets: { ...config.assets, directory: fromRepo(config.assets.directory) },
     ratelimits: config.ratelimits.map((limiter) => ({ ...limiter, simple: { ...limiter.simple, limit: 1_000_000 } })),
+    vars: { ...config.vars, MAX_BODY_BYTES: String(16 * 1024 * 1024) },
   };
   const path = join(dir, "wrangler.json");
   writeFileSync(path, `${JSON.stringify(benchConfig, null, 2)}\n`);

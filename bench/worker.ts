@@ -1,13 +1,15 @@
-import { Hono } from "hono";
-import type { AppEnv, PreviewJob } from "../src/env";
+import { createApp } from "../src/app";
 import service from "../src/index";
 import { twins } from "./twins";
 
-// The bench's own worker: the service, untouched, plus the raw-D1 twins under /_bench/, in one worker with
-// the service's bindings (the same local D1, R2 and Durable Objects), so a route and its twin are measured
-// side by side. bench/common.mjs points `wrangler dev` at this entry; the service itself has no bench routes.
+// The bench's own worker: the service with the raw-D1 twins under /_bench/, mounted after the service's own
+// routes so every request — a route or its twin — goes through the same global middleware (request context and
+// its log line, D1 session, Server-Timing, security headers, CORS, body limit). Its bindings are the service's
+// (the same local D1, R2 and Durable Objects); bench/common.mjs points `wrangler dev` at this entry. The service
+// itself has no bench routes.
 export { ThreadHub, UserHub } from "../src/index";
 
-const app = new Hono<AppEnv>().route("/", twins).all("*", (c) => service.fetch(c.req.raw, c.env, c.executionCtx));
+const app = createApp();
+app.route("/", twins);
 
-export default { ...service, fetch: app.fetch } satisfies ExportedHandler<AppEnv["Bindings"], PreviewJob>;
+export default { ...service, fetch: app.fetch } satisfies typeof service;

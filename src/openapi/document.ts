@@ -1,17 +1,16 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 
-/** The `info`, `servers` and `tags` of the published contract; paths come from the routes. */
-export const documentConfig = (version: string) => ({
+/**
+ * The `info`, `servers` and `tags` of the published contract; paths come from the routes. `guides` (the Markdown
+ * of docs/, composed by scripts/guides.mjs) is the description the hosted reference opens with.
+ */
+export const documentConfig = (version: string, guides: string) => ({
   openapi: "3.1.0",
   info: {
     title: "Experience Layer API",
     version,
-    description:
-      "Threads of messages, reactions, artifacts and files shared by people and AI agents.\n\n" +
-      "Every success is `{ success: true, data, metadata }` (lists add `pagination`). Every error is an RFC 9457 " +
-      "problem inside `{ success: false, error }`, or bare with `Accept: application/problem+json`. " +
-      "Send `X-Request-Id` to correlate a request with our logs; it is echoed back.",
+    description: guides,
     contact: { name: "Experience Layer team", url: "https://docs.experience-layer.dev" },
     license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
   },
@@ -112,8 +111,8 @@ const bookmarkParameter = {
 
 type OperationObject = { responses?: Record<string, ResponseObject>; parameters?: unknown[] };
 
-const buildDocument = (app: OpenAPIHono<AppEnv>, version: string) => {
-  const document = app.getOpenAPI31Document(documentConfig(version));
+const buildDocument = (app: OpenAPIHono<AppEnv>, version: string, guides: string) => {
+  const document = app.getOpenAPI31Document(documentConfig(version, guides));
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(pathItem as Record<string, OperationObject>)) {
       Object.values(operation.responses ?? {}).forEach(withCommonHeaders);
@@ -128,14 +127,15 @@ const buildDocument = (app: OpenAPIHono<AppEnv>, version: string) => {
   return document;
 };
 
-/** Generating the document walks every schema: do it once per isolate and version. */
+/** Generating the document walks every schema: do it once per isolate, version and guides. */
 const cache = new Map<string, ReturnType<typeof buildDocument>>();
 
-export const openApiDocument = (app: OpenAPIHono<AppEnv>, version: string) => {
-  let document = cache.get(version);
+export const openApiDocument = (app: OpenAPIHono<AppEnv>, version: string, guides: string) => {
+  const key = `${version}\n${guides}`;
+  let document = cache.get(key);
   if (!document) {
-    document = buildDocument(app, version);
-    cache.set(version, document);
+    document = buildDocument(app, version, guides);
+    cache.set(key, document);
   }
   return document;
 };

@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { GUIDES } from "../../scripts/guides.mjs";
+import { repoRoot } from "./support/dev-server";
 
 // Debian's chromium (apt-get install chromium), so no browser download is needed here or in CI.
 const CHROMIUM = "/usr/bin/chromium";
@@ -99,6 +102,35 @@ test("/docs offers only what works from this server: no hosted-service buttons",
     // What works here stays: the document's download and trying a request against this server.
     expect(buttons).toContain("Download OpenAPI Document");
     expect(buttons.some((text) => text.startsWith("Test Request"))).toBe(true);
+  } finally {
+    await page.context().close();
+  }
+});
+
+/** A guide's title: the `#` heading it starts with. */
+const titleOf = (guide: string) => {
+  const title = /^# (.+)$/m.exec(readFileSync(join(repoRoot, "docs", `${guide}.md`), "utf8"))?.[1];
+  if (!title) throw new Error(`docs/${guide}.md has no # title`);
+  return title;
+};
+
+test("/docs opens with the guides: each one in the sidebar, rendered with its sections", async () => {
+  const { page } = await openDocs();
+  try {
+    const sidebar = page.getByRole("complementary");
+    for (const guide of GUIDES) {
+      const title = titleOf(guide);
+      await sidebar.getByText(title, { exact: true }).first().waitFor(WAIT);
+      await page.getByRole("heading", { name: title, exact: true }).first().waitFor(WAIT);
+    }
+    // A section inside a guide renders too, with its code block.
+    await page.getByRole("heading", { name: "Take the tour", exact: true }).first().waitFor(WAIT);
+    await page.getByText("curl http://localhost:8787/health").first().waitFor(WAIT);
+  } catch (error) {
+    const screenshot = join(tmpdir(), "e2e-docs-guides-failure.png");
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.error(`/docs as it looked when the test failed: ${screenshot}`);
+    throw error;
   } finally {
     await page.context().close();
   }

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../http/router";
 import { Status } from "../../http/status";
@@ -23,8 +24,24 @@ const apiReference = Scalar<AppEnv>({
   showDeveloperTools: "never",
 });
 
+/**
+ * The guides the document opens with: a static asset built from docs/ (scripts/build-assets.mjs), not part of
+ * the worker's bundle. Read once per isolate; only a successful read is kept.
+ */
+let guides: string | undefined;
+const guidesOf = async (c: Context<AppEnv>) => {
+  if (guides === undefined) {
+    const response = await c.env.ASSETS.fetch(new URL("/docs/guides.md", c.req.url));
+    if (!response.ok) throw new Error(`the guides asset answered ${response.status}: run npm run assets`);
+    guides = await response.text();
+  }
+  return guides;
+};
+
 /** `app` is the whole application, whose routes the document describes. */
 export const metaRouter = (app: OpenAPIHono<AppEnv>) =>
   createRouter()
-    .openapi(getOpenApiDocument, (c) => c.json(openApiDocument(app, c.env.API_VERSION), Status.OK))
+    .openapi(getOpenApiDocument, async (c) =>
+      c.json(openApiDocument(app, c.env.API_VERSION, await guidesOf(c)), Status.OK),
+    )
     .openapi(getApiReference, (c, next) => apiReference(c, next) as Promise<Response>);

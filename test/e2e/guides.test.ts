@@ -1,23 +1,19 @@
-import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { expect, inject, test } from "vitest";
+import { GUIDES } from "../../scripts/guides.mjs";
 import { repoRoot } from "./support/dev-server";
+import { runShellBlocks, shellBlocks } from "./support/shell-blocks";
 
-const execFileAsync = promisify(execFile);
-const README_ORIGIN = "http://localhost:8787";
+// Every shell block of the README and the guides, pasted in order into bash against the running service
+// (`wrangler dev`): each must work as written. The README's walk-through and the getting-started tour also
+// have their answers checked.
 
-/** The shell block between README.md's curl-examples markers, as a reader would paste it. */
-const readmeScript = (): string => {
-  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-  const block = readme.match(/<!-- curl-examples:start -->([\s\S]*?)<!-- curl-examples:end -->/)?.[1];
-  if (block === undefined) throw new Error("README.md has no <!-- curl-examples:start/end --> block");
-  const script = block.match(/```sh\n([\s\S]*?)```/)?.[1];
-  if (script === undefined) throw new Error("README.md's curl-examples block has no ```sh fence");
-  return script;
-};
+const MARKERS = { start: "<!-- curl-examples:start -->", end: "<!-- curl-examples:end -->" };
+
+/** A directory of its own for the files a guide makes (`printf … > q3-report.txt`). */
+const scratch = () => mkdtempSync(join(tmpdir(), "guide-"));
 
 interface Envelope<T> {
   success: boolean;
@@ -46,24 +42,12 @@ type PrintedLater = [
   mine: { data: { seq: number; event: { type: string; thread_id: string } }[] },
 ];
 
-test("the README's curl examples work against the running service, as written", async () => {
-  const email = `e2e-${randomUUID()}@example.com`;
-  const admin = `e2e-admin-${randomUUID()}@example.com`;
-  const script = readmeScript()
-    .replaceAll(README_ORIGIN, inject("baseUrl"))
-    // Fresh addresses each run, so reruns against the same database do not answer 409.
-    .replaceAll("ada@example.com", email)
-    .replaceAll("admin@example.com", admin);
-  expect(script.match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(21);
-
-  // curl prints no newline after a body; the wrapper adds one so each printed answer is one line.
-  const { stdout } = await execFileAsync(
-    "bash",
-    ["-euo", "pipefail", "-c", `curl() { command curl "$@"; echo; }\n${script}`],
-    {
-      timeout: 30_000,
-    },
-  );
+test("the getting-started tour works against the running service, as written", async () => {
+  const blocks = shellBlocks("docs/getting-started.md", MARKERS);
+  expect(blocks).toHaveLength(1);
+  expect(blocks.join("\n").match(/^curl /gm), "one printed answer per top-level curl").toHaveLength(21);
+  const { stdout, run } = await runShellBlocks(blocks, inject("baseUrl"), { cwd: scratch() });
+  const email = `ada-${run}@example.com`;
   const lines = stdout.split("\n").filter((line) => line.trim() !== "");
   // Eight JSON answers, a file's bytes (a range of them, then all through the signed link), two more JSON answers.
   const [health, created, users, reaction, messages, search, events, attached] = lines
@@ -131,3 +115,49 @@ test("the README's curl examples work against the running service, as written", 
     data: { text: "The numbers are attached", attachments: [{ filename: "q3-churn.txt", size_bytes: 33 }] },
   });
 });
+
+test("the README's walk-through works against the running service, as written", async () => {
+  const blocks = shellBlocks("README.md", MARKERS);
+  expect(blocks).toHaveLength(1);
+  const { stdout, run } = await runShellBlocks(blocks, inject("baseUrl"), { cwd: scratch() });
+  const lines = stdout.split("\n").filter((line) => line.trim() !== "");
+  const [health, created, users, message] = lines.slice(0, 4).map((line) => JSON.parse(line) as unknown) as [
+    Envelope<{ status: string }>,
+    Envelope<{ email: string; role: string }>,
+    Envelope<{ email: string }[]>,
+    Envelope<{ thread_id: string; text: string; blocks: { type: string }[] }>,
+  ];
+  expect(health).toMatchObject({ success: true, data: { status: "ok" } });
+  expect(created.data).toMatchObject({ email: `ada-${run}@example.com`, role: "USER" });
+  expect(users.data.map((user) => user.email)).toContain(`ada-${run}@example.com`);
+  expect(message.data).toMatchObject({ text: "Churn fell to 3.2% in Q3", blocks: [{ type: "section" }] });
+  // Then the live stream until curl stops it: the thread's two events, in order.
+  const live = lines.slice(4);
+  expect(live[0]).toBe("retry: 3000");
+  expect(live.filter((line) => line.startsWith("id: ") || line.startsWith("event: "))).toEqual([
+    "id: 1",
+    "event: thread.created",
+    "id: 2",
+    "event: message.created",
+  ]);
+});
+
+test("every guide of the hosted reference, and every other page of docs/ with shell blocks, is in this suite", () => {
+  const withShellBlocks = readdirSync(join(repoRoot, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => name.replace(/\.md$/, ""))
+    .filter((name) => shellBlocks(`docs/${name}.md`).length > 0);
+  expect(withShellBlocks.every((name) => GUIDES.includes(name))).toBe(true);
+  expect(GUIDES.every((name) => shellBlocks(`docs/${name}.md`).length > 0)).toBe(true);
+});
+
+// The tour's own block is checked above; these run all of each guide's blocks, in order, as one session.
+test.each(GUIDES.filter((name) => name !== "getting-started"))(
+  "every shell block of docs/%s.md works when pasted in order",
+  async (name) => {
+    const blocks = shellBlocks(`docs/${name}.md`);
+    const { stdout } = await runShellBlocks(blocks, inject("baseUrl"), { cwd: scratch(), timeoutMs: 120_000 });
+    expect(stdout.length).toBeGreaterThan(0);
+  },
+  150_000,
+);
