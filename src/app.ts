@@ -43,6 +43,8 @@ const EXPOSED_HEADERS = [
   "RateLimit",
   "RateLimit-Policy",
   "Idempotent-Replayed",
+  // Read-your-writes: the SDK sends the newest bookmark back.
+  "Consistency-Bookmark",
 ];
 
 /** Config values come from env at request time; parse each distinct value once per isolate. */
@@ -73,6 +75,9 @@ const corsFromConfig = cors({
     "X-API-Key",
     "Content-Digest",
     "Range",
+    "Consistency-Bookmark",
+    // The SDK's fetch-based subscribe resumes a live stream with it.
+    "Last-Event-ID",
   ],
   exposeHeaders: EXPOSED_HEADERS,
   maxAge: 600,

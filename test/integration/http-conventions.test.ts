@@ -70,6 +70,21 @@ describe("CORS", () => {
     expect(response.headers.get("Access-Control-Expose-Headers")).toContain("X-Request-Id");
   });
 
+  it("lets a browser send back and read the Consistency-Bookmark, and resume a stream with Last-Event-ID", async () => {
+    const read = await http("/health", { headers: { Origin: allowedOrigin } });
+    expect(read.headers.get("Access-Control-Expose-Headers")).toContain("Consistency-Bookmark");
+    const preflight = await exports.default.fetch("https://api.test/threads/x/events", {
+      method: "OPTIONS",
+      headers: {
+        Origin: allowedOrigin,
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "Authorization, Consistency-Bookmark, Last-Event-ID",
+      },
+    });
+    const allowed = preflight.headers.get("Access-Control-Allow-Headers")?.toLowerCase().split(/,\s*/) ?? [];
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", "consistency-bookmark", "last-event-id"]));
+  });
+
   it("does not allow another origin", async () => {
     const response = await http("/health", { headers: { Origin: "https://evil.example" } });
     expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
