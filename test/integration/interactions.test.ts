@@ -187,6 +187,24 @@ describe("block actions", () => {
     expect((await act(bob.http, base, { block_id: "approval", action_id: "approve" })).status).toBe(409);
   });
 
+  it("refuses a mistaken action on a row that keeps taking actions as 422, whatever was chosen there before", async () => {
+    const { owner, base } = await setUp(APPROVAL);
+    const chosen = await act(owner.http, base, {
+      block_id: "tools",
+      action_id: "priority",
+      selected_options: ["high"],
+    });
+    expect(chosen.status).toBe(201);
+    for (const mistaken of [
+      { block_id: "tools", action_id: "nope" },
+      { block_id: "tools", action_id: "priority", selected_options: ["medium"] },
+    ]) {
+      const refused = await act(owner.http, base, mistaken);
+      expect(refused.status, JSON.stringify(mistaken)).toBe(422);
+      expect((await problemOf(refused)).type).toMatch(/\/action-invalid$/);
+    }
+  });
+
   it("lets exactly one of two simultaneous clicks on a one-time row through", async () => {
     const { owner, agent, thread, base } = await setUp(APPROVAL);
     const admin = await newUser("ADMIN");

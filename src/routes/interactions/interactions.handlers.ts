@@ -119,10 +119,14 @@ export const submitBlockActionHandler: RouteHandler<typeof submitBlockAction, Ap
       const { block_id: _block, action_id: _action, ...selection } = body;
       recorded = checkSelection(located.element, selection, requiredForAction(located.element));
     } catch (error) {
-      // A one-time block that is gone was not mistaken: it was answered already — by this very
-      // click, if it is the retry of one whose answer was lost: then it answers what it recorded.
+      // A one-time block that was used (now the context line naming its choice) was not mistaken: it was
+      // answered already — by this very click, if it is the retry of one whose answer was lost: then it
+      // answers what it recorded. Any other refusal is the action's own mistake (422), taken actions or not.
+      const used = blocks.some((block) => block.type === "context" && block.block_id === body.block_id);
       const taken =
-        error instanceof Refused ? await repositories(c).interactions.actionOn(message_id, body.block_id) : null;
+        error instanceof Refused && used
+          ? await repositories(c).interactions.actionOn(message_id, body.block_id)
+          : null;
       if (taken) {
         if (isSameClick(taken as InteractionWire, actor, body)) return taken as InteractionWire;
         throw new ApiError("conflict", `Block "${body.block_id}" took one action only, and it has been taken.`);
