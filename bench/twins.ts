@@ -47,14 +47,20 @@ interface AccessRow {
 }
 
 /**
- * `?rate_limit=1` makes a write twin call the WRITE_RATE_LIMITER binding first, as the real write does (under its
- * own key), so the bench can tell how much of the gap between a write and its twin the limiter call is.
+ * `?rate_limit=1` makes a twin call the rate-limit binding first, as the real operation does (under its own key):
+ * READ_RATE_LIMITER for a read, WRITE_RATE_LIMITER for a write. So the bench can tell how much of the gap between
+ * an operation and its twin the limiter call is.
  */
 const rateLimited = async (c: Context<AppEnv>) => {
   if (c.req.query("rate_limit") !== "1") return false;
-  const { success } = await c.env.WRITE_RATE_LIMITER.limit({ key: "writes:bench-twin" });
+  const { success } =
+    c.req.method === "GET"
+      ? await c.env.READ_RATE_LIMITER.limit({ key: "reads:bench-twin" })
+      : await c.env.WRITE_RATE_LIMITER.limit({ key: "writes:bench-twin" });
   return !success;
 };
+
+const RATE_LIMITED = { error: "rate limited" } as const;
 
 /**
  * `?notify=1` makes a write twin take the step that follows the real writes' commits (`publish`): it pokes the
@@ -97,6 +103,7 @@ const texts = (lastSeq: number, count: number) => Array.from({ length: count }, 
 export const twins = new Hono<AppEnv>()
   // ---- Users ---------------------------------------------------------------------------------------------------
   .get("/_bench/users", async (c) => {
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const limit = Number(c.req.query("limit") ?? 20);
     const { results } = await c.env.DB.prepare(
       `SELECT ${USER_COLUMNS} FROM users ORDER BY created_at DESC, id DESC LIMIT ?`,
@@ -119,6 +126,7 @@ export const twins = new Hono<AppEnv>()
 
   // ---- GET /threads/{id}: one read of the row without its memory document, as the real handler does -----------
   .get("/_bench/threads/:id", async (c) => {
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const thread = await c.env.DB.prepare(`SELECT ${THREAD_COLUMNS} FROM threads WHERE id = ? LIMIT 1`)
       .bind(c.req.param("id"))
       .first();
@@ -130,6 +138,7 @@ export const twins = new Hono<AppEnv>()
   // first look the seq up (SELECT id, seq FROM messages WHERE id = ? AND thread_id = ?), which the bench avoids
   // by paging with the real route's cursor.
   .get("/_bench/threads/:id/messages", async (c) => {
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const db = c.env.DB;
     const id = c.req.param("id");
     const limit = limitOf(c.req.query("limit"));
@@ -189,7 +198,7 @@ export const twins = new Hono<AppEnv>()
   // and thread bump guarded on the event row being pending], as the thread's owner (a USER message). No
   // attachments, no reply.
   .post("/_bench/threads/:id/messages", async (c) => {
-    if (await rateLimited(c)) return c.json({ error: "rate limited" }, Status.TOO_MANY_REQUESTS);
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const db = c.env.DB;
     const id = c.req.param("id");
     const body = await c.req.json<{ text: string }>();
@@ -247,6 +256,7 @@ export const twins = new Hono<AppEnv>()
 
   // ---- GET /search/messages: the same FTS5 query as searchRepository.search, for an admin (every thread) -------
   .get("/_bench/search", async (c) => {
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const q = c.req.query("q") ?? "";
     const limit = limitOf(c.req.query("limit"));
     const threadId = c.req.query("thread_id") ?? null;
@@ -284,7 +294,7 @@ export const twins = new Hono<AppEnv>()
   // [event insert guarded on the thread being ACTIVE, artifact row, version 1, thread bump], as the thread's owner.
   // No source message, no attachments.
   .post("/_bench/threads/:id/artifacts", async (c) => {
-    if (await rateLimited(c)) return c.json({ error: "rate limited" }, Status.TOO_MANY_REQUESTS);
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const db = c.env.DB;
     const id = c.req.param("id");
     const body = await c.req.json<{ type: string; title: string; summary?: string; content: object }>();

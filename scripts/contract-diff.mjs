@@ -34,6 +34,19 @@ export const lastReleased = (dir = releasedDir) => {
   return { version: latest, document: JSON.parse(readFileSync(join(dir, `${latest}.json`), "utf8")) };
 };
 
+const WIDER_BOUNDS = new Set(["maxItems", "maxLength", "maximum"]);
+
+/**
+ * What docs/conventions.md promises clients must take in their stride, though api-smart-diff calls it breaking:
+ * in an answer, a new enum value, a new member of a union (a new event type) or a wider bound (a longer list).
+ */
+const widensAnAnswer = (diff) => {
+  if (!diff.path.includes("responses")) return false;
+  const [parent, key] = diff.path.slice(-2);
+  if (diff.action === "add") return parent === "enum" || parent === "oneOf" || parent === "anyOf";
+  return diff.action === "replace" && WIDER_BOUNDS.has(key) && diff.after > diff.before;
+};
+
 /**
  * The changes to operations that break a client of `released`. A removal and an addition of the same
  * value at the same place (api-smart-diff reads the `*\/*` media type as a pattern) are no change.
@@ -50,7 +63,7 @@ export const breakingChanges = (released, current) => {
           (diff.action === "add" && other.action === "remove" && isDeepStrictEqual(diff.after, other.before))),
     );
   return diffs
-    .filter((diff) => diff.type === "breaking" && diff.path[0] === "paths" && !noOp(diff))
+    .filter((diff) => diff.type === "breaking" && diff.path[0] === "paths" && !noOp(diff) && !widensAnAnswer(diff))
     .map((diff) => ({ path: diff.path.slice(1).join(" → "), description: diff.description ?? diff.action }));
 };
 

@@ -29,6 +29,7 @@ import { previewsRouter } from "./routes/previews";
 import { reactionsRouter } from "./routes/reactions";
 import { searchRouter } from "./routes/search";
 import { streamTokensRouter } from "./routes/stream-tokens";
+import { threadAgentsRouter } from "./routes/thread-agents";
 import { threadsRouter } from "./routes/threads";
 import { uploadsRouter } from "./routes/uploads";
 import { usersRouter } from "./routes/users";
@@ -132,6 +133,7 @@ export const createApp = () => {
   app.route("/", usersRouter);
   app.route("/", apiKeysRouter);
   app.route("/", threadsRouter);
+  app.route("/", threadAgentsRouter);
   app.route("/", memoryRouter);
   app.route("/", messagesRouter);
   app.route("/", reactionsRouter);

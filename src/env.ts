@@ -18,6 +18,8 @@ export interface Bindings {
   THREAD_HUB: DurableObjectNamespace;
   /** One UserHub per user: their own stream's live connections (src/realtime/user-hub.ts). */
   USER_HUB: DurableObjectNamespace;
+  /** Reads and public pages, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
+  READ_RATE_LIMITER: RateLimit;
   /** Writes, keyed per principal (client IP when anonymous); see src/middleware/rate-limit.ts. */
   WRITE_RATE_LIMITER: RateLimit;
   /** Deltas of streamed replies, keyed per principal. */

@@ -291,7 +291,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description Issues a partner API key with the given scopes and optional expiry. The response's `secret` is the whole key: it is shown only this once (only its SHA-256 is stored), so hand it over now. Send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`.
+         * @description Issues a partner API key with the given scopes and optional expiry. The response's `secret` is the whole key: it is shown only this once (only its SHA-256 is stored), so hand it over now. Send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`. A key is member-only unless its scopes include `threads:all`: it reaches a thread once the thread's owner or an admin adds it (PUT /threads/{id}/agents/{key_id}), or when it creates the thread; with `threads:all` it is workspace-wide and reaches every thread, for the operator's own agents.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -374,6 +374,50 @@ export interface paths {
          * @description Changes the title, status (ACTIVE / ARCHIVED) or metadata, and logs a `thread.updated` event. With `If-Match` the change applies only if nothing in the thread changed since you read it (412 otherwise); without it, the fields you send are applied to the latest version.
          */
         patch: operations["updateThread"];
+        trace?: never;
+    };
+    "/threads/{id}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a thread's agents
+         * @description The member-only API keys added to the thread (at most 100), first added first. Workspace-wide keys (`threads:all`) reach every thread without being listed here.
+         */
+        get: operations["listThreadAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{id}/agents/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add an agent to a thread
+         * @description Adds a member-only API key to the thread, like adding an app to a Slack channel: from now on the key reaches the thread and everything in it (messages, artifacts, files, its event stream, search). Logs `thread.agent_added` and answers 201. Idempotent: a key already in the thread answers 200 and logs nothing. The thread's owner or an admin adds agents; a revoked, expired or unknown key answers 404; a workspace-wide key (`threads:all`) answers 409, since it reaches every thread already, and so does a thread with 100 agents.
+         */
+        put: operations["addThreadAgent"];
+        post?: never;
+        /**
+         * Remove an agent from a thread
+         * @description Removes the API key from the thread and logs `thread.agent_removed`. Its access ends at once: its next request about the thread answers 404, and its open live streams of the thread end right after that event, with a `reset` whose reason is `access_removed`. Files it uploaded stay its own. Idempotent: a key not in the thread answers 204 and changes nothing.
+         */
+        delete: operations["removeThreadAgent"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/threads/{id}/memory": {
@@ -1659,10 +1703,10 @@ export interface components {
             secret: string;
         };
         /**
-         * @description What an API key may do: read or write one resource family.
+         * @description What an API key may do: read or write one resource family; `threads:all` is a reach, not a family: the key reaches every thread (workspace-wide), where without it the key reaches only the threads it was added to (member-only).
          * @enum {string}
          */
-        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "messages:write" | "files:read" | "files:write" | "artifacts:write";
+        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "threads:all" | "messages:write" | "files:read" | "files:write" | "artifacts:write";
         ApiKey: {
             /** @example cmif7vj3k0000abcd12345678 */
             id: string;
@@ -3055,6 +3099,79 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             } | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "thread_id": "cmif7vj3k0000thread000001",
+         *           "api_key_id": "cmif7vj3k0000apikey000001",
+         *           "name": "Acme CRM sync",
+         *           "added_by": "cmif7vj3k0000abcd12345678",
+         *           "added_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadAgentListResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ThreadAgent"][];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description An agent in a thread: a member-only API key reaches the threads it is in, and only those (like a Slack app in the channels it was added to). */
+        ThreadAgent: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The member-only API key added to the thread.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            api_key_id: string;
+            /**
+             * @description The key's name, as an admin gave it (what the agent is).
+             * @example Acme CRM sync
+             */
+            name: string;
+            /**
+             * @description The user who added it; null when the key created the thread itself, or once that user is deleted.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            added_by: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            added_at: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "thread_id": "cmif7vj3k0000thread000001",
+         *         "api_key_id": "cmif7vj3k0000apikey000001",
+         *         "name": "Acme CRM sync",
+         *         "added_by": "cmif7vj3k0000abcd12345678",
+         *         "added_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadAgentResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ThreadAgent"];
+            metadata: components["schemas"]["ResponseMetadata"];
         };
         /**
          * @example {
@@ -4686,8 +4803,8 @@ export interface components {
             pagination: components["schemas"]["EventPagination"];
             metadata: components["schemas"]["ResponseMetadata"];
         };
-        /** @description One change to a thread (its messages, reactions, memory or artifacts). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
-        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"];
+        /** @description One change to a thread (its messages, reactions, memory, artifacts or agents). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
+        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"] | components["schemas"]["ThreadAgentAddedEvent"] | components["schemas"]["ThreadAgentRemovedEvent"];
         /** @description The thread was created; `data` is the new thread. */
         ThreadCreatedEvent: {
             /**
@@ -5031,6 +5148,52 @@ export interface components {
             type: "interaction.created";
             data: components["schemas"]["Interaction"];
         };
+        /** @description A member-only API key was added to the thread: from now on it reaches it. */
+        ThreadAgentAddedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.agent_added";
+            data: components["schemas"]["ThreadAgent"];
+        };
+        /** @description An API key was removed from the thread: it reaches it no more, and its live streams of the thread end after this event (a `reset` with reason `access_removed`). */
+        ThreadAgentRemovedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.agent_removed";
+            data: components["schemas"]["ThreadAgent"];
+        };
         EventPagination: {
             /** Format: int32 */
             limit: number;
@@ -5101,10 +5264,10 @@ export interface components {
         /** @description The last frame of a stream that cannot go on: read the thread (its `last_event_seq`) and its messages again, then follow from that seq. */
         StreamReset: {
             /**
-             * @description `behind`: the events after the position you asked for are no longer kept; `thread_deleted`: the thread is gone.
+             * @description `behind`: the events after the position you asked for are no longer kept; `thread_deleted`: the thread is gone; `access_removed`: your API key was removed from the thread (after its `thread.agent_removed` event), so reading it again answers 404 until it is added back.
              * @enum {string}
              */
-            reason: "behind" | "thread_deleted";
+            reason: "behind" | "thread_deleted" | "access_removed";
         };
         /**
          * @example {
@@ -6355,7 +6518,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds. */
+        /** @description Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds. Or the read budget is spent (`rate-limited`, with `RateLimit` and `RateLimit-Policy`). */
         TooManyStreams: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
@@ -6368,6 +6531,10 @@ export interface components {
                 "Access-Control-Allow-Origin"?: string;
                 /** @description Seconds to wait before retrying. */
                 "Retry-After"?: number;
+                /** @description When the read budget is spent: its remaining quota and window, e.g. `"reads";r=0;t=60`. */
+                RateLimit?: string;
+                /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -6446,6 +6613,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -6483,6 +6651,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -6797,6 +6966,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -6887,6 +7057,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -6976,6 +7147,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7094,6 +7266,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7234,6 +7407,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7324,6 +7498,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7415,6 +7590,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7533,6 +7709,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7639,6 +7816,162 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listThreadAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread's agents. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadAgentListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addThreadAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                /** @description The API key's id. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key was in the thread already. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadAgentResponse"];
+                };
+            };
+            /** @description The key was added to the thread. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description URL of the new thread's agent list. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadAgentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    removeThreadAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                /** @description The API key's id. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is not in the thread (any more). */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getThreadMemory: {
         parameters: {
             query?: never;
@@ -7697,6 +8030,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7877,6 +8211,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8000,6 +8335,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8264,6 +8600,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8413,6 +8750,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8538,6 +8876,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8695,6 +9034,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8739,6 +9079,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8962,6 +9303,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9184,6 +9526,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9274,6 +9617,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9321,6 +9665,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9368,6 +9713,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9500,6 +9846,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9648,6 +9995,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             416: components["responses"]["RangeNotSatisfiable"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9695,6 +10043,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["FeatureNotConfigured"];
         };
@@ -9804,6 +10153,7 @@ export interface operations {
             403: components["responses"]["LinkExpired"];
             404: components["responses"]["NotFound"];
             416: components["responses"]["RangeNotSatisfiable"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9864,6 +10214,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["FeatureNotConfigured"];
         };
@@ -9927,6 +10278,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["FeatureNotConfigured"];
         };
@@ -10025,6 +10377,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -10242,6 +10595,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -10278,6 +10632,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };

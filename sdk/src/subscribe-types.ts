@@ -11,8 +11,8 @@ export interface SubscribeHandlers {
   /** Per type, after `onEvent`. */
   on?: ThreadEventHandlers;
   /**
-   * The stream cannot go on (`reset`: too far behind the log, or the thread was deleted) and has
-   * ended: read the thread again and subscribe from its `last_event_seq`.
+   * The stream cannot go on (`reset`: too far behind the log, the thread was deleted, or your API key
+   * was removed from it) and has ended: read the thread again and subscribe from its `last_event_seq`.
    */
   onReset?: (reset: StreamReset) => void;
   /**

@@ -28,6 +28,8 @@ const EVENT_TYPES = Object.keys({
   "artifact.updated": true,
   "artifact.deleted": true,
   "interaction.created": true,
+  "thread.agent_added": true,
+  "thread.agent_removed": true,
 } satisfies Record<ThreadEvent["type"], true>);
 
 /** The thread events a user stream carries. */

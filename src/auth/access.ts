@@ -20,6 +20,11 @@ export interface AccessRule {
   /** "self": users other than admins only reach their own resource (others get 404). */
   ownership?: "self";
   /**
+   * How far member-only API keys reach (workspace-wide keys and admins reach everything; see ./reach.ts):
+   * "thread": only into threads they were added to; "own": only what they made. Others get 404.
+   */
+  memberKeys?: "thread" | "own";
+  /**
    * An event stream, which also takes a stream token as `?token=` (see ./stream-tokens.ts): the
    * stream of the thread in the path, or the caller's own user stream.
    */
@@ -91,6 +96,7 @@ export const guarded = <M extends MiddlewareHandler<AppEnv>[]>(rule: AccessRule,
     roles: [...rule.roles],
     ...(rule.scope ? { scope: rule.scope } : {}),
     ...(rule.ownership ? { ownership: rule.ownership } : {}),
+    ...(rule.memberKeys ? { memberKeys: rule.memberKeys } : {}),
   },
   // A tuple, not an array: @hono/zod-openapi derives the handler's types from it.
   middleware: [requireAccess(rule), ...middleware] as [MiddlewareHandler<AppEnv>, ...M],

@@ -5,6 +5,7 @@ import { ApiError, type FieldError } from "../http/api-error";
 import { actorOf, type Principal } from "../principal";
 import { repositories } from "../repositories";
 import type { AttachedFile } from "../wire/messages";
+import { isWorkspaceWide } from "./reach";
 
 /**
  * Who a new message is written by, from the principal and never from the body: users write USER
@@ -28,8 +29,8 @@ export const authorFor = (principal: Principal, requested: MessageRole | undefin
 
 /**
  * The files behind `file_ids`, in order, when the caller may attach every one: READY files they
- * uploaded — admins any file, API keys any file when they hold `files:read`. Otherwise a
- * validation problem naming each file that is not, by its path in the body (`body.file_ids.1`).
+ * uploaded — admins any file, workspace-wide API keys any file when they hold `files:read`. Otherwise
+ * a validation problem naming each file that is not, by its path in the body (`body.file_ids.1`).
  */
 export const attachableFiles = async (
   c: Context<AppEnv>,
@@ -38,7 +39,7 @@ export const attachableFiles = async (
   path: string,
 ): Promise<AttachedFile[]> => {
   if (fileIds.length === 0) return [];
-  const anyFile = principal.kind === "api_key" ? principal.scopes.includes("files:read") : principal.role === "ADMIN";
+  const anyFile = isWorkspaceWide(principal) && (principal.kind === "user" || principal.scopes.includes("files:read"));
   const restrictedTo = anyFile ? null : actorOf(principal);
   const found = new Map(
     (await repositories(c).messages.attachableFiles(fileIds, restrictedTo)).map((file) => [file.id, file]),

@@ -7,8 +7,8 @@ import { errorMessage } from "../logging";
 /** One limit: which binding counts it, what it advertises, and whom each budget belongs to. */
 export interface RateLimitPolicy {
   /** Names the policy in `RateLimit-Policy` / `RateLimit` and prefixes every key, so budgets never mix. */
-  name: "writes" | "deltas" | "auth";
-  binding: "WRITE_RATE_LIMITER" | "DELTA_RATE_LIMITER" | "AUTH_RATE_LIMITER";
+  name: "reads" | "writes" | "deltas" | "auth";
+  binding: "READ_RATE_LIMITER" | "WRITE_RATE_LIMITER" | "DELTA_RATE_LIMITER" | "AUTH_RATE_LIMITER";
   /** Requests allowed per window. */
   limit: number;
   windowSeconds: number;
@@ -18,6 +18,20 @@ export interface RateLimitPolicy {
 
 // The binding enforces its own `simple` config; these numbers are only what we advertise in the
 // headers, so they MUST match wrangler.jsonc's `ratelimits` (top level and env.production).
+
+/**
+ * Every read (and the public pages: health, the spec, the docs, signed downloads) has a budget too, so one
+ * token or key cannot scrape or load the service without limit: generous, per principal (client IP when
+ * anonymous), and apart from writes, so reading never spends what writing needs.
+ */
+export const readRateLimit = {
+  name: "reads",
+  binding: "READ_RATE_LIMITER",
+  limit: 600,
+  windowSeconds: 60,
+  key: "principal",
+} as const satisfies RateLimitPolicy;
+
 export const writeRateLimit = {
   name: "writes",
   binding: "WRITE_RATE_LIMITER",

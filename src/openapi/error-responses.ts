@@ -74,12 +74,17 @@ const components = {
     },
   ),
   TooManyStreams: problem(
-    "Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds.",
+    "Too many live streams (`too-many-streams`): on the thread, or yours on it; close one, or retry after `Retry-After` seconds. Or the read budget is spent (`rate-limited`, with `RateLimit` and `RateLimit-Policy`).",
     {
       "Retry-After": {
         description: "Seconds to wait before retrying.",
         schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
       },
+      RateLimit: {
+        description: 'When the read budget is spent: its remaining quota and window, e.g. `"reads";r=0;t=60`.',
+        schema: { type: "string", maxLength: 256 },
+      },
+      "RateLimit-Policy": rateLimitPolicyHeader,
     },
   ),
   TooManyRequests: problem("The rate limit of this operation is spent; retry after `Retry-After` seconds.", {

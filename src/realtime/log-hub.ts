@@ -206,7 +206,7 @@ export abstract class LogHub extends DurableObject<Bindings> {
     const logId = this.logId;
     if (logId === null) return;
     for (;;) {
-      const watchers = this.watchers();
+      let watchers = this.watchers();
       if (watchers.length === 0) return;
       const from = Math.min(...watchers.map((watcher) => watcher.lastSeq));
       const frames = await this.readAfter(logId, from, READ_BATCH);
@@ -222,6 +222,10 @@ export abstract class LogHub extends DurableObject<Bindings> {
           if (seq !== watcher.lastSeq + 1) continue;
           watcher.send(frame);
           watcher.advance(seq);
+          if (frame.endsFor === watcher.holder) {
+            this.reset(watcher, "access_removed");
+            watchers = watchers.filter((other) => other !== watcher);
+          }
         }
       }
       if (frames.length <= READ_BATCH) return;

@@ -75,7 +75,12 @@ export class ThreadHub extends LogHub {
 
   protected override async readAfter(threadId: string, after: number, limit: number): Promise<Frame[]> {
     const rows = await repositories({ env: this.env }).events.listAfter(threadId, after, limit);
-    return rows.map((row) => ({ id: row.seq, event: row.type, data: eventToWire(row) }));
+    return rows.map((row) => {
+      const event = eventToWire(row);
+      // The key removed from the thread hears of it, and of nothing after it.
+      const endsFor = event.type === "thread.agent_removed" ? `api_key:${event.data.api_key_id}` : undefined;
+      return { id: row.seq, event: row.type, data: event, ...(endsFor ? { endsFor } : {}) };
+    });
   }
 
   /** The same rule as the JSON feed's 410, and `thread_deleted` once the thread is gone. */

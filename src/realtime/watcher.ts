@@ -1,3 +1,5 @@
+import type { StreamReset } from "../wire/stream-frames";
+
 /** What the worker asks of a hub when a client opens a stream (after checking its access). */
 export interface SubscribeRequest {
   /** Whose log: the thread's id (ThreadHub) or the user's (UserHub). */
@@ -14,13 +16,15 @@ export interface SubscribeRequest {
 export type SubscribeRefusal = { refused: "stream" | "holder"; limit: number };
 
 /** Why a hub ends a stream with a `reset` event: the client must refetch before following again. */
-export type ResetReason = "behind" | "thread_deleted";
+export type ResetReason = StreamReset["reason"];
 
 /** One frame of a stream: an event of the log (with its seq as `id`), or one without (`activity`, `reset`…). */
 export interface Frame {
   id?: number;
   event: string;
   data: unknown;
+  /** The holder whose stream ends after this frame, with `access_removed`: it was just removed from the thread. */
+  endsFor?: string;
 }
 
 /** A watcher, whatever carries it: an SSE stream or a WebSocket. */

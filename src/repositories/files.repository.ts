@@ -3,6 +3,7 @@ import type { CursorPosition } from "../http/cursor";
 import type { Actor } from "../principal";
 import type { Store } from "./db";
 import { after, NEWEST_FIRST } from "./keyset";
+import { type ThreadScope, threadsIn } from "./thread-scope";
 
 export interface NewFile {
   id: string;
@@ -66,17 +67,18 @@ export const filesRepository = ({ db }: Store) => ({
       take: options.limit + 1,
     }),
 
-  /** Whether the user owns a thread the file belongs to or is attached in. */
-  isInThreadOf: async (file: Pick<File, "id" | "threadId">, userId: string) => {
+  /** Whether the file belongs to, or is attached in, a thread that `scope` reaches. */
+  isInThreadOf: async (file: Pick<File, "id" | "threadId">, scope: ThreadScope) => {
+    const threads = threadsIn(scope);
     const viaThread = file.threadId
-      ? db.thread.findFirst({ where: { id: file.threadId, ownerId: userId }, select: { id: true } })
+      ? db.thread.findFirst({ where: { id: file.threadId, ...threads }, select: { id: true } })
       : null;
     const viaMessage = db.messageFile.findFirst({
-      where: { fileId: file.id, message: { thread: { ownerId: userId } } },
+      where: { fileId: file.id, message: { thread: threads } },
       select: { fileId: true },
     });
     const viaArtifact = db.artifactFile.findFirst({
-      where: { fileId: file.id, artifact: { thread: { ownerId: userId } } },
+      where: { fileId: file.id, artifact: { thread: threads } },
       select: { fileId: true },
     });
     const found = await Promise.all([viaThread, viaMessage, viaArtifact]);

@@ -12,6 +12,7 @@ import { searchRepository } from "./search.repository";
 import { sessionsRepository } from "./sessions.repository";
 import { storageRepository } from "./storage.repository";
 import { streamedMessagesRepository } from "./streamed-messages.repository";
+import { threadAgentsRepository } from "./thread-agents.repository";
 import { threadsRepository } from "./threads.repository";
 import { uploadsRepository } from "./uploads.repository";
 import { userEventsRepository } from "./user-events.repository";
@@ -31,6 +32,7 @@ const build = (store: Store) => ({
   sessions: sessionsRepository(store),
   storage: storageRepository(store),
   streamedMessages: streamedMessagesRepository(store),
+  threadAgents: threadAgentsRepository(store),
   threads: threadsRepository(store),
   uploads: uploadsRepository(store),
   userEvents: userEventsRepository(store),

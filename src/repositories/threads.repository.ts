@@ -14,11 +14,14 @@ import {
   type NewEvent,
   type ThreadChange,
 } from "./thread-log";
+import { type ThreadScope, threadsIn } from "./thread-scope";
 
 export interface ThreadListOptions {
   limit: number;
   after?: CursorPosition | null;
-  /** Only threads of this owner; undefined: every thread (admins and API keys). */
+  /** The threads the reader reaches. */
+  scope: ThreadScope;
+  /** Only threads of this owner. */
   ownerId?: string;
   status?: ThreadStatus;
   updatedSince?: Date;
@@ -39,8 +42,14 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
   /**
    * A new thread with its initial messages and their events, in one batch: nobody can know the
    * thread's id before it exists, so seqs are computed up front and each kind of row is one statement.
+   * A member-only key that creates a thread is its first agent (`memberKeyId`), so it reaches what it made.
    */
-  create: async (thread: Thread, messages: NewMessage[], events: NewEvent[]): Promise<Committed> => {
+  create: async (
+    thread: Thread,
+    messages: NewMessage[],
+    events: NewEvent[],
+    memberKeyId: string | null,
+  ): Promise<Committed> => {
     const results = await d1.batch([
       d1
         .prepare(
@@ -62,6 +71,15 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
         ),
       insertEvents(d1, thread.id, events, thread.createdAt),
       ...insertMessages(d1, messages),
+      ...(memberKeyId === null
+        ? []
+        : [
+            d1
+              .prepare(
+                "INSERT INTO thread_agents (thread_id, api_key_id, added_by_id, created_at) VALUES (?, ?, NULL, ?)",
+              )
+              .bind(thread.id, memberKeyId, sqlDate(thread.createdAt)),
+          ]),
       // The owner's user stream hears of the thread (its first event), not of its first messages.
       ...copyToOwner(d1, thread.id, sql("1")),
     ]);
@@ -69,20 +87,30 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
     return { threadId: thread.id, seq: thread.lastSeq, copiedTo: copiedTo(copy), payload: events.at(-1)?.payload };
   },
 
-  /** The thread without its memory document (only the memory operations need that). */
-  findById: (id: string) => db.thread.findFirst({ where: { id }, omit: { memory: true } }),
+  /** The thread without its memory document (only the memory operations need that), if `scope` reaches it. */
+  findById: (id: string, scope: ThreadScope) =>
+    db.thread.findFirst({ where: { id, ...threadsIn(scope) }, omit: { memory: true } }),
 
-  /** Owner, status and event counter only: enough to check access and guard a write. */
-  findForAccess: (id: string) => db.thread.findFirst({ where: { id }, select: ACCESS_FIELDS }),
+  /**
+   * Owner, status and event counter only, if `scope` reaches the thread (one statement, membership
+   * included): enough to check access and guard a write.
+   */
+  findForAccess: (id: string, scope: ThreadScope) =>
+    db.thread.findFirst({ where: { id, ...threadsIn(scope) }, select: ACCESS_FIELDS }),
 
   /** Most recently active first; one page plus one row, so the caller knows whether there is more. */
-  listPage: ({ limit, after: position, ownerId, status, updatedSince }: ThreadListOptions) =>
+  listPage: ({ limit, after: position, scope, ownerId, status, updatedSince }: ThreadListOptions) =>
     db.thread.findMany({
       where: {
-        ownerId,
-        status,
-        ...(updatedSince ? { updatedAt: { gte: updatedSince } } : {}),
-        ...after(position, "updatedAt"),
+        AND: [
+          threadsIn(scope),
+          {
+            ownerId,
+            status,
+            ...(updatedSince ? { updatedAt: { gte: updatedSince } } : {}),
+            ...after(position, "updatedAt"),
+          },
+        ],
       },
       orderBy: newestFirst("updatedAt"),
       take: limit + 1,
@@ -146,9 +174,9 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
     });
   },
 
-  findMemory: (id: string) =>
+  findMemory: (id: string, scope: ThreadScope) =>
     db.thread.findFirst({
-      where: { id },
+      where: { id, ...threadsIn(scope) },
       select: { ...ACCESS_FIELDS, memory: true, memoryVersion: true, memoryUpdatedAt: true },
     }),
 

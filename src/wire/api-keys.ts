@@ -4,7 +4,8 @@ import { API_KEY_PATTERN, SCOPES, scopesOf } from "../schemas/api-keys";
 import { Id, Timestamp } from "../schemas/common";
 
 const ScopeSchema = z.enum(SCOPES).openapi("ApiKeyScope", {
-  description: "What an API key may do: read or write one resource family.",
+  description:
+    "What an API key may do: read or write one resource family; `threads:all` is a reach, not a family: the key reaches every thread (workspace-wide), where without it the key reaches only the threads it was added to (member-only).",
 });
 
 export const Name = z

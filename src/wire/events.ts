@@ -7,6 +7,7 @@ import { InteractionSchema } from "./interactions";
 import { ThreadMemorySchema } from "./memory";
 import { MessageSnapshotSchema } from "./messages";
 import { ReactionChangeSchema } from "./reactions";
+import { ThreadAgentSchema } from "./thread-agents";
 import { ThreadSchema } from "./threads";
 
 /**
@@ -89,6 +90,19 @@ const CATALOGUE = {
     description: "Someone acted on a message's blocks or submitted its form.",
     toOwner: false,
   },
+  "thread.agent_added": {
+    data: ThreadAgentSchema,
+    name: "ThreadAgentAddedEvent",
+    description: "A member-only API key was added to the thread: from now on it reaches it.",
+    toOwner: false,
+  },
+  "thread.agent_removed": {
+    data: ThreadAgentSchema,
+    name: "ThreadAgentRemovedEvent",
+    description:
+      "An API key was removed from the thread: it reaches it no more, and its live streams of the thread end after this event (a `reset` with reason `access_removed`).",
+    toOwner: false,
+  },
 } as const;
 
 type Catalogue = typeof CATALOGUE;
@@ -120,7 +134,7 @@ export const ThreadEventSchema = z
   .discriminatedUnion("type", EVENT_TYPES.map((type) => eventSchema(type)) as [EventSchema, ...EventSchema[]])
   .openapi("ThreadEvent", {
     description:
-      "One change to a thread (its messages, reactions, memory or artifacts). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
+      "One change to a thread (its messages, reactions, memory, artifacts or agents). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
   });
 
 export const UserEventSchema = z

@@ -8,15 +8,17 @@ import { MESSAGE_LIMITS } from "./messages";
 
 export const StreamResetSchema = z
   .object({
-    reason: z.enum(["behind", "thread_deleted"]).openapi({
+    reason: z.enum(["behind", "thread_deleted", "access_removed"]).openapi({
       description:
-        "`behind`: the events after the position you asked for are no longer kept; `thread_deleted`: the thread is gone.",
+        "`behind`: the events after the position you asked for are no longer kept; `thread_deleted`: the thread is gone; `access_removed`: your API key was removed from the thread (after its `thread.agent_removed` event), so reading it again answers 404 until it is added back.",
     }),
   })
   .openapi("StreamReset", {
     description:
       "The last frame of a stream that cannot go on: read the thread (its `last_event_seq`) and its messages again, then follow from that seq.",
   });
+
+export type StreamReset = z.infer<typeof StreamResetSchema>;
 
 export const MessageDeltaSchema = z
   .object({

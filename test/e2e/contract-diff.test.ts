@@ -67,6 +67,17 @@ describe("the contract check", () => {
     expect(breakingChanges(released.document, spec)).toEqual([]);
   });
 
+  it("lets answers widen: a new enum value, a new event type, a longer list", () => {
+    const spec = changed((s) => {
+      (at(s, "components", "schemas", "MessageRole").enum as string[]).push("DEVELOPER");
+      const event = at(s, "components", "schemas", "ThreadEvent");
+      const members = event.oneOf as Node[];
+      members.push(structuredClone(members[0] as Node));
+      at(s, "components", "schemas", "ApiKey", "properties", "scopes").maxItems = 50;
+    });
+    expect(breakingChanges(released.document, spec)).toEqual([]);
+  });
+
   it("allows a breaking change with a new major version", () => {
     const spec = changed((s) => {
       delete at(s, "paths", "/users").post;

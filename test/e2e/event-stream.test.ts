@@ -45,13 +45,16 @@ const newThread = async (token: string) => (await api<{ id: string }>(token, "PO
 const post = (token: string, threadId: string, text: string) =>
   api(token, "POST", `/threads/${threadId}/messages`, { text });
 
-/** Agents (API keys) to post from: 60 writes a minute each, so a burst of 200 is spread over several. */
+/**
+ * The operator's agents (workspace-wide API keys) to post from: 60 writes a minute each, so a burst of 200 is
+ * spread over several.
+ */
 const newAgents = async (admin: string, count: number) =>
   Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const key = await api<{ secret: string }>(admin, "POST", "/api-keys", {
         name: `e2e-stream-${i}-${randomUUID()}`,
-        scopes: ["threads:read", "messages:write"],
+        scopes: ["threads:read", "messages:write", "threads:all"],
       });
       return key.secret;
     }),

@@ -24,9 +24,16 @@ interface Reported {
   violations: Violation[];
 }
 
-// The owner (or an admin, where only admins may), the API key path, and refusals: 401 and 403/404 answers.
+// The owner (or an admin, where only admins may), the API key paths, and refusals: 401 and 403/404 answers.
 const PROXY_CALLERS = CALLERS.filter((caller) =>
-  ["anonymous", "user (owner)", "read-only", "admin", "API key with the scope"].includes(callerName(caller)),
+  [
+    "anonymous",
+    "user (owner)",
+    "read-only",
+    "admin",
+    "workspace-wide key with the scope",
+    "member key in the thread",
+  ].includes(callerName(caller)),
 );
 
 let prism: PrismProxy;

@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import spec from "../../openapi/openapi.json";
 import { unwrap } from "../../sdk/src";
 import { createApp } from "../../src/app";
-import { adminAccessToken, BASE_URL, randomIp } from "../support/api";
+import { adminAccessToken, BASE_URL, randomIp, type Scope } from "../support/api";
 import { assertIsProblem, assertMatchesContract } from "../support/contract";
-import { newAgent, newThread, newUser, post } from "../support/conversations";
+import { addAgent, newAgent, newMemberAgent, newThread, newUser, post } from "../support/conversations";
 
 // Spec-driven fuzzing: every operation of openapi/openapi.json gets requests generated from its own
 // schemas by fast-check — valid ones, and ones broken on purpose (missing, extra and wrong-typed
@@ -43,6 +43,7 @@ type Schema = {
 };
 type Parameter = { name: string; in: string; required?: boolean; schema?: Schema };
 type Operation = {
+  "x-access"?: { ownership?: "self"; memberKeys?: "thread" | "own" };
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema?: Schema }> };
 };
@@ -178,7 +179,13 @@ const oddHeaderValues = [
 ];
 
 const allowAll = { limit: async () => ({ success: true }) } as unknown as RateLimit;
-const fuzzEnv = { ...env, WRITE_RATE_LIMITER: allowAll, DELTA_RATE_LIMITER: allowAll, AUTH_RATE_LIMITER: allowAll };
+const fuzzEnv = {
+  ...env,
+  READ_RATE_LIMITER: allowAll,
+  WRITE_RATE_LIMITER: allowAll,
+  DELTA_RATE_LIMITER: allowAll,
+  AUTH_RATE_LIMITER: allowAll,
+};
 const app = createApp();
 
 interface Case {
@@ -186,11 +193,27 @@ interface Case {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Sent by someone the target is hidden from (another user, or a member-only key not in the thread): never a 2xx. */
+  hidden?: boolean;
+}
+
+/** A caller, and whether it is an outsider to the fixtures: another user, or a member-only key not in the thread. */
+interface Caller {
+  token?: string;
+  outsider?: "user" | "key";
 }
 
 /** Real ids for path parameters, so most requests reach the handler's logic rather than a 404. */
 let ids: Record<string, string> = {};
-let callers: (string | undefined)[] = [];
+let callers: Caller[] = [];
+
+/** Whether the operation's target (the fixtures in its path) is hidden from this caller by its access rule. */
+const hiddenFrom = (caller: Caller, template: string, operation: Operation) => {
+  const access = operation["x-access"];
+  if (!template.includes("{") || !access) return false;
+  if (caller.outsider === "user") return access.ownership === "self";
+  return caller.outsider === "key" && access.memberKeys !== undefined;
+};
 
 const pathFor = (template: string, odd: number | undefined) =>
   template.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -234,7 +257,8 @@ const casesFor = (template: string, method: string, operation: Operation, index:
     raw: fc.string({ maxLength: 200, unit: "binary" }),
   });
   return fc.sample(arbitrary, { seed: SEED + index, numRuns: PER_OPERATION }).map((sample) => {
-    const token = callers[sample.caller % callers.length];
+    const caller = callers[sample.caller % callers.length] ?? {};
+    const token = caller.token;
     const headers: Record<string, string> = { "CF-Connecting-IP": randomIp(), Accept: "application/json" };
     if (token) headers.Authorization = `Bearer ${token}`;
     let body: string | undefined;
@@ -258,12 +282,14 @@ const casesFor = (template: string, method: string, operation: Operation, index:
     const params = Object.entries(sample.query).filter((entry): entry is [string, string] => entry[1] !== undefined);
     const search = new URLSearchParams(sample.kind === 4 || sample.kind === 0 ? params : []).toString();
     const path = pathFor(template, sample.kind === 1 ? sample.odd : undefined);
-    return { method: method.toUpperCase(), path: search ? `${path}?${search}` : path, headers, body };
+    // Odd path ids and garbage credentials name nothing hidden; real ids sent by an outsider must stay hidden.
+    const hidden = sample.kind !== 1 && sample.kind !== 5 && hiddenFrom(caller, template, operation);
+    return { method: method.toUpperCase(), path: search ? `${path}?${search}` : path, headers, body, hidden };
   });
 };
 
 /** Sends one case to the worker; the failure it shows, if any. */
-const send = async ({ method, path, headers, body }: Case, documented: boolean): Promise<string | null> => {
+const send = async ({ method, path, headers, body, hidden }: Case, documented: boolean): Promise<string | null> => {
   const request = new Request(`${BASE_URL}${path}`, {
     method,
     headers,
@@ -274,6 +300,8 @@ const send = async ({ method, path, headers, body }: Case, documented: boolean):
   await waitOnExecutionContext(ctx);
   if (response.status >= 500 && response.status !== 503)
     return `${method} ${path} → ${response.status}: ${await response.text()}`;
+  if (hidden && response.status < 300)
+    return `${method} ${path} → ${response.status} to a caller it is hidden from: ${await response.text()}`;
   try {
     if (documented && response.status !== 404 && response.status !== 405)
       await assertMatchesContract(method, request.url, response);
@@ -294,7 +322,8 @@ describe("spec-driven fuzzing", () => {
   beforeAll(async () => {
     const owner = await newUser();
     const viewer = await newUser("VIEWER");
-    const agent = await newAgent([
+    const stranger = await newUser();
+    const scopes: Scope[] = [
       "users:read",
       "users:write",
       "threads:read",
@@ -302,8 +331,13 @@ describe("spec-driven fuzzing", () => {
       "messages:write",
       "files:read",
       "files:write",
-    ]);
+      "artifacts:write",
+    ];
+    // A workspace-wide key, and member-only keys: one the owner adds to the thread, one in no thread of the owner's.
+    const [member, outsider] = await Promise.all([newMemberAgent(scopes), newMemberAgent(scopes)]);
+    const agent = await newAgent(scopes);
     const thread = await newThread(owner.api);
+    await addAgent(owner.api, thread.id, member.id);
     const message = await post(owner.api, thread.id, "fuzz target");
     const artifact = await unwrap(
       owner.api.POST("/threads/{id}/artifacts", {
@@ -322,10 +356,22 @@ describe("spec-driven fuzzing", () => {
       "api-keys.id": agent.id,
       "sessions.id": session?.id ?? "none",
       part_number: "1",
+      key_id: member.id,
     };
     // Mostly real callers, so most requests get past authentication; some anonymous or with a bad token.
     const admin = await adminAccessToken();
-    callers = [admin, owner.token, owner.token, agent.token, agent.token, viewer.token, undefined, "not-a-token"];
+    callers = [
+      { token: admin },
+      { token: owner.token },
+      { token: owner.token },
+      { token: agent.token },
+      { token: member.token },
+      { token: viewer.token },
+      { token: stranger.token, outsider: "user" },
+      { token: outsider.token, outsider: "key" },
+      {},
+      { token: "not-a-token" },
+    ];
   });
 
   it(`answers every generated request to every operation with a documented answer, never a 500 (seed ${SEED})`, {
@@ -340,10 +386,12 @@ describe("spec-driven fuzzing", () => {
       .sort((a, b) => Number(destructive(a.template, a.method)) - Number(destructive(b.template, b.method)));
     const failures: string[] = [];
     let sent = 0;
+    let hidden = 0;
     for (const [index, { template, method, operation }] of operations.entries()) {
       for (const request of casesFor(template, method, operation, index)) {
         const failure = await send(request, true);
         sent += 1;
+        if (request.hidden) hidden += 1;
         if (failure) failures.push(failure.slice(0, 600));
       }
     }
@@ -354,7 +402,7 @@ describe("spec-driven fuzzing", () => {
           {
             method: method.toUpperCase(),
             path: pathFor(template, undefined),
-            headers: { Authorization: `Bearer ${callers[1]}` },
+            headers: { Authorization: `Bearer ${callers[1]?.token}` },
             body: "{}",
           },
           false,
@@ -364,9 +412,11 @@ describe("spec-driven fuzzing", () => {
       }
     }
     console.log(
-      `fuzz: ${sent} requests to ${operations.length} operations (seed ${SEED}), ${failures.length} failures`,
+      `fuzz: ${sent} requests to ${operations.length} operations (seed ${SEED}), ${hidden} of them by outsiders, ${failures.length} failures`,
     );
     expect(failures.slice(0, 20)).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(operations.length * PER_OPERATION);
+    // The hidden-from-others rule was exercised, not vacuously true.
+    expect(hidden).toBeGreaterThan(operations.length);
   });
 });

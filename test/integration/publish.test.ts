@@ -7,7 +7,7 @@ import { createApp } from "../../src/app";
 import { EVENT_TYPES, type EventType, OWNER_EVENT_TYPES } from "../../src/wire/events";
 import { BASE_URL, randomIp } from "../support/api";
 import { assertMatchesContract } from "../support/contract";
-import { newAgent, newThread, newUser, post } from "../support/conversations";
+import { addAgent, newAgent, newMemberAgent, newThread, newUser, post } from "../support/conversations";
 import { readEventStream } from "../support/event-stream";
 import { ACTION_AND_INPUT } from "../support/operation-cells";
 
@@ -34,7 +34,9 @@ interface Write {
   contentType?: string;
   headers?: Record<string, string>;
   /** Fixtures the write needs beyond a thread with one message, in the scene. */
-  prepare?: (scene: Scene) => Promise<Partial<Scene> & { artifactId?: string; streamingId?: string }>;
+  prepare?: (
+    scene: Scene,
+  ) => Promise<Partial<Scene> & { artifactId?: string; streamingId?: string; memberKeyId?: string }>;
 }
 
 const artifact = async (scene: Scene) => {
@@ -69,6 +71,18 @@ const streaming = async (scene: Scene) => {
   );
   return { streamingId: started.id };
 };
+
+/** A member-only key, not yet in the thread. */
+const memberKey = async () => ({ memberKeyId: (await newMemberAgent()).id });
+
+/** A member-only key the owner added to the thread. */
+const memberKeyInThread = async (scene: Scene) => {
+  const { memberKeyId } = await memberKey();
+  await addAgent(scene.owner.api, scene.threadId, memberKeyId);
+  return { memberKeyId };
+};
+
+const agentPath = (s: Scene) => `/threads/${s.threadId}/agents/${(s as Scene & { memberKeyId: string }).memberKeyId}`;
 
 /** Every write operation that logs an event, with the event it logs. */
 const LOGGED: Record<string, Write & { logs: EventType }> = {
@@ -190,6 +204,14 @@ const LOGGED: Record<string, Write & { logs: EventType }> = {
     path: (s) => `/threads/${s.threadId}/messages/${s.messageId}/submissions`,
     body: { values: {} },
     logs: "interaction.created",
+  },
+  addThreadAgent: { as: "owner", method: "PUT", prepare: memberKey, path: agentPath, logs: "thread.agent_added" },
+  removeThreadAgent: {
+    as: "owner",
+    method: "DELETE",
+    prepare: memberKeyInThread,
+    path: agentPath,
+    logs: "thread.agent_removed",
   },
 };
 

@@ -4,10 +4,18 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../src/http/api-error";
 import { handleError } from "../../src/http/error-handler";
 import { createRouter } from "../../src/http/router";
-import { authRateLimit, type RateLimitPolicy, rateLimit, writeRateLimit } from "../../src/middleware/rate-limit";
+import {
+  authRateLimit,
+  type RateLimitPolicy,
+  rateLimit,
+  readRateLimit,
+  writeRateLimit,
+} from "../../src/middleware/rate-limit";
 import { requestContext } from "../../src/middleware/request-context";
 import type { Principal } from "../../src/principal";
+import { anonymousHttp, signIn } from "../support/api";
 import { assertIsProblem } from "../support/contract";
+import { httpAs } from "../support/conversations";
 
 /**
  * The middleware against the real rate-limit bindings of wrangler.jsonc, which miniflare implements
@@ -39,6 +47,7 @@ const appWith = (policy: RateLimitPolicy) => {
   return app;
 };
 
+const reads = appWith(readRateLimit);
 const writes = appWith(writeRateLimit);
 const auth = appWith(authRateLimit);
 
@@ -63,7 +72,7 @@ const burst = async (app: App, headers: Record<string, string>, count: number) =
  * same instant), so a burst straddling a boundary would get its budget refilled halfway and never see
  * the 429. Too close to a boundary, wait it out; the headroom dwarfs a burst (61 requests ≈ 0.3 s).
  */
-const freshWindow = async (policy: RateLimitPolicy, headroomMs = 3_000) => {
+const freshWindow = async (policy: RateLimitPolicy, headroomMs = Math.max(3_000, policy.limit * 10)) => {
   const windowMs = policy.windowSeconds * 1000;
   const left = windowMs - (Date.now() % windowMs);
   if (left < headroomMs) await new Promise((resolve) => setTimeout(resolve, left + 100));
@@ -87,12 +96,14 @@ describe("the policies", () => {
   it("advertise what wrangler.jsonc configures", () => {
     expect(writeRateLimit).toMatchObject({ binding: "WRITE_RATE_LIMITER", limit: 60, windowSeconds: 60 });
     expect(authRateLimit).toMatchObject({ binding: "AUTH_RATE_LIMITER", limit: 10, windowSeconds: 60 });
+    expect(readRateLimit).toMatchObject({ binding: "READ_RATE_LIMITER", limit: 600, windowSeconds: 60 });
   });
 });
 
 describe.each([
   { name: "auth (per IP)", app: auth, policy: authRateLimit as RateLimitPolicy },
   { name: "writes (per principal)", app: writes, policy: writeRateLimit as RateLimitPolicy },
+  { name: "reads (per principal)", app: reads, policy: readRateLimit as RateLimitPolicy },
 ])("the $name limiter", ({ app, policy }) => {
   it(
     `lets the first requests of a window through with RateLimit-Policy, then answers 429`,
@@ -209,6 +220,69 @@ describe("separate keys have separate budgets", () => {
       expect((await send(writes, { "CF-Connecting-IP": uniqueIp() })).status).toBe(201);
     },
     TIMEOUT_MS,
+  );
+});
+
+describe("reads", () => {
+  it(
+    "one principal running out leaves writes, other principals and anonymous callers untouched; it recovers next window",
+    async () => {
+      await freshWindow(readRateLimit);
+      const ip = uniqueIp();
+      const spent = { "CF-Connecting-IP": ip, "X-Test-Api-Key": uniqueId() };
+      const statuses = await burst(reads, spent, readRateLimit.limit + 1);
+      expect(statuses.filter((status) => status === 201)).toHaveLength(readRateLimit.limit);
+      expect(statuses.at(-1)).toBe(429);
+      expect((await send(writes, spent)).status).toBe(201);
+      expect((await send(reads, { "CF-Connecting-IP": ip, "X-Test-Api-Key": uniqueId() })).status).toBe(201);
+      expect((await send(reads, { "CF-Connecting-IP": ip })).status).toBe(201);
+      // The budget is per window: once it rolls over, the same key reads again.
+      const windowMs = readRateLimit.windowSeconds * 1000;
+      await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 100));
+      expect((await send(reads, spent)).status).toBe(201);
+    },
+    readRateLimit.windowSeconds * 1000 + TIMEOUT_MS,
+  );
+
+  it(
+    "anonymous reads are limited per client IP",
+    async () => {
+      await freshWindow(readRateLimit);
+      const spent = { "CF-Connecting-IP": uniqueIp() };
+      await burst(reads, spent, readRateLimit.limit);
+      expect((await send(reads, spent)).status).toBe(429);
+      expect((await send(reads, { "CF-Connecting-IP": uniqueIp() })).status).toBe(201);
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe("the service's reads", () => {
+  it.each(["/health", "/openapi.json", "/docs"])("anonymous %s counts against the reads budget", async (path) => {
+    const response = await anonymousHttp(path, { headers: { "CF-Connecting-IP": uniqueIp() } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("RateLimit-Policy")).toBe('"reads";q=600;w=60');
+  });
+
+  it(
+    "a user reading past the budget gets the documented 429 with Retry-After, and writes still go through",
+    async () => {
+      await freshWindow(readRateLimit);
+      // Signed in without a read yet (a sign-in counts against the auth budget only).
+      const token = (await signIn("USER")).access_token;
+      // Each read from an address of its own: the budget is the user's, wherever they read from.
+      const me = (ip: string) => httpAs(token)("/me", { headers: { "CF-Connecting-IP": ip } });
+      for (let i = 0; i < readRateLimit.limit; i++) expect((await me(uniqueIp())).status, `read ${i + 1}`).toBe(200);
+      const refused = await me(uniqueIp());
+      await expectRateLimited(refused, readRateLimit, refused.headers.get("X-Request-Id") ?? "");
+      const renamed = await httpAs(token)("/me", {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "Still writes" }),
+      });
+      expect(renamed.status).toBe(200);
+    },
+    TIMEOUT_MS * 2,
   );
 });
 

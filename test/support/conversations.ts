@@ -26,10 +26,29 @@ export const newUser = async (role: Role = "USER") => {
   return { id: me.id, token: tokens.access_token, api, http: httpAs(tokens.access_token) };
 };
 
-/** A partner API key (an agent) with these scopes, made by the file's admin. */
-export const newAgent = async (scopes: Scope[] = ["threads:read", "threads:write", "messages:write"]) => {
+const AGENT_SCOPES: Scope[] = ["threads:read", "threads:write", "messages:write"];
+
+const agentWith = async (scopes: Scope[]) => {
   const key = await createApiKey(scopes, "agent");
   return { id: key.id, token: key.secret, api: clientWith(key.secret), http: httpAs(key.secret) };
+};
+
+/** The operator's own agent: a workspace-wide key (`threads:all`) that reaches every thread, made by an admin. */
+export const newAgent = (scopes: Scope[] = AGENT_SCOPES) => agentWith([...scopes, "threads:all"]);
+
+/** A partner's member-only key: it reaches a thread once the thread's owner or an admin adds it (`addAgent`). */
+export const newMemberAgent = (scopes: Scope[] = AGENT_SCOPES) => agentWith(scopes);
+
+/** The thread's owner (or an admin) adds the key to the thread. */
+export const addAgent = (ownerApi: Api, threadId: string, keyId: string) =>
+  unwrap(ownerApi.PUT("/threads/{id}/agents/{key_id}", { params: { path: { id: threadId, key_id: keyId } } }));
+
+/** The thread's owner (or an admin) removes the key from the thread. */
+export const removeAgent = async (ownerApi: Api, threadId: string, keyId: string) => {
+  const { response } = await ownerApi.DELETE("/threads/{id}/agents/{key_id}", {
+    params: { path: { id: threadId, key_id: keyId } },
+  });
+  if (response.status !== 204) throw new Error(`removing the agent answered ${response.status}`);
 };
 
 /** Raw HTTP as this credential, every response checked against the contract. */

@@ -25,7 +25,9 @@ export const ACTION_AND_INPUT: components["schemas"]["Block"][] = [
  * The access matrix runs every cell in the worker; the contract-proxy run (test/e2e/prism-proxy.test.ts)
  * sends cells through Prism to `wrangler dev`. Every operation needs a fixture here.
  */
-export type Access = { public: true } | { roles: Role[]; scope?: Scope; ownership?: "self" };
+export type Access =
+  | { public: true }
+  | { roles: Role[]; scope?: Scope; ownership?: "self"; memberKeys?: "thread" | "own" };
 export interface Operation {
   operationId: string;
   "x-access": Access;
@@ -48,7 +50,8 @@ export const operations: OperationEntry[] = Object.entries(
 export type Caller =
   | { kind: "anonymous" }
   | { kind: "user"; label: string; role: Role; owner: boolean }
-  | { kind: "api_key"; label: string; withScope: boolean };
+  /** `reach`: a workspace-wide key (`threads:all`), or a member-only key in the cell's thread or not. */
+  | { kind: "api_key"; label: string; withScope: boolean; reach: "workspace" | "in" | "out" };
 
 export const CALLERS: Caller[] = [
   { kind: "anonymous" },
@@ -56,8 +59,10 @@ export const CALLERS: Caller[] = [
   { kind: "user", label: "other user", role: "USER", owner: false },
   { kind: "user", label: "read-only", role: "VIEWER", owner: false },
   { kind: "user", label: "admin", role: "ADMIN", owner: false },
-  { kind: "api_key", label: "API key with the scope", withScope: true },
-  { kind: "api_key", label: "API key without the scope", withScope: false },
+  { kind: "api_key", label: "workspace-wide key with the scope", withScope: true, reach: "workspace" },
+  { kind: "api_key", label: "member key in the thread", withScope: true, reach: "in" },
+  { kind: "api_key", label: "member key not in the thread", withScope: true, reach: "out" },
+  { kind: "api_key", label: "API key without the scope", withScope: false, reach: "workspace" },
 ];
 export const callerName = (caller: Caller) => (caller.kind === "anonymous" ? "anonymous" : caller.label);
 
@@ -69,6 +74,8 @@ interface CellContext {
   callerKind: Caller["kind"];
   callerToken?: string;
   callerSessionId?: string;
+  /** The owner adds the caller to a thread of theirs when the caller is a member-only key "in the thread". */
+  admit: (threadId: string) => Promise<void>;
 }
 interface CellRequest {
   params?: Record<string, string>;
@@ -97,7 +104,13 @@ const refusal = (operation: Operation, caller: Caller): number | undefined => {
   const access = operation["x-access"];
   if ("public" in access) return undefined;
   if (caller.kind === "anonymous") return 401;
-  if (caller.kind === "api_key") return access.scope && caller.withScope ? undefined : 403;
+  if (caller.kind === "api_key") {
+    if (!(access.scope && caller.withScope)) return 403;
+    // A member-only key reaches a thread it is in and what is in it; of files, it deletes its own only.
+    if (caller.reach === "out" && access.memberKeys) return 404;
+    if (caller.reach === "in" && access.memberKeys === "own") return 404;
+    return undefined;
+  }
   if (!access.roles.includes(caller.role)) return 403;
   if (access.ownership === "self" && caller.role !== "ADMIN" && !caller.owner) return 404;
   return undefined;
@@ -153,6 +166,23 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
       }),
     },
     listThreads: { request: async () => ({}) },
+    listThreadAgents: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    // A member-only key of its own (an admin made it), added by the caller.
+    addThreadAgent: {
+      request: async (ctx) => ({
+        params: { ...(await ownerThread(ctx)), key_id: (await newApiKey(["threads:read"])).id },
+      }),
+      success: 201,
+    },
+    // A member-only key the owner added first.
+    removeThreadAgent: {
+      request: async (ctx) => {
+        const thread = await ownerThread(ctx);
+        const key = await newApiKey(["threads:read"]);
+        await addTo(ctx.ownerToken, thread.id, key.id);
+        return { params: { ...thread, key_id: key.id } };
+      },
+    },
     getThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     updateThread: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { title: "Renamed" } }) },
     deleteThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
@@ -253,14 +283,25 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     abortUpload: { request: async (ctx) => ({ params: await callersUpload(ctx) }) },
   };
 
-  /** A thread of the cell's owner, with one message by the owner. */
-  const ownerThread = async ({ ownerToken }: CellContext) => {
+  /** The thread's owner adds an API key to it. */
+  const addTo = async (ownerToken: string, threadId: string, keyId: string) => {
+    await unwrap(
+      h.clientWith(ownerToken).PUT("/threads/{id}/agents/{key_id}", {
+        params: { path: { id: threadId, key_id: keyId } },
+        headers: { "CF-Connecting-IP": randomIp() },
+      }),
+    );
+  };
+
+  /** A thread of the cell's owner, with one message by the owner; the caller is admitted when it is to be in it. */
+  const ownerThread = async ({ ownerToken, admit }: CellContext) => {
     const api = h.clientWith(ownerToken);
     const thread = await unwrap(
       api.POST("/threads", { body: { title: "matrix", messages: [{ text: "by the owner" }] } }),
     );
     const [message] = await unwrap(api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }));
     if (!message) throw new Error("the owner's thread has no message");
+    await admit(thread.id);
     return { id: thread.id, message_id: message.id };
   };
 
@@ -276,13 +317,12 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     return data ? { id: thread.id, message_id: data.data.id } : thread;
   };
 
-  /** A file the cell's owner uploaded. */
-  const ownerFile = async (
-    { ownerToken }: CellContext,
-    file: { name: string; type: string; body: BodyInit } = TEXT_FILE,
-  ) => {
+  /** A file the cell's owner uploaded into a thread of theirs (which the caller is in when it is to be). */
+  const ownerFile = async (ctx: CellContext, file: { name: string; type: string; body: BodyInit } = TEXT_FILE) => {
+    const { ownerToken } = ctx;
+    const thread = await ownerThread(ctx);
     const response = await h.fetch(
-      new Request(new URL(`/files?filename=${file.name}`, h.baseUrl), {
+      new Request(new URL(`/files?filename=${file.name}&thread_id=${thread.id}`, h.baseUrl), {
         method: "POST",
         headers: { Authorization: `Bearer ${ownerToken}`, "Content-Type": file.type, "CF-Connecting-IP": randomIp() },
         body: file.body,
@@ -306,9 +346,10 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
   };
 
   /** A thread of the owner's with a message of theirs holding a button and an optional input. */
-  const ownerInteractiveMessage = async ({ ownerToken }: CellContext) => {
+  const ownerInteractiveMessage = async ({ ownerToken, admit }: CellContext) => {
     const api = h.clientWith(ownerToken);
     const thread = await unwrap(api.POST("/threads", { body: { title: "matrix" } }));
+    await admit(thread.id);
     const message = await unwrap(
       api.POST("/threads/{id}/messages", {
         params: { path: { id: thread.id } },
@@ -383,7 +424,9 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
       // Without the scope: some other scope, so the key itself is valid.
       const other: Scope = scope === "users:read" ? "users:write" : "users:read";
       const scopes: Scope[] = [caller.withScope && scope ? scope : other];
-      return { token: (await newApiKey(scopes)).secret };
+      if (caller.reach === "workspace") scopes.push("threads:all");
+      const key = await newApiKey(scopes);
+      return { token: key.secret, keyId: key.id };
     }
     if (caller.owner) return { token: owner.accessToken, sessionId: owner.sessionId };
     const tokens = await h.signIn(caller.role);
@@ -410,6 +453,11 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
       { accessToken: ownerTokens.access_token, sessionId: ownerTokens.session_id },
       "scope" in access ? access.scope : undefined,
     );
+    const admit = async (threadId: string) => {
+      if (caller.kind === "api_key" && caller.reach === "in" && "keyId" in credentials && credentials.keyId) {
+        await addTo(ownerTokens.access_token, threadId, credentials.keyId);
+      }
+    };
     const {
       params = {},
       query = {},
@@ -423,6 +471,7 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
       callerKind: caller.kind,
       callerToken: credentials.token,
       callerSessionId: credentials.sessionId,
+      admit,
     });
     const url = new URL(
       path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? ""),

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -16,7 +16,7 @@ import { IdParams } from "../../schemas/common";
 import { ActivityStatusList, ActivityStatusResponse, SetActivityStatusBody } from "./activity.schemas";
 
 const tags = ["Events"];
-const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self" } as const;
+const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self", memberKeys: "thread" } as const;
 
 export const setActivityStatus = createRoute({
   operationId: "setActivityStatus",
@@ -49,7 +49,7 @@ export const clearActivityStatus = createRoute({
   operationId: "clearActivityStatus",
   method: "delete",
   path: "/threads/{id}/activity",
-  ...guarded(write),
+  ...guarded(write, rateLimit(readRateLimit)),
   tags,
   summary: "Clear your status in a thread",
   description: "Watchers get an `activity` event with `text: null`. Idempotent: 204 whether or not you had one.",
@@ -59,6 +59,7 @@ export const clearActivityStatus = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 
@@ -66,7 +67,10 @@ export const listActivityStatuses = createRoute({
   operationId: "listActivityStatuses",
   method: "get",
   path: "/threads/{id}/activity",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read", ownership: "self" }),
+  ...guarded(
+    { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread" },
+    rateLimit(readRateLimit),
+  ),
   tags,
   summary: "See who is doing what in a thread",
   description: "The statuses that have not expired, for a client that does not watch the live stream.",
@@ -76,5 +80,6 @@ export const listActivityStatuses = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { guarded } from "../../auth/access";
 import { Status } from "../../http/status";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -24,7 +24,7 @@ export const createApiKey = createRoute({
   tags,
   summary: "Create an API key",
   description:
-    "Issues a partner API key with the given scopes and optional expiry. The response's `secret` is the whole key: it is shown only this once (only its SHA-256 is stored), so hand it over now. Send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`.",
+    "Issues a partner API key with the given scopes and optional expiry. The response's `secret` is the whole key: it is shown only this once (only its SHA-256 is stored), so hand it over now. Send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`. A key is member-only unless its scopes include `threads:all`: it reaches a thread once the thread's owner or an admin adds it (PUT /threads/{id}/agents/{key_id}), or when it creates the thread; with `threads:all` it is workspace-wide and reaches every thread, for the operator's own agents.",
   // No Idempotency-Key: a stored replay would keep the plaintext key at rest.
   ...guarded({ roles: ["ADMIN"] }, rateLimit(writeRateLimit)),
   request: { body: { required: true, content: { "application/json": { schema: CreateApiKeyBody } } } },
@@ -54,12 +54,13 @@ export const listApiKeys = createRoute({
   summary: "List API keys",
   description:
     "Every API key, newest first, including revoked and expired ones, in pages of `limit`; pass `next_cursor` back as `cursor`. Secrets are never shown again.",
-  ...guarded({ roles: ["ADMIN"] }),
+  ...guarded({ roles: ["ADMIN"] }, rateLimit(readRateLimit)),
   request: { query: PageQuery },
   responses: {
     [Status.OK]: jsonResponse(ApiKeyPage, "A page of API keys."),
     ...commonErrors,
     ...authErrors,
+    ...rateLimited,
   },
 });
 
@@ -70,13 +71,14 @@ export const getApiKey = createRoute({
   tags,
   summary: "Get an API key",
   description: "One API key with its scopes, expiry, last use and revocation; never its secret.",
-  ...guarded({ roles: ["ADMIN"] }),
+  ...guarded({ roles: ["ADMIN"] }, rateLimit(readRateLimit)),
   request: { params: IdParams },
   responses: {
     [Status.OK]: jsonResponse(ApiKeyResponse, "The API key."),
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -33,8 +33,8 @@ import {
 
 const tags = ["Artifacts"];
 const ETag = etagHeader("artifact (its version number)");
-const read = { roles: ALL_ROLES, scope: "threads:read", ownership: "self" } as const;
-const write = { roles: ["ADMIN", "USER"], scope: "artifacts:write", ownership: "self" } as const;
+const read = { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread" } as const;
+const write = { roles: ["ADMIN", "USER"], scope: "artifacts:write", ownership: "self", memberKeys: "thread" } as const;
 const versioningErrors = {
   ...commonErrors,
   ...authErrors,
@@ -74,7 +74,7 @@ export const listArtifacts = createRoute({
   operationId: "listArtifacts",
   method: "get",
   path: "/threads/{id}/artifacts",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "List a thread's artifacts",
   description: "Newest first, each in its current version; filter by `type`.",
@@ -84,6 +84,7 @@ export const listArtifacts = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 
@@ -91,7 +92,7 @@ export const getArtifact = createRoute({
   operationId: "getArtifact",
   method: "get",
   path: "/threads/{id}/artifacts/{artifact_id}",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Get an artifact",
   description:
@@ -103,6 +104,7 @@ export const getArtifact = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 
@@ -156,7 +158,7 @@ export const listArtifactVersions = createRoute({
   operationId: "listArtifactVersions",
   method: "get",
   path: "/threads/{id}/artifacts/{artifact_id}/versions",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "List an artifact's versions",
   description:
@@ -167,6 +169,7 @@ export const listArtifactVersions = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 
@@ -174,7 +177,7 @@ export const getArtifactVersion = createRoute({
   operationId: "getArtifactVersion",
   method: "get",
   path: "/threads/{id}/artifacts/{artifact_id}/versions/{version}",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Get one version of an artifact",
   description: "The artifact as it was at that version.",
@@ -184,6 +187,7 @@ export const getArtifactVersion = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
+import { rateLimit, readRateLimit } from "../../middleware/rate-limit";
 import { authErrors, commonErrors, gone, notFound, tooManyStreams } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
 import { RETRY_MS } from "../../realtime/stream-config";
@@ -13,7 +14,10 @@ export const listThreadEvents = createRoute({
   operationId: "listThreadEvents",
   method: "get",
   path: "/threads/{id}/events",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read", ownership: "self", streamToken: "thread" }),
+  ...guarded(
+    { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread", streamToken: "thread" },
+    rateLimit(readRateLimit),
+  ),
   tags: ["Events"],
   summary: "Follow a thread's changes",
   description: `The thread's event log after \`after\`, oldest first: every change (thread created or updated, message created / edited / deleted, reaction added / removed, memory updated) with a gapless per-thread \`seq\`. Each event is written in the same atomic write as its change, so what you see here happened, in this order. Catch up, or poll: keep passing \`pagination.next_after\` back as \`after\`. Events are kept ${EVENT_RETENTION_DAYS} days; asking for older ones answers 410 \`event-log-truncated\`: read the thread (its \`last_event_seq\`) and its messages again, then follow from that seq.
@@ -46,7 +50,7 @@ export const listMyEvents = createRoute({
   operationId: "listMyEvents",
   method: "get",
   path: "/events",
-  ...guarded({ roles: ALL_ROLES, streamToken: "user" }),
+  ...guarded({ roles: ALL_ROLES, streamToken: "user" }, rateLimit(readRateLimit)),
   tags: ["Events"],
   summary: "Follow your own threads",
   description: `Your user stream, for notification badges and thread lists: what happens in the threads you own — one created (\`thread.created\`), renamed, archived or restored (\`thread.updated\`), a new message in any of them (\`message.created\`) — each as its thread's own event, numbered by a gapless \`seq\` of your own. Each is written in the same atomic write as the change. It works like a thread's feed: JSON after \`after\` (410 \`event-log-truncated\` past the ${EVENT_RETENTION_DAYS} days kept), or live with \`Accept: text/event-stream\` (resume with \`Last-Event-ID\`; a \`reset\` when too far behind) or \`Upgrade: websocket\`, with the same heartbeats and hour-long streams; at most \`STREAM_MAX_PER_HOLDER\` (10) open at once (429 \`too-many-streams\`). A browser's \`EventSource\` passes a stream token from POST /stream-tokens \`{"stream": "user"}\`. Users only: API keys follow threads (403). Deleted threads send nothing here: opening one answers 404.`,

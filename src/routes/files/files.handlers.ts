@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { fileNotFound, readableFile } from "../../auth/file-access";
+import { deletableFile, fileNotFound, readableFile } from "../../auth/file-access";
 import type { AppEnv } from "../../env";
 import {
   contentDispositionHeader,
@@ -71,12 +71,7 @@ export const getFileHandler: RouteHandler<typeof getFile, AppEnv> = async (c) =>
 
 export const deleteFileHandler: RouteHandler<typeof deleteFile, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const principal = principalOf(c);
-  const file = await repositories(c).files.findById(id);
-  if (!file) throw fileNotFound(id);
-  const mayDelete =
-    principal.kind === "api_key" ? true : principal.role === "ADMIN" || file.uploadedById === principal.id;
-  if (!mayDelete) throw fileNotFound(id);
+  const file = await deletableFile(c, id);
   if (file.status !== "DELETED") {
     // The row first: if D1 fails, the file is still whole; if R2 fails after it, the hourly sweep removes the
     // bytes no row needs. Never a READY file whose bytes are gone.

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded, publicAccess } from "../../auth/access";
 import { Status } from "../../http/status";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -32,7 +32,7 @@ import {
 } from "./files.schemas";
 
 const tags = ["Files"];
-const read = { roles: ALL_ROLES, scope: "files:read", ownership: "self" } as const;
+const read = { roles: ALL_ROLES, scope: "files:read", ownership: "self", memberKeys: "thread" } as const;
 
 const contentHeaders = {
   ETag: {
@@ -141,19 +141,24 @@ export const listFiles = createRoute({
   operationId: "listFiles",
   method: "get",
   path: "/files",
-  ...guarded({ roles: ALL_ROLES, scope: "files:read" }),
+  ...guarded({ roles: ALL_ROLES, scope: "files:read" }, rateLimit(readRateLimit)),
   tags,
   summary: "List my files",
   description: "The files you (or your API key) uploaded, newest first; filter by `thread_id` or `status`.",
   request: { query: ListFilesQuery },
-  responses: { [Status.OK]: jsonResponse(FilePage, "A page of files."), ...commonErrors, ...authErrors },
+  responses: {
+    [Status.OK]: jsonResponse(FilePage, "A page of files."),
+    ...commonErrors,
+    ...authErrors,
+    ...rateLimited,
+  },
 });
 
 export const getFile = createRoute({
   operationId: "getFile",
   method: "get",
   path: "/files/{id}",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Get a file's metadata",
   description:
@@ -168,6 +173,7 @@ export const getFile = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 
@@ -175,7 +181,10 @@ export const deleteFile = createRoute({
   operationId: "deleteFile",
   method: "delete",
   path: "/files/{id}",
-  ...guarded({ roles: ["ADMIN", "USER"], scope: "files:write", ownership: "self" }, rateLimit(writeRateLimit)),
+  ...guarded(
+    { roles: ["ADMIN", "USER"], scope: "files:write", ownership: "self", memberKeys: "own" },
+    rateLimit(writeRateLimit),
+  ),
   tags,
   summary: "Delete a file",
   description:
@@ -197,19 +206,26 @@ export const downloadFile = createRoute({
   operationId: "downloadFile",
   method: "get",
   path: "/files/{id}/content",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Download a file",
   description: `Streams the file (who may: as for its metadata). ${rangeDescription} User content comes with \`X-Content-Type-Options: nosniff\` and a sandboxing \`Content-Security-Policy\`; active types are always attachments.`,
   request: { params: IdParams, query: DownloadQuery, headers: IfNoneMatchHeaders },
-  responses: { ...downloadResponses, ...commonErrors, ...authErrors, ...notFound, ...rangeNotSatisfiable },
+  responses: {
+    ...downloadResponses,
+    ...commonErrors,
+    ...authErrors,
+    ...notFound,
+    ...rangeNotSatisfiable,
+    ...rateLimited,
+  },
 });
 
 export const createDownloadLink = createRoute({
   operationId: "createDownloadLink",
   method: "post",
   path: "/files/{id}/links",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Make a signed download link",
   description:
@@ -225,6 +241,7 @@ export const createDownloadLink = createRoute({
     ...bodyErrors,
     ...notFound,
     ...featureNotConfigured,
+    ...rateLimited,
   },
 });
 
@@ -232,10 +249,17 @@ export const downloadFileWithLink = createRoute({
   operationId: "downloadFileWithLink",
   method: "get",
   path: "/files/{id}/download",
-  ...publicAccess(),
+  ...publicAccess(rateLimit(readRateLimit)),
   tags,
   summary: "Download with a signed link",
   description: `What a link from \`POST /files/{id}/links\` points at: no credentials, the signature is the permission. An expired link answers 403 \`link-expired\`; a link that is not ours, or for another file, 404. ${rangeDescription}`,
   request: { params: IdParams, query: SignedDownloadQuery, headers: IfNoneMatchHeaders },
-  responses: { ...downloadResponses, ...commonErrors, ...linkExpired, ...notFound, ...rangeNotSatisfiable },
+  responses: {
+    ...downloadResponses,
+    ...commonErrors,
+    ...linkExpired,
+    ...notFound,
+    ...rangeNotSatisfiable,
+    ...rateLimited,
+  },
 });

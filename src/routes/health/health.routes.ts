@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { publicAccess } from "../../auth/access";
 import { Status } from "../../http/status";
-import { commonErrors, serviceUnavailable } from "../../openapi/error-responses";
+import { rateLimit, readRateLimit } from "../../middleware/rate-limit";
+import { commonErrors, rateLimited, serviceUnavailable } from "../../openapi/error-responses";
 import { envelope } from "../../schemas/common";
 import { HealthSchema, healthExample, LivenessSchema } from "../../wire/health";
 
@@ -10,7 +11,7 @@ export const getHealth = createRoute({
   method: "get",
   path: "/health",
   tags: ["Health"],
-  ...publicAccess(), // public: load balancers and uptime checks call it
+  ...publicAccess(rateLimit(readRateLimit)), // public: load balancers and uptime checks call it
   summary: "Check service health",
   description:
     "The deep check, for dashboards and deploys: a real round trip to each dependency — D1, R2 and Durable Objects — with its latency, the version and environment, and which optional features this deployment has configured (and what each lacks). Answers 503 naming the dependency that cannot be reached. Load balancers polling often should use GET /health/live, which touches nothing.",
@@ -25,6 +26,7 @@ export const getHealth = createRoute({
     },
     ...commonErrors,
     ...serviceUnavailable,
+    ...rateLimited,
   },
 });
 
@@ -33,7 +35,7 @@ export const getLiveness = createRoute({
   method: "get",
   path: "/health/live",
   tags: ["Health"],
-  ...publicAccess(), // public: load balancers and orchestrators call it often
+  ...publicAccess(rateLimit(readRateLimit)), // public: load balancers and orchestrators call it often
   summary: "Check the worker answers",
   description:
     "Liveness: answers 200 as soon as the worker runs, without touching D1, R2 or Durable Objects, so polling it costs nothing downstream. GET /health is the deep check.",
@@ -47,5 +49,6 @@ export const getLiveness = createRoute({
       },
     },
     ...commonErrors,
+    ...rateLimited,
   },
 });

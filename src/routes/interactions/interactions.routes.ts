@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -26,7 +26,7 @@ import {
 } from "./interactions.schemas";
 
 const tags = ["Interactions"];
-const act = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self" } as const;
+const act = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self", memberKeys: "thread" } as const;
 const actErrors = {
   ...commonErrors,
   ...authErrors,
@@ -82,7 +82,10 @@ export const listInteractions = createRoute({
   operationId: "listInteractions",
   method: "get",
   path: "/threads/{id}/interactions",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read", ownership: "self" }),
+  ...guarded(
+    { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread" },
+    rateLimit(readRateLimit),
+  ),
   tags,
   summary: "List the actions and submissions in a thread",
   description: "Newest first, for the thread's owner and agents; `message_id` narrows to one message.",
@@ -92,5 +95,6 @@ export const listInteractions = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });

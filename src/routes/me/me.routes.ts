@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -25,8 +25,8 @@ export const getMe = createRoute({
   tags,
   summary: "Get my profile",
   description: "The signed-in user, with their role.",
-  ...guarded({ roles: ALL_ROLES }),
-  responses: { [Status.OK]: user("The signed-in user."), ...commonErrors, ...authErrors },
+  ...guarded({ roles: ALL_ROLES }, rateLimit(readRateLimit)),
+  responses: { [Status.OK]: user("The signed-in user."), ...commonErrors, ...authErrors, ...rateLimited },
 });
 
 export const updateMe = createRoute({
@@ -55,12 +55,13 @@ export const listMySessions = createRoute({
   tags,
   summary: "List my sessions",
   description: "Every session (signed-in device) of yours, newest first, including ended ones.",
-  ...guarded({ roles: ALL_ROLES }),
+  ...guarded({ roles: ALL_ROLES }, rateLimit(readRateLimit)),
   request: { query: PageQuery },
   responses: {
     [Status.OK]: { description: "A page of sessions.", content: { "application/json": { schema: SessionPage } } },
     ...commonErrors,
     ...authErrors,
+    ...rateLimited,
   },
 });
 

@@ -1,7 +1,7 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { assertReachable, reachableThread, threadNotFound } from "../../auth/thread-access";
+import { assertReachable, callersThreads, reachableThread, threadNotFound } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
@@ -18,7 +18,7 @@ import type { getThreadMemory, replaceThreadMemory, updateThreadMemory } from ".
 type ThreadMemory = z.infer<typeof ThreadMemorySchema>;
 
 const memoryOf = async (c: Context<AppEnv>, id: string) => {
-  const thread = await repositories(c).threads.findMemory(id);
+  const thread = await repositories(c).threads.findMemory(id, null);
   if (!thread) throw threadNotFound(id);
   return thread;
 };
@@ -53,7 +53,7 @@ const respond = (c: Context<AppEnv>, memory: ThreadMemory) => {
 
 export const getThreadMemoryHandler: RouteHandler<typeof getThreadMemory, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const thread = assertReachable(c, id, await repositories(c).threads.findMemory(id));
+  const thread = assertReachable(id, await repositories(c).threads.findMemory(id, callersThreads(c)));
   const etag = etagFor(thread.memoryVersion);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);

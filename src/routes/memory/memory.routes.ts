@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -22,7 +22,7 @@ import { MemoryMergePatch, ThreadMemoryResponse } from "./memory.schemas";
 
 const tags = ["Memory"];
 const ETag = etagHeader("memory document (its version number)");
-const write = { roles: ["ADMIN", "USER"], scope: "threads:write", ownership: "self" } as const;
+const write = { roles: ["ADMIN", "USER"], scope: "threads:write", ownership: "self", memberKeys: "thread" } as const;
 const updateErrors = {
   ...commonErrors,
   ...authErrors,
@@ -39,7 +39,10 @@ export const getThreadMemory = createRoute({
   operationId: "getThreadMemory",
   method: "get",
   path: "/threads/{id}/memory",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read", ownership: "self" }),
+  ...guarded(
+    { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread" },
+    rateLimit(readRateLimit),
+  ),
   tags,
   summary: "Get the thread's memory",
   description:
@@ -51,6 +54,7 @@ export const getThreadMemory = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 

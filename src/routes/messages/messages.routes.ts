@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -28,8 +28,8 @@ import {
 
 const tags = ["Messages"];
 const ETag = etagHeader("message as you see it (with its reactions)");
-const read = { roles: ALL_ROLES, scope: "threads:read", ownership: "self" } as const;
-const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self" } as const;
+const read = { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread" } as const;
+const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self", memberKeys: "thread" } as const;
 
 export const createMessage = createRoute({
   operationId: "createMessage",
@@ -64,7 +64,7 @@ export const listMessages = createRoute({
   operationId: "listMessages",
   method: "get",
   path: "/threads/{id}/messages",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "List messages",
   description:
@@ -75,6 +75,7 @@ export const listMessages = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 
@@ -82,7 +83,7 @@ export const getMessage = createRoute({
   operationId: "getMessage",
   method: "get",
   path: "/threads/{id}/messages/{message_id}",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Get a message",
   description:
@@ -94,6 +95,7 @@ export const getMessage = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 

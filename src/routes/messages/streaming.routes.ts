@@ -25,7 +25,7 @@ import {
 } from "./messages.schemas";
 
 const tags = ["Messages"];
-const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self" } as const;
+const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self", memberKeys: "thread" } as const;
 
 export const appendMessageDelta = createRoute({
   operationId: "appendMessageDelta",

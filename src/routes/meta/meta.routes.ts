@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { publicAccess } from "../../auth/access";
 import { Status } from "../../http/status";
-import { commonErrors } from "../../openapi/error-responses";
+import { rateLimit, readRateLimit } from "../../middleware/rate-limit";
+import { commonErrors, rateLimited } from "../../openapi/error-responses";
 
 const tags = ["Meta"];
 
@@ -10,7 +11,7 @@ export const getOpenApiDocument = createRoute({
   method: "get",
   path: "/openapi.json",
   tags,
-  ...publicAccess(), // public: partners read the contract before they have credentials
+  ...publicAccess(rateLimit(readRateLimit)), // public: partners read the contract before they have credentials
   summary: "Get the OpenAPI document",
   description: "This contract as OpenAPI 3.1 JSON; the same document is committed as openapi/openapi.json.",
   responses: {
@@ -27,6 +28,7 @@ export const getOpenApiDocument = createRoute({
       },
     },
     ...commonErrors,
+    ...rateLimited,
   },
 });
 
@@ -35,7 +37,7 @@ export const getApiReference = createRoute({
   method: "get",
   path: "/docs",
   tags,
-  ...publicAccess(), // public: partners read the contract before they have credentials
+  ...publicAccess(rateLimit(readRateLimit)), // public: partners read the contract before they have credentials
   summary: "Read the API reference",
   description: "The interactive API reference (Scalar), rendered from /openapi.json. Served entirely by this service.",
   responses: {
@@ -44,5 +46,6 @@ export const getApiReference = createRoute({
       content: { "text/html": { schema: z.string().max(1_000_000).openapi({ example: "<!doctype html>…" }) } },
     },
     ...commonErrors,
+    ...rateLimited,
   },
 });

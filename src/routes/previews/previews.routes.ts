@@ -1,13 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
-import { authErrors, commonErrors, featureNotConfigured, notFound } from "../../openapi/error-responses";
+import { rateLimit, readRateLimit } from "../../middleware/rate-limit";
+import { authErrors, commonErrors, featureNotConfigured, notFound, rateLimited } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
 import { IdParams } from "../../schemas/common";
 import { FilePreviewResponse, PreviewPendingResponse } from "./previews.schemas";
 
 const tags = ["Files"];
-const read = { roles: ALL_ROLES, scope: "files:read", ownership: "self" } as const;
+const read = { roles: ALL_ROLES, scope: "files:read", ownership: "self", memberKeys: "thread" } as const;
 const pending = {
   ...jsonResponse(PreviewPendingResponse, "The preview is being made: ask again after `Retry-After` seconds."),
   headers: {
@@ -24,7 +25,7 @@ export const getFilePreview = createRoute({
   operationId: "getFilePreview",
   method: "get",
   path: "/files/{id}/preview",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Get a file's preview",
   description: `Made after upload without making it wait (a queue consumer): an image's dimensions and thumbnail, the first lines of text, Markdown or JSON, a CSV's header, row count and first lines, a PDF's page count. 202 while it is being made (a file uploaded before previews existed is queued on first ask). ${whyNone}`,
@@ -36,6 +37,7 @@ export const getFilePreview = createRoute({
     ...authErrors,
     ...notFound,
     ...featureNotConfigured,
+    ...rateLimited,
   },
 });
 
@@ -43,7 +45,7 @@ export const getFileThumbnail = createRoute({
   operationId: "getFileThumbnail",
   method: "get",
   path: "/files/{id}/preview/thumbnail",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Get an image's thumbnail",
   description: `The PNG thumbnail of an image file (longest side at most 320 pixels). 202 while it is being made. ${whyNone}`,
@@ -64,5 +66,6 @@ export const getFileThumbnail = createRoute({
     ...authErrors,
     ...notFound,
     ...featureNotConfigured,
+    ...rateLimited,
   },
 });

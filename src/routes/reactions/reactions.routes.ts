@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   commonErrors,
@@ -20,13 +20,16 @@ import { MessageParams } from "../messages/messages.schemas";
 import { ReactionListResponse, ReactionParams, ReactionResponse } from "./reactions.schemas";
 
 const tags = ["Reactions"];
-const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self" } as const;
+const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "self", memberKeys: "thread" } as const;
 
 export const listReactions = createRoute({
   operationId: "listReactions",
   method: "get",
   path: "/threads/{id}/messages/{message_id}/reactions",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read", ownership: "self" }),
+  ...guarded(
+    { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread" },
+    rateLimit(readRateLimit),
+  ),
   tags,
   summary: "List a message's reactions",
   description:
@@ -37,6 +40,7 @@ export const listReactions = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 

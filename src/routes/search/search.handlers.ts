@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { principalOf } from "../../auth/access";
+import { callersThreads } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { okPage } from "../../http/envelope";
@@ -16,11 +16,9 @@ export const searchMessagesHandler: RouteHandler<typeof searchMessages, AppEnv> 
       errors: [{ path: "query.q", message: "Search for at least one word", code: "no_terms" }],
     });
   }
-  const principal = principalOf(c);
-  const ownerId = principal.kind === "user" && principal.role !== "ADMIN" ? principal.id : null;
   const rows = await repositories(c).search.search({
     match,
-    ownerId,
+    scope: callersThreads(c),
     threadId: thread_id,
     limit,
     after: cursor ? (decodeSearchCursor(cursor) ?? undefined) : undefined,

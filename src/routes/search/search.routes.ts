@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
-import { authErrors, commonErrors } from "../../openapi/error-responses";
+import { rateLimit, readRateLimit } from "../../middleware/rate-limit";
+import { authErrors, commonErrors, rateLimited } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
 import { SearchMessagesQuery, SearchPage } from "./search.schemas";
 
@@ -9,7 +10,7 @@ export const searchMessages = createRoute({
   operationId: "searchMessages",
   method: "get",
   path: "/search/messages",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read" }),
+  ...guarded({ roles: ALL_ROLES, scope: "threads:read" }, rateLimit(readRateLimit)),
   tags: ["Search"],
   summary: "Search messages",
   description:
@@ -19,5 +20,6 @@ export const searchMessages = createRoute({
     [Status.OK]: jsonResponse(SearchPage, "The best matches first."),
     ...commonErrors,
     ...authErrors,
+    ...rateLimited,
   },
 });

@@ -2,7 +2,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
 import { attachableFiles, authorFor } from "../../auth/message-authoring";
-import { assertReachable, reachableThread, threadNotFound } from "../../auth/thread-access";
+import { isWorkspaceWide } from "../../auth/reach";
+import { assertReachable, callersThreads, reachableThread, threadNotFound } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import type { Thread } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
@@ -122,7 +123,9 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
   ];
   let committed: Committed;
   try {
-    committed = await repositories(c).threads.create(thread, messages, events);
+    // A member-only key joins the thread it creates (admins and workspace-wide keys reach it anyway).
+    const memberKeyId = principal.kind === "api_key" && !isWorkspaceWide(principal) ? principal.id : null;
+    committed = await repositories(c).threads.create(thread, messages, events, memberKeyId);
   } catch (error) {
     if (isForeignKeyViolation(error)) {
       throw new ApiError("conflict", "An attached file or the owner was deleted while the thread was being created.");
@@ -137,27 +140,22 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
 
 export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = async (c) => {
   const { limit, cursor, status, updated_since, owner_id } = c.req.valid("query");
-  const principal = principalOf(c);
-  const seesAll = principal.kind === "api_key" || principal.role === "ADMIN";
-  // Users see their own threads only; asking for someone else's is simply an empty list.
-  const ownerId = seesAll ? owner_id : principal.id;
-  const rows =
-    !seesAll && owner_id !== undefined && owner_id !== principal.id
-      ? []
-      : await repositories(c).threads.listPage({
-          limit,
-          after: cursor ? decodeCursor(cursor) : null,
-          ownerId,
-          status,
-          updatedSince: updated_since ? new Date(updated_since) : undefined,
-        });
+  // Only threads within reach: asking for someone else's is simply an empty list.
+  const rows = await repositories(c).threads.listPage({
+    limit,
+    after: cursor ? decodeCursor(cursor) : null,
+    scope: callersThreads(c),
+    ownerId: owner_id,
+    status,
+    updatedSince: updated_since ? new Date(updated_since) : undefined,
+  });
   const { page, pagination } = toPage(rows, limit, (row) => row.updatedAt);
   return okPage(c, page.map(threadToWire), pagination);
 };
 
 export const getThreadHandler: RouteHandler<typeof getThread, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  const thread = assertReachable(c, id, await repositories(c).threads.findById(id));
+  const thread = assertReachable(id, await repositories(c).threads.findById(id, callersThreads(c)));
   const etag = etagFor(thread.lastSeq);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
@@ -175,7 +173,7 @@ export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = as
 
   // Read, change, write only if nothing moved in between; without If-Match, try again on the newer version.
   const updated = await retryOnConflict(async () => {
-    const current = await threads.findById(id);
+    const current = await threads.findById(id, null);
     if (!current) throw threadNotFound(id);
     if (pinned !== undefined && pinned !== current.lastSeq) {
       throw new ApiError("precondition-failed", "The thread changed since you read it; fetch it again.");

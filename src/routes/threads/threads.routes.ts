@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -21,8 +21,8 @@ import { CreateThreadBody, ListThreadsQuery, ThreadPage, ThreadResponse, UpdateT
 
 const tags = ["Threads"];
 const ETag = etagHeader("thread (it changes with anything in the thread)");
-const read = { roles: ALL_ROLES, scope: "threads:read", ownership: "self" } as const;
-const write = { roles: ["ADMIN", "USER"], scope: "threads:write", ownership: "self" } as const;
+const read = { roles: ALL_ROLES, scope: "threads:read", ownership: "self", memberKeys: "thread" } as const;
+const write = { roles: ["ADMIN", "USER"], scope: "threads:write", ownership: "self", memberKeys: "thread" } as const;
 
 export const createThread = createRoute({
   operationId: "createThread",
@@ -54,7 +54,7 @@ export const listThreads = createRoute({
   operationId: "listThreads",
   method: "get",
   path: "/threads",
-  ...guarded({ roles: ALL_ROLES, scope: "threads:read" }),
+  ...guarded({ roles: ALL_ROLES, scope: "threads:read" }, rateLimit(readRateLimit)),
   tags,
   summary: "List threads",
   description:
@@ -64,6 +64,7 @@ export const listThreads = createRoute({
     [Status.OK]: jsonResponse(ThreadPage, "A page of threads."),
     ...commonErrors,
     ...authErrors,
+    ...rateLimited,
   },
 });
 
@@ -71,7 +72,7 @@ export const getThread = createRoute({
   operationId: "getThread",
   method: "get",
   path: "/threads/{id}",
-  ...guarded(read),
+  ...guarded(read, rateLimit(readRateLimit)),
   tags,
   summary: "Get a thread",
   description:
@@ -83,6 +84,7 @@ export const getThread = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 

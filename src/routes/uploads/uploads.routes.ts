@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -63,7 +63,7 @@ export const getUpload = createRoute({
   operationId: "getUpload",
   method: "get",
   path: "/uploads/{id}",
-  ...guarded(own),
+  ...guarded(own, rateLimit(readRateLimit)),
   tags,
   summary: "Get a resumable upload",
   description: `Its status and the parts received so far (to resume after an interruption, send the missing ones). ${ownership}`,
@@ -73,6 +73,7 @@ export const getUpload = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { assertCanReach } from "../../auth/ownership";
+import { assertCanReachUser } from "../../auth/reach";
 import { sessionCache } from "../../auth/session-cache";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
@@ -49,7 +49,7 @@ export const listUsersHandler: RouteHandler<typeof listUsers, AppEnv> = async (c
 
 export const getUserHandler: RouteHandler<typeof getUser, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  assertCanReach(c.get("principal"), id, () => userNotFound(id));
+  assertCanReachUser(c.get("principal"), id, () => userNotFound(id));
   const user = await repositories(c).users.findById(id);
   if (!user) throw userNotFound(id);
   const etag = etagFor(user.updatedAt);
@@ -62,7 +62,7 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppEnv> = async 
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const principal = c.get("principal");
-  assertCanReach(principal, id, () => userNotFound(id));
+  assertCanReachUser(principal, id, () => userNotFound(id));
   if (body.role !== undefined && principal?.kind === "user" && principal.id === id) {
     throw new ApiError("forbidden", "You cannot change your own role; ask another admin.");
   }

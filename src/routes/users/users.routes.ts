@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ALL_ROLES, guarded } from "../../auth/access";
 import { Status } from "../../http/status";
 import { idempotency } from "../../middleware/idempotency";
-import { rateLimit, writeRateLimit } from "../../middleware/rate-limit";
+import { rateLimit, readRateLimit, writeRateLimit } from "../../middleware/rate-limit";
 import {
   authErrors,
   bodyErrors,
@@ -68,7 +68,7 @@ export const listUsers = createRoute({
   path: "/users",
   tags,
   summary: "List users",
-  ...guarded({ roles: ["ADMIN"], scope: "users:read" }),
+  ...guarded({ roles: ["ADMIN"], scope: "users:read" }, rateLimit(readRateLimit)),
   description:
     "Newest first, in pages of `limit`; pass `next_cursor` back as `cursor` for the next page. Filter by `role` or `email`.",
   request: { query: ListUsersQuery },
@@ -76,6 +76,7 @@ export const listUsers = createRoute({
     [Status.OK]: jsonResponse(UserPage, "A page of users."),
     ...commonErrors,
     ...authErrors,
+    ...rateLimited,
   },
 });
 
@@ -85,7 +86,7 @@ export const getUser = createRoute({
   path: "/users/{id}",
   tags,
   summary: "Get a user",
-  ...guarded({ roles: ALL_ROLES, scope: "users:read", ownership: "self" }),
+  ...guarded({ roles: ALL_ROLES, scope: "users:read", ownership: "self" }, rateLimit(readRateLimit)),
   description: "Returns one user with its ETag; `If-None-Match` with that ETag answers 304 while it is unchanged.",
   request: {
     params: IdParams,
@@ -99,6 +100,7 @@ export const getUser = createRoute({
     ...commonErrors,
     ...authErrors,
     ...notFound,
+    ...rateLimited,
   },
 });
 
