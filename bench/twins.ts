@@ -389,6 +389,19 @@ export const twins = new Hono<AppEnv>()
     // null only for a conditional put, which this is not.
     return c.json({ key: object?.key, size: object?.size }, Status.CREATED);
   })
+  // ---- PUT /uploads/{id}/parts/{n}: a bare R2 uploadPart of the body, into a multipart upload the bench opened --
+  .post("/_bench/uploads/:key", async (c) => {
+    const upload = await c.env.FILES.createMultipartUpload(`bench/${c.req.param("key")}`);
+    return c.json({ upload_id: upload.uploadId }, Status.CREATED);
+  })
+  .put("/_bench/uploads/:key/parts/:n", async (c) => {
+    const body = c.req.raw.body;
+    const uploadId = c.req.query("upload_id");
+    if (!body || !uploadId) return c.json({ error: "no body or no upload_id" }, Status.BAD_REQUEST);
+    const upload = c.env.FILES.resumeMultipartUpload(`bench/${c.req.param("key")}`, uploadId);
+    const part = await upload.uploadPart(Number(c.req.param("n")), body);
+    return c.json(part, Status.OK);
+  })
   // ---- GET /files/{id}: the file's row (an admin may read any file, so no access query follows) ----------------
   .get("/_bench/files/:id/metadata", async (c) => {
     const file = await c.env.DB.prepare(`SELECT ${FILE_COLUMNS} FROM files WHERE id = ? LIMIT 1`)

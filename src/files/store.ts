@@ -1,4 +1,5 @@
 import { ApiError } from "../http/api-error";
+import { inLargeChunks } from "./large-chunks";
 import { SNIFF_BYTES, signatureProblem } from "./signature";
 
 export interface StoredBytes {
@@ -113,7 +114,7 @@ export const streamWithLength = async <T>(
   writing.catch((error: unknown) => stop.abort(error));
   const [written, piped] = await Promise.allSettled([
     writing,
-    body.pipeThrough(inspection.stream).pipeTo(fixed.writable, { signal: stop.signal }),
+    inLargeChunks(body).pipeThrough(inspection.stream).pipeTo(fixed.writable, { signal: stop.signal }),
   ]);
   const refusal = inspection.refusal();
   if (refusal) throw refusal;

@@ -5,6 +5,7 @@ import { ApiError } from "../http/api-error";
 import { repositories } from "../repositories";
 import { newId } from "../repositories/d1";
 import { partsExpected } from "../wire/uploads";
+import { inLargeChunks } from "./large-chunks";
 import { assertOpen, closed, ownUpload, sizeOfPart, uploadNotFound } from "./resumable-uploads";
 import { inspectBytes } from "./store";
 
@@ -35,7 +36,7 @@ const inspectStored = async (bucket: R2Bucket, upload: Upload) => {
   const object = await bucket.get(upload.storageKey);
   if (!object) throw new Error(`the completed upload ${upload.id} has no object`);
   const inspection = inspectBytes({ contentType: upload.contentType });
-  const piped = await object.body
+  const piped = await inLargeChunks(object.body)
     .pipeThrough(inspection.stream)
     .pipeTo(new WritableStream())
     .then(
