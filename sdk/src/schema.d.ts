@@ -385,7 +385,7 @@ export interface paths {
         };
         /**
          * List a thread's agents
-         * @description The member-only API keys added to the thread (at most 100), first added first. Workspace-wide keys (`threads:all`) reach every thread without being listed here.
+         * @description The member-only API keys added to the thread (at most 100), first added first. Revoked and expired keys are not listed (nor counted against the 100). Workspace-wide keys (`threads:all`) reach every thread without being listed here.
          */
         get: operations["listThreadAgents"];
         put?: never;

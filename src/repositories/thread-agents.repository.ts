@@ -15,10 +15,10 @@ const MEMBERSHIP = "EXISTS (SELECT 1 FROM thread_agents WHERE thread_id = ? AND 
 
 /** Thread members that are API keys (member-only keys reach exactly these threads; see src/auth/reach.ts). */
 export const threadAgentsRepository = ({ db, d1 }: Store) => ({
-  /** The thread's agents with their keys' names, first added first. */
-  list: (threadId: string) =>
+  /** The thread's agents whose keys still work at `now`, with their names, first added first. */
+  list: (threadId: string, now: Date) =>
     db.threadAgent.findMany({
-      where: { threadId },
+      where: { threadId, apiKey: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } },
       include: { apiKey: { select: { name: true } } },
       orderBy: [{ createdAt: "asc" }, { apiKeyId: "asc" }],
       take: MAX_AGENTS_PER_THREAD,
@@ -40,7 +40,7 @@ export const threadAgentsRepository = ({ db, d1 }: Store) => ({
 
   /**
    * Adds the key to the thread and logs `thread.agent_added`. Null when nothing was added: it is a member
-   * already, the thread has MAX_AGENTS_PER_THREAD agents, or the thread is gone.
+   * already, the thread has MAX_AGENTS_PER_THREAD agents whose keys still work, or the thread is gone.
    */
   add: ({ actor, agent, now }: AgentChange): Promise<Committed | null> =>
     commitOne(d1, {
@@ -52,7 +52,13 @@ export const threadAgentsRepository = ({ db, d1 }: Store) => ({
         now,
         guard: and(
           sql(`NOT ${MEMBERSHIP}`, agent.thread_id, agent.api_key_id),
-          sql("(SELECT COUNT(*) FROM thread_agents WHERE thread_id = t.id) < ?", MAX_AGENTS_PER_THREAD),
+          // Revoked and expired keys reach nothing: they neither show nor count.
+          sql(
+            `(SELECT COUNT(*) FROM thread_agents a JOIN api_keys k ON k.id = a.api_key_id
+              WHERE a.thread_id = t.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)) < ?`,
+            sqlDate(now),
+            MAX_AGENTS_PER_THREAD,
+          ),
         ),
       },
       write: (pending) => [

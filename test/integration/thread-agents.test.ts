@@ -288,30 +288,49 @@ describe("adding and removing agents", () => {
     expect((await problemOf(revoked)).detail).toContain(key.id);
   });
 
-  it("a thread has at most 100 agents: the 101st answers 409 until one is removed", async () => {
-    const ada = await newUser();
-    const thread = await newThread(ada.api);
-    // 100 member-only keys in the thread, straight into D1 (making them through the API would take minutes).
+  /** `count` member-only keys in the thread, straight into D1 (making them through the API would take minutes). */
+  const seedAgents = async (threadId: string, count: number) => {
     const now = sqlDate(new Date());
-    const keys = Array.from({ length: 100 }, () => crypto.randomUUID().replaceAll("-", ""));
+    const keys = Array.from({ length: count }, () => `seed${crypto.randomUUID().replaceAll("-", "")}`);
     await env.DB.batch([
       env.DB.prepare(
         `INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at)
-         SELECT 'seed' || value, 'seeded', 'p' || value, 'h' || value, '["threads:read"]', ? FROM json_each(?)`,
+         SELECT value, 'seeded', 'p' || value, 'h' || value, '["threads:read"]', ? FROM json_each(?)`,
       ).bind(now, JSON.stringify(keys)),
       env.DB.prepare(
-        "INSERT INTO thread_agents (thread_id, api_key_id, created_at) SELECT ?, 'seed' || value, ? FROM json_each(?)",
-      ).bind(thread.id, now, JSON.stringify(keys)),
+        "INSERT INTO thread_agents (thread_id, api_key_id, created_at) SELECT ?, value, ? FROM json_each(?)",
+      ).bind(threadId, now, JSON.stringify(keys)),
     ]);
+    return keys;
+  };
+
+  it("a thread has at most 100 agents: the 101st answers 409 until one is removed", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const keys = await seedAgents(thread.id, 100);
     const agent = await newMemberAgent();
     const full = await ada.http(`/threads/${thread.id}/agents/${agent.id}`, { method: "PUT" });
     expect(full.status).toBe(409);
     expect((await problemOf(full)).detail).toContain("at most 100 agents");
     expect(await agentsOf(ada.api, thread.id)).toHaveLength(100);
 
-    await removeAgent(ada.api, thread.id, `seed${keys[0]}`);
+    await removeAgent(ada.api, thread.id, keys[0] ?? "");
     await addAgent(ada.api, thread.id, agent.id);
     expect((await threadOf(agent.api, thread.id)).response.status).toBe(200);
+  });
+
+  it("a revoked key leaves the thread's list and makes room for another", async () => {
+    const ada = await newUser();
+    const thread = await newThread(ada.api);
+    const [revoked] = await seedAgents(thread.id, 100);
+    const admin = clientWith((await signIn("ADMIN")).access_token);
+    await admin.DELETE("/api-keys/{id}", { params: { path: { id: revoked ?? "" } } });
+    const listed = await agentsOf(ada.api, thread.id);
+    expect(listed).toHaveLength(99);
+    expect(listed.map((row) => row.api_key_id)).not.toContain(revoked);
+    const agent = await newMemberAgent();
+    await addAgent(ada.api, thread.id, agent.id);
+    expect(await agentsOf(ada.api, thread.id)).toHaveLength(100);
   });
 });
 

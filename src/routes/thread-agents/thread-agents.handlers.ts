@@ -17,7 +17,7 @@ const keyNotFound = (id: string) => new ApiError("not-found", `No active API key
 export const listThreadAgentsHandler: RouteHandler<typeof listThreadAgents, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   await reachableThread(c, id);
-  const agents = await repositories(c).threadAgents.list(id);
+  const agents = await repositories(c).threadAgents.list(id, new Date());
   return ok(c, agents.map(threadAgentToWire), Status.OK);
 };
 

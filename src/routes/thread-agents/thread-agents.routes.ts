@@ -31,7 +31,7 @@ export const listThreadAgents = createRoute({
   ),
   tags,
   summary: "List a thread's agents",
-  description: `The member-only API keys added to the thread (at most ${MAX_AGENTS_PER_THREAD}), first added first. Workspace-wide keys (\`threads:all\`) reach every thread without being listed here.`,
+  description: `The member-only API keys added to the thread (at most ${MAX_AGENTS_PER_THREAD}), first added first. Revoked and expired keys are not listed (nor counted against the ${MAX_AGENTS_PER_THREAD}). Workspace-wide keys (\`threads:all\`) reach every thread without being listed here.`,
   request: { params: IdParams },
   responses: {
     [Status.OK]: jsonResponse(ThreadAgentListResponse, "The thread's agents."),
