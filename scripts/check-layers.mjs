@@ -17,7 +17,7 @@ const FLOORS = [
   ["repositories/"],
   ["auth/"],
   ["middleware/"],
-  ["realtime/", "files/", "previews/", "interactions/", "housekeeping.ts"],
+  ["realtime/", "files/", "previews/", "interactions/", "webhooks/", "housekeeping.ts"],
   ["routes/"],
   // worker-globals.d.ts types `cloudflare:workers` from what index.ts exports.
   ["app.ts", "index.ts", "worker-globals.d.ts"],

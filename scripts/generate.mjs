@@ -30,7 +30,7 @@ const emitSpec = async () => {
       external: ["*.wasm?module", "cloudflare:workers"],
       logLevel: "error",
     });
-    return execFileSync(process.execPath, [outfile], { cwd: root, encoding: "utf8" });
+    return execFileSync(process.execPath, [outfile], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

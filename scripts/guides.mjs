@@ -11,6 +11,7 @@ export const GUIDES = [
   "files",
   "artifacts-and-interactions",
   "live-streams",
+  "webhooks",
   "conventions",
   "operations",
 ];

@@ -1,2 +1,2 @@
 export declare const generateSigningKeys: (kid?: string) => Promise<string>;
-export declare const generateDownloadUrlKeys: (kid?: string) => string;
+export declare const generateKeyring: (kid?: string) => string;

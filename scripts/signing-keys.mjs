@@ -7,6 +7,9 @@ export const generateSigningKeys = async (kid = `key-${new Date().toISOString().
   return JSON.stringify([{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid }]);
 };
 
-/** DOWNLOAD_URL_KEYS (see src/files/download-links.ts): a JSON array with one 32-byte HMAC key. */
-export const generateDownloadUrlKeys = (kid = `key-${new Date().toISOString().slice(0, 10)}`) =>
+/**
+ * A keyring (see src/auth/keyring.ts) with one 32-byte key: DOWNLOAD_URL_KEYS (HMAC, signed download links) and
+ * WEBHOOK_SECRET_KEYS (AES-GCM, webhook signing secrets at rest) have this shape.
+ */
+export const generateKeyring = (kid = `key-${new Date().toISOString().slice(0, 10)}`) =>
   JSON.stringify([{ kid, secret: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url") }]);

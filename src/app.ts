@@ -11,6 +11,7 @@ import { createRouter } from "./http/router";
 import { readReplication } from "./middleware/read-replication";
 import { requestContext } from "./middleware/request-context";
 import { serverTiming } from "./middleware/server-timing";
+import { attachWebhooks } from "./openapi/document";
 import { registerErrorResponses } from "./openapi/error-responses";
 import { registerSecuritySchemes } from "./openapi/security-schemes";
 import { activityRouter } from "./routes/activity";
@@ -33,6 +34,8 @@ import { threadAgentsRouter } from "./routes/thread-agents";
 import { threadsRouter } from "./routes/threads";
 import { uploadsRouter } from "./routes/uploads";
 import { usersRouter } from "./routes/users";
+import { webhooksRouter } from "./routes/webhooks";
+import { registerWebhookEvents } from "./routes/webhooks/webhooks.events";
 
 const EXPOSED_HEADERS = [
   "X-Request-Id",
@@ -146,9 +149,13 @@ export const createApp = () => {
   app.route("/", filesRouter);
   app.route("/", previewsRouter);
   app.route("/", uploadsRouter);
+  app.route("/", webhooksRouter);
   app.route("/", metaRouter(app));
   registerErrorResponses(app);
   registerSecuritySchemes(app);
+  const webhookEvents = createRouter();
+  registerWebhookEvents(webhookEvents);
+  attachWebhooks(app, webhookEvents);
 
   app.notFound((c) => problemResponse(c, new ApiError("not-found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

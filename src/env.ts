@@ -6,12 +6,19 @@ export interface PreviewJob {
   fileId: string;
 }
 
+/** A message of the WEBHOOKS queue: make an attempt at this delivery (the row says what and where). */
+export interface WebhookJob {
+  deliveryId: string;
+}
+
 /** Bindings and vars declared in wrangler.jsonc (secrets come from .dev.vars locally). */
 export interface Bindings {
   DB: D1Database;
   FILES: R2Bucket;
   /** Jobs for the preview maker (src/previews); unset: no previews (GET …/preview answers 503). */
   PREVIEWS?: Queue<PreviewJob>;
+  /** Pokes for webhook deliveries (src/webhooks); unset: webhooks cannot be created (503). */
+  WEBHOOKS?: Queue<WebhookJob>;
   /** Cloudflare Images, for thumbnails and dimensions; unset: images get no preview. */
   IMAGES?: ImagesBinding;
   /** One ThreadHub per thread: its live streams (src/realtime/thread-hub.ts; typed in src/realtime/hubs.ts). */
@@ -39,6 +46,17 @@ export interface Bindings {
   MAX_RESUMABLE_UPLOAD_BYTES: string;
   /** Secret: JSON array of `{ kid, secret }` HMAC keys for signed download links; the first signs. */
   DOWNLOAD_URL_KEYS?: string;
+  /** Secret: JSON array of `{ kid, secret }` AES keys that encrypt webhook signing secrets; the first encrypts. */
+  WEBHOOK_SECRET_KEYS?: string;
+  /** Webhook delivery (src/webhooks/settings.ts): seconds between retries, comma-separated. */
+  WEBHOOK_RETRY_SCHEDULE?: string;
+  WEBHOOK_TIMEOUT_SECONDS?: string;
+  /** A subscription failing every delivery for this long is disabled. */
+  WEBHOOK_DISABLE_AFTER_SECONDS?: string;
+  /** Pending deliveries this far past due are sent again by the sweep (a lost queue message). */
+  WEBHOOK_SWEEP_AFTER_SECONDS?: string;
+  /** "true": webhook URLs on loopback (localhost, 127.0.0.1, [::1]) are allowed, for a local agent in development. */
+  WEBHOOK_ALLOW_LOOPBACK?: string;
   /** `iss` and `aud` of our access tokens. */
   AUTH_ISSUER: string;
   AUTH_AUDIENCE: string;

@@ -2,6 +2,7 @@ import type { Bindings } from "./env";
 import { createLogger } from "./logging";
 import { repositories } from "./repositories";
 import { EVENT_RETENTION_DAYS } from "./repositories/events.repository";
+import { dropOldDeliveries } from "./webhooks/sweep";
 
 const HOUR_MS = 60 * 60 * 1000;
 /** A single-request upload still PENDING after an hour has died (the limit is 25 MiB). */
@@ -87,7 +88,7 @@ const deleteOrphans = async (env: Bindings, now: Date) => {
 
 /**
  * The scheduled handler's work (hourly, see wrangler.jsonc): stuck files, abandoned uploads, orphaned
- * objects, expired Idempotency-Key records and events past retention, each logged as one JSON line.
+ * objects, expired Idempotency-Key records, events and webhook deliveries past retention, each logged as one JSON line.
  */
 export const runHousekeeping = async (env: Bindings, now: Date) => {
   log.info("stuck pending files failed", { count: await failStuckFiles(env, now) });
@@ -104,4 +105,5 @@ export const runHousekeeping = async (env: Bindings, now: Date) => {
   log.info("user events past retention deleted", {
     count: await userEvents.deleteOlderThan(cutoff),
   });
+  log.info("webhook deliveries past retention deleted", { count: await dropOldDeliveries(env, now) });
 };

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { generateDownloadUrlKeys, generateSigningKeys } from "../scripts/signing-keys.mjs";
+import { generateKeyring, generateSigningKeys } from "../scripts/signing-keys.mjs";
 
 const root = join(import.meta.dirname, "..");
 
@@ -17,7 +17,8 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations")),
           // A fresh signing key per run: tests never depend on a committed secret.
           JWT_SIGNING_KEYS: await generateSigningKeys("test"),
-          DOWNLOAD_URL_KEYS: generateDownloadUrlKeys("test"),
+          DOWNLOAD_URL_KEYS: generateKeyring("test"),
+          WEBHOOK_SECRET_KEYS: generateKeyring("test"),
           // 11 MiB instead of 25: the over-the-limit tests send 11 MiB, not 25, and a form file at the
           // limit still goes to R2 in three parts of a multipart upload (5 + 5 + 1 MiB).
           MAX_UPLOAD_BYTES: "11534336",

@@ -39,3 +39,9 @@ export type {
   ThreadEventHandlers,
   UserSubscribeHandlers,
 } from "./subscribe-types.js";
+export {
+  verifyWebhook,
+  type WebhookHeaders,
+  type WebhookPayload,
+  WebhookVerificationError,
+} from "./webhooks.js";

@@ -1100,6 +1100,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Newest first, in pages of `limit` (pass `next_cursor` back as `cursor`): every subscription for admins and workspace-wide keys, its own for a member-only key. Secrets are never shown again.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe to events
+         * @description Every event of the thread log whose type is in `events` (`["*"]`: all), in the threads the caller sees (or only `thread_id`'s), is POSTed to `url`, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the secret in this answer — shown only here. A subscription sees what its creator sees, for as long as they see it: an API key's subscriptions stop when it is revoked. Deliveries are written with their events (none is lost) and sent at least once, retried with backoff for about a day. URLs must be public `https` endpoints (`webhook-url-refused` names the rule a URL breaks); in development, loopback `http` URLs are allowed. At most 20 subscriptions per creator (409). Needs the WEBHOOKS queue and the WEBHOOK_SECRET_KEYS secret: without them, 503 `feature-not-configured` naming what is missing.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook subscription
+         * @description The subscription, with `enabled`, `disabled_reason` (set when the service disabled it because every delivery kept failing) and `failing_since`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription
+         * @description Deletes the subscription and its deliveries: nothing more is sent to it.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription
+         * @description Changes `url`, `events`, `description` or `enabled`. `enabled: false` pauses new deliveries (pending ones fail with the reason); `enabled: true` resumes them and clears `disabled_reason`. A new `url` follows the same rules as at creation.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/webhooks/{id}/secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a subscription's signing secret
+         * @description A new secret, shown only in this answer. For 24 hours the previous one signs too (`webhook-signature` then carries two signatures, space-separated; Standard Webhooks verifiers accept either), so receivers can switch without losing a delivery; `previous_secret_expires_at` says until when. Rotating again within the 24 hours drops the oldest. Needs the WEBHOOKS queue and the WEBHOOK_SECRET_KEYS secret: without them, 503 `feature-not-configured` naming what is missing.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Queues a `webhook.test` delivery to the subscription, signed like every other, and answers it (202); follow it in the deliveries list. A disabled subscription answers 409: enable it first. Needs the WEBHOOKS queue and the WEBHOOK_SECRET_KEYS secret: without them, 503 `feature-not-configured` naming what is missing.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a subscription's deliveries
+         * @description Newest first, in pages of `limit` (`status` narrows them): each delivery's state, attempts, next attempt and its last attempt's response status, body (at most 1 KiB), duration and error. Kept 30 days.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Makes the delivery due now and queues it (202): a failed one gets one more attempt, a succeeded one is sent again (same `webhook-id`, so a receiver that dedupes ignores it). A disabled subscription answers 409: enable it first. Needs the WEBHOOKS queue and the WEBHOOK_SECRET_KEYS secret: without them, 503 `feature-not-configured` naming what is missing.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1141,745 +1273,364 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "thread.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * thread.created delivery
+         * @description Sent for each `thread.created` event the subscription sees: The thread was created; `data` is the new thread. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["threadCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "thread.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * thread.updated delivery
+         * @description Sent for each `thread.updated` event the subscription sees: Title, status or metadata changed; `data` is the thread. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["threadUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.created delivery
+         * @description Sent for each `message.created` event the subscription sees: A message was posted. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["messageCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.updated delivery
+         * @description Sent for each `message.updated` event the subscription sees: A message was edited, or a streamed message was completed or timed out (its `state`, with the whole text). The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["messageUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.deleted delivery
+         * @description Sent for each `message.deleted` event the subscription sees: A message became a tombstone. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["messageDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reaction.added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * reaction.added delivery
+         * @description Sent for each `reaction.added` event the subscription sees: Someone reacted to a message. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["reactionAddedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reaction.removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * reaction.removed delivery
+         * @description Sent for each `reaction.removed` event the subscription sees: Someone took a reaction back. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["reactionRemovedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "memory.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * memory.updated delivery
+         * @description Sent for each `memory.updated` event the subscription sees: The memory document changed; `data` is all of it. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["memoryUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "artifact.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * artifact.created delivery
+         * @description Sent for each `artifact.created` event the subscription sees: An artifact was published (version 1). The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["artifactCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "artifact.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * artifact.updated delivery
+         * @description Sent for each `artifact.updated` event the subscription sees: An artifact got a new version (an update or a restore). The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["artifactUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "artifact.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * artifact.deleted delivery
+         * @description Sent for each `artifact.deleted` event the subscription sees: An artifact was deleted; `data` is what it was. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["artifactDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "interaction.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * interaction.created delivery
+         * @description Sent for each `interaction.created` event the subscription sees: Someone acted on a message's blocks or submitted its form. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["interactionCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "thread.agent_added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * thread.agent_added delivery
+         * @description Sent for each `thread.agent_added` event the subscription sees: A member-only API key was added to the thread: from now on it reaches it. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["threadAgentAddedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "thread.agent_removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * thread.agent_removed delivery
+         * @description Sent for each `thread.agent_removed` event the subscription sees: An API key was removed from the thread: it reaches it no more, and its live streams of the thread end after this event (a `reset` with reason `access_removed`). The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["threadAgentRemovedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.test delivery
+         * @description Sent by POST /webhooks/{id}/test: check that your endpoint is reachable and verifies the signature.
+         */
+        post: operations["webhookTestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
-        /**
-         * @example {
-         *       "type": "https://docs.experience-layer.dev/problems/validation-error",
-         *       "title": "Your request is not valid",
-         *       "status": 400,
-         *       "detail": "1 field is not valid.",
-         *       "instance": "/users",
-         *       "errors": [
-         *         {
-         *           "path": "body.email",
-         *           "message": "Invalid email address",
-         *           "code": "invalid_format"
-         *         }
-         *       ],
-         *       "timestamp": "2026-11-25T10:00:00.000Z",
-         *       "trace_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e"
-         *     }
-         */
-        Problem: {
-            /**
-             * Format: uri
-             * @description A stable URI naming the problem type. Types:
-             *     - `https://docs.experience-layer.dev/problems/validation-error` (400): One or more fields failed validation; `errors` lists each failing field by path.
-             *     - `https://docs.experience-layer.dev/problems/malformed-request` (400): The body is not well-formed JSON.
-             *     - `https://docs.experience-layer.dev/problems/unauthorized` (401): No valid credentials were sent.
-             *     - `https://docs.experience-layer.dev/problems/forbidden` (403): The credentials are valid but lack the permission this operation needs.
-             *     - `https://docs.experience-layer.dev/problems/not-found` (404): No resource exists at this path, or it is not visible to you.
-             *     - `https://docs.experience-layer.dev/problems/preview-unavailable` (404): `detail` says why: its type has none, or making it failed.
-             *     - `https://docs.experience-layer.dev/problems/method-not-allowed` (405): The path exists but does not support this method; see the `Allow` header.
-             *     - `https://docs.experience-layer.dev/problems/conflict` (409): For example a unique field (such as an email) is already taken.
-             *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
-             *     - `https://docs.experience-layer.dev/problems/thread-archived` (409): Archived threads are read-only; set its status to ACTIVE to change what is in it.
-             *     - `https://docs.experience-layer.dev/problems/message-not-streaming` (409): Text can be appended to a STREAMING message only, and only its author completes it; this one was completed, timed out (INCOMPLETE) or deleted, as `detail` says.
-             *     - `https://docs.experience-layer.dev/problems/stream-offset-mismatch` (409): A delta's `offset` must be the length of the message's text so far; `detail` gives that length. Resend what is missing from there.
-             *     - `https://docs.experience-layer.dev/problems/upload-closed` (409): The resumable upload was completed, aborted, has expired or is being completed; `detail` says which. Start a new one.
-             *     - `https://docs.experience-layer.dev/problems/upload-incomplete` (409): Parts are missing or not of the size the upload needs; `detail` names them. Send them, then complete again.
-             *     - `https://docs.experience-layer.dev/problems/event-log-truncated` (410): The events after the position you asked for have expired; read the thread and its messages again, then follow its events from the thread's `last_event_seq`.
-             *     - `https://docs.experience-layer.dev/problems/precondition-failed` (412): The `If-Match` header does not match the current ETag; fetch the resource again.
-             *     - `https://docs.experience-layer.dev/problems/precondition-required` (428): This update would overwrite a version you may not have seen; send its ETag as `If-Match` (or `*`).
-             *     - `https://docs.experience-layer.dev/problems/payload-too-large` (413): The body exceeds the size limit given in `detail`.
-             *     - `https://docs.experience-layer.dev/problems/unsupported-media-type` (415): The request body's `Content-Type` is not one this operation accepts (usually `application/json`).
-             *     - `https://docs.experience-layer.dev/problems/content-type-mismatch` (422): The file's first bytes show another format than its Content-Type; nothing was stored.
-             *     - `https://docs.experience-layer.dev/problems/checksum-mismatch` (422): The SHA-256 of the bytes received differs from the one sent (`Content-Digest`, the form's `sha256` field or the upload's `sha256`); nothing was stored.
-             *     - `https://docs.experience-layer.dev/problems/range-not-satisfiable` (416): The `Range` asked for starts past the end of the file; `Content-Range` gives its size.
-             *     - `https://docs.experience-layer.dev/problems/action-invalid` (422): The block, action or option is not on the message, or the element takes another kind of value.
-             *     - `https://docs.experience-layer.dev/problems/form-invalid` (422): `errors` has one entry per input block at fault, its `path` being the block's `block_id` (like Slack's `response_action: errors`).
-             *     - `https://docs.experience-layer.dev/problems/idempotency-key-reused` (422): Each key identifies one request; send a new key for a new request.
-             *     - `https://docs.experience-layer.dev/problems/rate-limited` (429): Slow down; `Retry-After` says when to try again.
-             *     - `https://docs.experience-layer.dev/problems/too-many-streams` (429): The thread has as many live streams as it serves, or you have as many open on it as one user or key may; close one, or retry after `Retry-After`.
-             *     - `https://docs.experience-layer.dev/problems/length-required` (411): Uploads are streamed to storage, which needs the size up front.
-             *     - `https://docs.experience-layer.dev/problems/link-expired` (403): Signed download links work until their `exp`; ask for a new one.
-             *     - `https://docs.experience-layer.dev/problems/feature-not-configured` (503): The operation needs a setting this deployment does not have; `detail` names it.
-             *     - `https://docs.experience-layer.dev/problems/internal-error` (500): Nothing about the cause is disclosed; quote `trace_id` when reporting it.
-             *     - `https://docs.experience-layer.dev/problems/service-unavailable` (503): A dependency (such as the database) cannot be reached; retry later.
-             */
-            type: string;
-            title: string;
-            /** Format: int32 */
-            status: number;
-            detail: string;
-            /** @description The request path. */
-            instance: string;
-            /** @description Every failing field, up to 100 (validation problems only). */
-            errors?: components["schemas"]["FieldError"][];
+        /** @description The body of a `thread.created` delivery; `data` is the event as the event feed returns it. */
+        ThreadCreatedWebhook: {
+            /** @enum {string} */
+            type: "thread.created";
             /**
              * Format: date-time
+             * @description When the event happened (its `created_at`).
              * @example 2026-11-25T10:00:00.000Z
              */
             timestamp: string;
-            /** @description The request id; quote it when reporting a problem. */
-            trace_id: string;
+            data: components["schemas"]["ThreadCreatedEvent"];
         };
-        FieldError: {
-            /**
-             * @description Where: `body.*`, `query.*`, `param.*` or `header.*`.
-             * @example body.email
-             */
-            path: string;
-            /** @example Invalid email address */
-            message: string;
-            /** @example invalid_format */
-            code: string;
-        };
-        /**
-         * @description A problem in the envelope (send `Accept: application/problem+json` for the bare object).
-         * @example {
-         *       "success": false,
-         *       "error": {
-         *         "type": "https://docs.experience-layer.dev/problems/not-found",
-         *         "title": "Not found",
-         *         "status": 404,
-         *         "detail": "No user with id cmif7vj3k0000abcd12345678.",
-         *         "instance": "/users/cmif7vj3k0000abcd12345678",
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "trace_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e"
-         *       }
-         *     }
-         */
-        ProblemEnvelope: {
-            /** @enum {boolean} */
-            success: false;
-            error: components["schemas"]["Problem"];
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "status": "ok",
-         *         "version": "1.0.0",
-         *         "environment": "production",
-         *         "checks": {
-         *           "database": {
-         *             "status": "ok",
-         *             "latency_ms": 1.8
-         *           },
-         *           "storage": {
-         *             "status": "ok",
-         *             "latency_ms": 2.4
-         *           },
-         *           "realtime": {
-         *             "status": "ok",
-         *             "latency_ms": 3.1
-         *           }
-         *         },
-         *         "features": {
-         *           "google_sign_in": {
-         *             "configured": true,
-         *             "missing": []
-         *           },
-         *           "download_links": {
-         *             "configured": true,
-         *             "missing": []
-         *           },
-         *           "previews": {
-         *             "configured": true,
-         *             "missing": []
-         *           },
-         *           "image_previews": {
-         *             "configured": false,
-         *             "missing": [
-         *               "IMAGES"
-         *             ]
-         *           }
-         *         }
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        HealthResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["Health"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        Health: {
-            /** @enum {string} */
-            status: "ok";
-            /** @example 1.0.0 */
-            version: string;
-            /** @example development */
-            environment: string;
-            checks: {
-                /** @description D1: `SELECT 1` through the API's own Prisma client. */
-                database: {
-                    /** @enum {string} */
-                    status: "ok";
-                    latency_ms: number;
-                };
-                /** @description R2: the metadata of a key that never exists. */
-                storage: {
-                    /** @enum {string} */
-                    status: "ok";
-                    latency_ms: number;
-                };
-                /** @description Durable Objects: a call to a live-stream hub. */
-                realtime: {
-                    /** @enum {string} */
-                    status: "ok";
-                    latency_ms: number;
-                };
-            };
-            /** @description The optional features and whether this deployment has what each needs; an operation of one that is not answers 503 `feature-not-configured` naming the setting. */
-            features: {
-                google_sign_in?: components["schemas"]["FeatureStatus"];
-                download_links?: components["schemas"]["FeatureStatus"];
-                previews?: components["schemas"]["FeatureStatus"];
-                image_previews?: components["schemas"]["FeatureStatus"];
-            };
-        };
-        FeatureStatus: {
-            configured: boolean;
-            /** @description The settings or bindings it lacks (empty when configured). */
-            missing: string[];
-        };
-        ResponseMetadata: {
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            timestamp: string;
-            /** @description The request id (X-Request-Id) of this request. */
-            correlation_id: string;
-            /** @example 1.0.0 */
-            version: string;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "status": "ok"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        LivenessResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["Liveness"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        Liveness: {
-            /** @enum {string} */
-            status: "ok";
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "access_token": "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleS0yMDI2LTExLTI1IiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJjbWlmN3ZqM2sifQ.sig",
-         *         "token_type": "Bearer",
-         *         "expires_in": 900,
-         *         "refresh_token": "cmif7vj3k0000session00001.c2VjcmV0LXJlZnJlc2gtdG9rZW4tdmFsdWU",
-         *         "session_id": "cmif7vj3k0000session00001"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        TokenResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["TokenSet"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        TokenSet: {
-            /** @description JWT (ES256) to send as `Authorization: Bearer …`. */
-            access_token: string;
-            /** @enum {string} */
-            token_type: "Bearer";
+        /** @description The thread was created; `data` is the new thread. */
+        ThreadCreatedEvent: {
             /**
              * Format: int32
-             * @description Seconds until the access token expires.
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
              */
-            expires_in: number;
-            /** @description Opaque; send to POST /auth/refresh. Rotates on every use. */
-            refresh_token: string;
-            session_id: string;
-        };
-        /**
-         * @example {
-         *       "email": "ada@example.com",
-         *       "role": "ADMIN"
-         *     }
-         */
-        DevSignInRequest: {
-            /** Format: email */
-            email: string;
-            name?: string;
-            role?: components["schemas"]["Role"];
-        };
-        /**
-         * @description ADMIN manages users and keys; USER works in their own threads; VIEWER is read-only.
-         * @default USER
-         * @enum {string}
-         */
-        Role: "ADMIN" | "USER" | "VIEWER";
-        /**
-         * @example {
-         *       "refresh_token": "cmif7vj3k0000session00001.c2VjcmV0"
-         *     }
-         */
-        RefreshRequest: {
-            refresh_token: string;
-        };
-        /**
-         * @example {
-         *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6ImFiYzEyMyIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2FjY291bnRzLmdvb2dsZS5jb20ifQ.sig",
-         *       "nonce": "n-0S6_WzA2Mj"
-         *     }
-         */
-        GoogleIdTokenRequest: {
-            /** @description A Google ID token (RS256 JWT), e.g. the `credential` of Google One Tap. */
-            id_token: string;
-            /** @description The nonce your client put in the Google request; when sent, the token's `nonce` must equal it (replay protection). */
-            nonce?: string;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "id": "cmif7vj3k0000abcd12345678",
-         *         "email": "ada@example.com",
-         *         "name": "Ada Lovelace",
-         *         "role": "USER",
-         *         "avatar_url": null,
-         *         "created_at": "2026-11-25T10:00:00.000Z",
-         *         "updated_at": "2026-11-25T10:00:00.000Z"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        UserResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["User"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        User: {
+            seq: number;
             /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /**
-             * Format: email
-             * @description Stored and matched lower-cased.
-             * @example ada@example.com
-             */
-            email: string;
-            /** @example Ada Lovelace */
-            name: string;
-            role: components["schemas"]["Role"];
-            /**
-             * Format: uri
-             * @example https://example.com/ada.png
-             */
-            avatar_url: string | null;
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
             /**
              * Format: date-time
              * @example 2026-11-25T10:00:00.000Z
              */
             created_at: string;
             /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
-            updated_at: string;
+            type: "thread.created";
+            data: components["schemas"]["Thread"];
         };
         /**
+         * @description Who wrote it; null once that user was deleted.
          * @example {
-         *       "name": "Ada King"
+         *       "type": "user",
+         *       "id": "cmif7vj3k0000abcd12345678"
          *     }
          */
-        UpdateProfileRequest: {
-            /** @example Ada Lovelace */
-            name?: string;
+        Actor: {
             /**
-             * Format: uri
-             * @example https://example.com/ada.png
+             * @description `user`: a signed-in person; `api_key`: an agent.
+             * @enum {string}
              */
-            avatar_url?: string | null;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": [
-         *         {
-         *           "id": "cmif7vj3k0000session00001",
-         *           "current": true,
-         *           "user_agent": "Mozilla/5.0",
-         *           "ip": "203.0.113.7",
-         *           "created_at": "2026-11-25T10:00:00.000Z",
-         *           "last_used_at": "2026-11-25T10:00:00.000Z",
-         *           "expires_at": "2026-12-25T10:00:00.000Z",
-         *           "revoked_at": null
-         *         }
-         *       ],
-         *       "pagination": {
-         *         "limit": 20,
-         *         "has_more": true,
-         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        SessionPage: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["Session"][];
-            pagination: components["schemas"]["Pagination"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        Session: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /** @description True for the session of the token that made this request. */
-            current: boolean;
-            user_agent: string | null;
-            ip: string | null;
+            type: "user" | "api_key";
             /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description When its refresh token was last used.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            last_used_at: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            expires_at: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            revoked_at: string | null;
-        };
-        Pagination: {
-            /** Format: int32 */
-            limit: number;
-            has_more: boolean;
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor: string | null;
-        };
-        /**
-         * @example {
-         *       "email": "ada@example.com",
-         *       "name": "Ada Lovelace",
-         *       "role": "USER"
-         *     }
-         */
-        CreateUserRequest: {
-            /**
-             * Format: email
-             * @description Stored and matched lower-cased.
-             * @example ada@example.com
-             */
-            email: string;
-            /** @example Ada Lovelace */
-            name: string;
-            role?: components["schemas"]["Role"];
-            /**
-             * Format: uri
-             * @example https://example.com/ada.png
-             */
-            avatar_url?: string;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": [
-         *         {
-         *           "id": "cmif7vj3k0000abcd12345678",
-         *           "email": "ada@example.com",
-         *           "name": "Ada Lovelace",
-         *           "role": "USER",
-         *           "avatar_url": null,
-         *           "created_at": "2026-11-25T10:00:00.000Z",
-         *           "updated_at": "2026-11-25T10:00:00.000Z"
-         *         }
-         *       ],
-         *       "pagination": {
-         *         "limit": 20,
-         *         "has_more": true,
-         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        UserPage: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["User"][];
-            pagination: components["schemas"]["Pagination"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        /**
-         * @example {
-         *       "name": "Ada King"
-         *     }
-         */
-        UpdateUserRequest: {
-            /**
-             * Format: email
-             * @description Stored and matched lower-cased.
-             * @example ada@example.com
-             */
-            email?: string;
-            /** @example Ada Lovelace */
-            name?: string;
-            role?: components["schemas"]["Role"];
-            /**
-             * Format: uri
-             * @example https://example.com/ada.png
-             */
-            avatar_url?: string | null;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "id": "cmif7vj3k0000apikey000001",
-         *         "name": "Acme CRM sync",
-         *         "prefix": "k7m2xq4trb5z",
-         *         "scopes": [
-         *           "users:read"
-         *         ],
-         *         "created_at": "2026-11-25T10:00:00.000Z",
-         *         "expires_at": "2027-11-25T10:00:00.000Z",
-         *         "last_used_at": null,
-         *         "revoked_at": null,
-         *         "created_by": "cmif7vj3k0000abcd12345678",
-         *         "secret": "elk_k7m2xq4trb5z_5q2JmW0b1Nf7pX8yVtq3cRkL9aZsD4eHgU6iOwYnB-_"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        CreatedApiKeyResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["CreatedApiKey"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        CreatedApiKey: components["schemas"]["ApiKey"] & {
-            /**
-             * @description The whole API key, `elk_<prefix>_<secret>`: send it as `X-API-Key` or `Authorization: Bearer`. Shown only in this response; only its hash is stored.
-             * @example elk_k7m2xq4trb5z_5q2JmW0b1Nf7pX8yVtq3cRkL9aZsD4eHgU6iOwYnB-_
-             */
-            secret: string;
-        };
-        /**
-         * @description What an API key may do: read or write one resource family; `threads:all` is a reach, not a family: the key reaches every thread (workspace-wide), where without it the key reaches only the threads it was added to (member-only).
-         * @enum {string}
-         */
-        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "threads:all" | "messages:write" | "files:read" | "files:write" | "artifacts:write";
-        ApiKey: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /**
-             * @description What the key is for; shown in listings.
-             * @example Acme CRM sync
-             */
-            name: string;
-            /**
-             * @description Identifies the key (it is the part after `elk_`); not a secret.
-             * @example k7m2xq4trb5z
-             */
-            prefix: string;
-            /**
-             * @example [
-             *       "users:read"
-             *     ]
-             */
-            scopes: components["schemas"]["ApiKeyScope"][];
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description After this the key stops working; null: never.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            expires_at: string | null;
-            /**
-             * Format: date-time
-             * @description When the key last authenticated a request, to the minute; null: never used.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            last_used_at: string | null;
-            /**
-             * Format: date-time
-             * @description When an admin revoked it; null while active.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            revoked_at: string | null;
-            /**
-             * @description The admin who created it; null once that user is deleted.
+             * @description The user's id, or the API key's id.
              * @example cmif7vj3k0000abcd12345678
              */
-            created_by: string | null;
-        };
-        /**
-         * @example {
-         *       "name": "Acme CRM sync",
-         *       "scopes": [
-         *         "users:read"
-         *       ],
-         *       "expires_at": "2027-11-25T10:00:00.000Z"
-         *     }
-         */
-        CreateApiKeyRequest: {
-            /**
-             * @description What the key is for; shown in listings.
-             * @example Acme CRM sync
-             */
-            name: string;
-            /**
-             * @example [
-             *       "users:read"
-             *     ]
-             */
-            scopes: components["schemas"]["ApiKeyScope"][];
-            /**
-             * Format: date-time
-             * @description When the key stops working (in the future); omit for a key that does not expire.
-             * @example 2027-11-25T10:00:00.000Z
-             */
-            expires_at?: string;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": [
-         *         {
-         *           "id": "cmif7vj3k0000apikey000001",
-         *           "name": "Acme CRM sync",
-         *           "prefix": "k7m2xq4trb5z",
-         *           "scopes": [
-         *             "users:read"
-         *           ],
-         *           "created_at": "2026-11-25T10:00:00.000Z",
-         *           "expires_at": "2027-11-25T10:00:00.000Z",
-         *           "last_used_at": null,
-         *           "revoked_at": null,
-         *           "created_by": "cmif7vj3k0000abcd12345678"
-         *         }
-         *       ],
-         *       "pagination": {
-         *         "limit": 20,
-         *         "has_more": true,
-         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ApiKeyPage: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["ApiKey"][];
-            pagination: components["schemas"]["Pagination"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "id": "cmif7vj3k0000apikey000001",
-         *         "name": "Acme CRM sync",
-         *         "prefix": "k7m2xq4trb5z",
-         *         "scopes": [
-         *           "users:read"
-         *         ],
-         *         "created_at": "2026-11-25T10:00:00.000Z",
-         *         "expires_at": "2027-11-25T10:00:00.000Z",
-         *         "last_used_at": null,
-         *         "revoked_at": null,
-         *         "created_by": "cmif7vj3k0000abcd12345678"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ApiKeyResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["ApiKey"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "id": "cmif7vj3k0000thr000000001",
-         *         "owner_id": "cmif7vj3k0000abcd12345678",
-         *         "title": "Q3 churn review",
-         *         "status": "ACTIVE",
-         *         "metadata": {
-         *           "crm_account": "acme-42"
-         *         },
-         *         "message_count": 1,
-         *         "last_message_at": "2026-11-25T10:00:00.000Z",
-         *         "last_event_seq": 2,
-         *         "memory_version": 0,
-         *         "created_at": "2026-11-25T10:00:00.000Z",
-         *         "updated_at": "2026-11-25T10:00:00.000Z"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ThreadResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["Thread"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
+            id: string;
+        } | null;
         Thread: {
             /** @example cmif7vj3k0000abcd12345678 */
             id: string;
@@ -1940,53 +1691,138 @@ export interface components {
         Metadata: {
             [key: string]: string;
         };
-        /**
-         * @example {
-         *       "title": "Q3 churn review",
-         *       "metadata": {
-         *         "crm_account": "acme-42"
-         *       },
-         *       "messages": [
-         *         {
-         *           "text": "What changed in churn since last quarter?"
-         *         }
-         *       ]
-         *     }
-         */
-        CreateThreadRequest: {
-            /** @example Q3 churn review */
-            title: string;
-            metadata?: components["schemas"]["Metadata"];
+        /** @description The body of a `thread.updated` delivery; `data` is the event as the event feed returns it. */
+        ThreadUpdatedWebhook: {
+            /** @enum {string} */
+            type: "thread.updated";
             /**
-             * @description Whose thread it is. Users create their own (omit it, or send their own id); admins and API keys name the user (API keys must).
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ThreadUpdatedEvent"];
+        };
+        /** @description Title, status or metadata changed; `data` is the thread. */
+        ThreadUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.updated";
+            data: components["schemas"]["Thread"];
+        };
+        /** @description The body of a `message.created` delivery; `data` is the event as the event feed returns it. */
+        MessageCreatedWebhook: {
+            /** @enum {string} */
+            type: "message.created";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["MessageCreatedEvent"];
+        };
+        /** @description A message was posted. */
+        MessageCreatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.created";
+            data: components["schemas"]["MessageSnapshot"];
+        };
+        /** @description A message without `reactions` (which say whether *you* reacted): how events and search carry it. */
+        MessageSnapshot: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * Format: int32
+             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
+             */
+            seq: number;
+            /**
+             * @description The message this one replies to; null for a top-level message.
              * @example cmif7vj3k0000abcd12345678
              */
-            owner_id?: string;
-            /** @description Up to 20 messages to start the thread with, stored with it in one atomic write. */
-            messages?: components["schemas"]["MessageInput"][];
-        };
-        /**
-         * @example {
-         *       "text": "What changed in churn since last quarter?"
-         *     }
-         */
-        MessageInput: {
-            role?: components["schemas"]["MessageRole"];
-            /**
-             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
-             * @example The Q3 churn report is ready.
-             */
+            parent_id: string | null;
+            role: components["schemas"]["MessageRole"] & unknown;
+            state: components["schemas"]["MessageState"];
+            author: components["schemas"]["Actor"];
+            /** @description Empty once the message was deleted. */
             text: string;
-            blocks?: components["schemas"]["Blocks"];
-            metadata?: components["schemas"]["Metadata"];
-            /** @description Up to 10 files to attach, in this order: ids of files you uploaded (admins and API keys: any file). */
-            file_ids?: string[];
+            blocks: components["schemas"]["Blocks"];
+            metadata: components["schemas"]["Metadata"];
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * Format: int32
+             * @description Live replies to this message.
+             */
+            reply_count: number;
+            /**
+             * Format: date-time
+             * @description When the text, blocks or metadata last changed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            edited_at: string | null;
+            /**
+             * Format: date-time
+             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            deleted_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
         };
         /**
          * @description Defaults to USER for users and ASSISTANT for API keys; users may only post USER messages.
          * @enum {string}
          */
         MessageRole: "USER" | "ASSISTANT" | "SYSTEM" | "TOOL";
+        /**
+         * @description COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: its author went quiet for `MESSAGE_STREAM_IDLE_SECONDS` (300) before completing it; the text is what arrived.
+         * @enum {string}
+         */
+        MessageState: "COMPLETE" | "STREAMING" | "INCOMPLETE";
         /**
          * @description Slack-compatible Block Kit blocks, at most 50. `block_id`s are unique within the message, and so are `action_id`s.
          * @example [
@@ -3041,164 +2877,204 @@ export interface components {
             block_id?: string;
             text: string;
         };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": [
-         *         {
-         *           "id": "cmif7vj3k0000thr000000001",
-         *           "owner_id": "cmif7vj3k0000abcd12345678",
-         *           "title": "Q3 churn review",
-         *           "status": "ACTIVE",
-         *           "metadata": {
-         *             "crm_account": "acme-42"
-         *           },
-         *           "message_count": 1,
-         *           "last_message_at": "2026-11-25T10:00:00.000Z",
-         *           "last_event_seq": 2,
-         *           "memory_version": 0,
-         *           "created_at": "2026-11-25T10:00:00.000Z",
-         *           "updated_at": "2026-11-25T10:00:00.000Z"
-         *         }
-         *       ],
-         *       "pagination": {
-         *         "limit": 20,
-         *         "has_more": true,
-         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ThreadPage: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["Thread"][];
-            pagination: components["schemas"]["Pagination"];
-            metadata: components["schemas"]["ResponseMetadata"];
+        /** @description A file attached to a message. */
+        Attachment: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            filename: string;
+            content_type: string;
+            /** Format: int64 */
+            size_bytes: number;
         };
-        /**
-         * @example {
-         *       "status": "ARCHIVED"
-         *     }
-         */
-        UpdateThreadRequest: {
-            /** @example Q3 churn review */
-            title?: string;
-            status?: components["schemas"]["ThreadStatus"];
+        /** @description The body of a `message.updated` delivery; `data` is the event as the event feed returns it. */
+        MessageUpdatedWebhook: {
+            /** @enum {string} */
+            type: "message.updated";
             /**
-             * @description Replaces the metadata; null clears it.
-             * @example {
-             *       "crm_account": "acme-42",
-             *       "channel": "web"
-             *     }
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
              */
-            metadata?: {
-                [key: string]: string;
-            } | null;
+            timestamp: string;
+            data: components["schemas"]["MessageUpdatedEvent"];
         };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": [
-         *         {
-         *           "thread_id": "cmif7vj3k0000thread000001",
-         *           "api_key_id": "cmif7vj3k0000apikey000001",
-         *           "name": "Acme CRM sync",
-         *           "added_by": "cmif7vj3k0000abcd12345678",
-         *           "added_at": "2026-11-25T10:00:00.000Z"
-         *         }
-         *       ],
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ThreadAgentListResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["ThreadAgent"][];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        /** @description An agent in a thread: a member-only API key reaches the threads it is in, and only those (like a Slack app in the channels it was added to). */
-        ThreadAgent: {
+        /** @description A message was edited, or a streamed message was completed or timed out (its `state`, with the whole text). */
+        MessageUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
             /** @example cmif7vj3k0000abcd12345678 */
             thread_id: string;
-            /**
-             * @description The member-only API key added to the thread.
-             * @example cmif7vj3k0000abcd12345678
-             */
-            api_key_id: string;
-            /**
-             * @description The key's name, as an admin gave it (what the agent is).
-             * @example Acme CRM sync
-             */
-            name: string;
-            /**
-             * @description The user who added it; null when the key created the thread itself, or once that user is deleted.
-             * @example cmif7vj3k0000abcd12345678
-             */
-            added_by: string | null;
+            actor: components["schemas"]["Actor"] & unknown;
             /**
              * Format: date-time
              * @example 2026-11-25T10:00:00.000Z
              */
-            added_at: string;
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.updated";
+            data: components["schemas"]["MessageSnapshot"];
         };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "thread_id": "cmif7vj3k0000thread000001",
-         *         "api_key_id": "cmif7vj3k0000apikey000001",
-         *         "name": "Acme CRM sync",
-         *         "added_by": "cmif7vj3k0000abcd12345678",
-         *         "added_at": "2026-11-25T10:00:00.000Z"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ThreadAgentResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["ThreadAgent"];
-            metadata: components["schemas"]["ResponseMetadata"];
+        /** @description The body of a `message.deleted` delivery; `data` is the event as the event feed returns it. */
+        MessageDeletedWebhook: {
+            /** @enum {string} */
+            type: "message.deleted";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["MessageDeletedEvent"];
         };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "version": 3,
-         *         "updated_at": "2026-11-25T10:00:00.000Z",
-         *         "memory": {
-         *           "customer": "Acme",
-         *           "goals": [
-         *             "reduce churn"
-         *           ],
-         *           "last_report": "q3-churn"
-         *         }
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ThreadMemoryResponse: {
-            /** @enum {boolean} */
-            success: true;
+        /** @description A message became a tombstone. */
+        MessageDeletedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.deleted";
+            data: components["schemas"]["MessageSnapshot"];
+        };
+        /** @description The body of a `reaction.added` delivery; `data` is the event as the event feed returns it. */
+        ReactionAddedWebhook: {
+            /** @enum {string} */
+            type: "reaction.added";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ReactionAddedEvent"];
+        };
+        /** @description Someone reacted to a message. */
+        ReactionAddedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reaction.added";
+            data: components["schemas"]["ReactionChange"];
+        };
+        ReactionChange: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            /**
+             * @description The short name, without colons.
+             * @example thumbsup
+             */
+            emoji: string;
+            actor: components["schemas"]["Actor"];
+            /**
+             * Format: int32
+             * @description The emoji's count on the message after the change.
+             */
+            count: number;
+        };
+        /** @description The body of a `reaction.removed` delivery; `data` is the event as the event feed returns it. */
+        ReactionRemovedWebhook: {
+            /** @enum {string} */
+            type: "reaction.removed";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ReactionRemovedEvent"];
+        };
+        /** @description Someone took a reaction back. */
+        ReactionRemovedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reaction.removed";
+            data: components["schemas"]["ReactionChange"];
+        };
+        /** @description The body of a `memory.updated` delivery; `data` is the event as the event feed returns it. */
+        MemoryUpdatedWebhook: {
+            /** @enum {string} */
+            type: "memory.updated";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["MemoryUpdatedEvent"];
+        };
+        /** @description The memory document changed; `data` is all of it. */
+        MemoryUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "memory.updated";
             data: components["schemas"]["ThreadMemory"];
-            metadata: components["schemas"]["ResponseMetadata"];
         };
         ThreadMemory: {
             /**
@@ -3226,568 +3102,40 @@ export interface components {
         MemoryDocument: {
             [key: string]: unknown;
         };
-        /**
-         * @description A JSON Merge Patch (RFC 7396) of the memory document: members replace the document's, `null` removes a member, objects merge recursively. The patched document must stay within the memory limits.
-         * @example {
-         *       "last_report": "q4-churn",
-         *       "goals": null
-         *     }
-         */
-        MemoryMergePatch: {
-            [key: string]: unknown;
+        /** @description The body of a `artifact.created` delivery; `data` is the event as the event feed returns it. */
+        ArtifactCreatedWebhook: {
+            /** @enum {string} */
+            type: "artifact.created";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ArtifactCreatedEvent"];
         };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "id": "cmif7vj3k0000msg000000001",
-         *         "thread_id": "cmif7vj3k0000thr000000001",
-         *         "seq": 2,
-         *         "parent_id": null,
-         *         "role": "ASSISTANT",
-         *         "state": "COMPLETE",
-         *         "author": {
-         *           "type": "api_key",
-         *           "id": "cmif7vj3k0000apikey000001"
-         *         },
-         *         "text": "Churn fell from 4.1% to 3.2%.",
-         *         "blocks": [
-         *           {
-         *             "type": "section",
-         *             "text": {
-         *               "type": "mrkdwn",
-         *               "text": "*Churn* fell from 4.1% to 3.2%."
-         *             }
-         *           }
-         *         ],
-         *         "metadata": {
-         *           "report_id": "q3-churn"
-         *         },
-         *         "attachments": [],
-         *         "reactions": [
-         *           {
-         *             "emoji": "tada",
-         *             "count": 2,
-         *             "me": true
-         *           }
-         *         ],
-         *         "reply_count": 0,
-         *         "edited_at": null,
-         *         "deleted_at": null,
-         *         "created_at": "2026-11-25T10:00:00.000Z",
-         *         "updated_at": "2026-11-25T10:00:00.000Z"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        MessageResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["Message"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        Message: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
+        /** @description An artifact was published (version 1). */
+        ArtifactCreatedEvent: {
             /**
              * Format: int32
-             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
              */
             seq: number;
-            /**
-             * @description The message this one replies to; null for a top-level message.
-             * @example cmif7vj3k0000abcd12345678
-             */
-            parent_id: string | null;
-            role: components["schemas"]["MessageRole"] & unknown;
-            state: components["schemas"]["MessageState"];
-            author: components["schemas"]["Actor"];
-            /** @description Empty once the message was deleted. */
-            text: string;
-            blocks: components["schemas"]["Blocks"];
-            metadata: components["schemas"]["Metadata"];
-            attachments: components["schemas"]["Attachment"][];
-            /**
-             * Format: int32
-             * @description Live replies to this message.
-             */
-            reply_count: number;
-            /**
-             * Format: date-time
-             * @description When the text, blocks or metadata last changed.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            edited_at: string | null;
-            /**
-             * Format: date-time
-             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            deleted_at: string | null;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
             /**
              * Format: date-time
              * @example 2026-11-25T10:00:00.000Z
              */
             created_at: string;
             /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            updated_at: string;
-            /** @description One entry per emoji, in the order each was first used, with whether you reacted. */
-            reactions: components["schemas"]["ReactionSummary"][];
-        };
-        /**
-         * @description COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: its author went quiet for `MESSAGE_STREAM_IDLE_SECONDS` (300) before completing it; the text is what arrived.
-         * @enum {string}
-         */
-        MessageState: "COMPLETE" | "STREAMING" | "INCOMPLETE";
-        /**
-         * @description Who wrote it; null once that user was deleted.
-         * @example {
-         *       "type": "user",
-         *       "id": "cmif7vj3k0000abcd12345678"
-         *     }
-         */
-        Actor: {
-            /**
-             * @description `user`: a signed-in person; `api_key`: an agent.
+             * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "user" | "api_key";
-            /**
-             * @description The user's id, or the API key's id.
-             * @example cmif7vj3k0000abcd12345678
-             */
-            id: string;
-        } | null;
-        /** @description A file attached to a message. */
-        Attachment: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            filename: string;
-            content_type: string;
-            /** Format: int64 */
-            size_bytes: number;
-        };
-        ReactionSummary: {
-            /**
-             * @description The short name, without colons.
-             * @example thumbsup
-             */
-            emoji: string;
-            /**
-             * Format: int32
-             * @description How many users and agents reacted with it.
-             */
-            count: number;
-            /** @description Whether you (the caller) reacted with it. */
-            me: boolean;
-        };
-        /**
-         * @example {
-         *       "role": "ASSISTANT",
-         *       "text": "Churn fell from 4.1% to 3.2%.",
-         *       "blocks": [
-         *         {
-         *           "type": "section",
-         *           "text": {
-         *             "type": "mrkdwn",
-         *             "text": "*Churn* fell from 4.1% to 3.2%."
-         *           }
-         *         },
-         *         {
-         *           "type": "actions",
-         *           "elements": [
-         *             {
-         *               "type": "button",
-         *               "action_id": "open_report",
-         *               "text": {
-         *                 "type": "plain_text",
-         *                 "text": "Open report"
-         *               },
-         *               "value": "q3"
-         *             }
-         *           ]
-         *         }
-         *       ],
-         *       "metadata": {
-         *         "report_id": "q3-churn"
-         *       }
-         *     }
-         */
-        CreateMessageRequest: {
-            role?: components["schemas"]["MessageRole"];
-            /**
-             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Required and not blank unless `streaming`; a streamed message may start empty.
-             * @example The Q3 churn report is ready.
-             */
-            text?: string;
-            blocks?: components["schemas"]["Blocks"];
-            metadata?: components["schemas"]["Metadata"];
-            /** @description Up to 10 files to attach, in this order: ids of files you uploaded (admins and API keys: any file). */
-            file_ids?: string[];
-            /**
-             * @description Post as a reply to this top-level message of the thread (like Slack's `thread_ts`).
-             * @example cmif7vj3k0000abcd12345678
-             */
-            parent_id?: string;
-            /** @description `true` starts a streamed reply (Slack's `chat.startStream`): the message is STREAMING, you append its text with POST …/messages/{message_id}/deltas and finish it with POST …/messages/{message_id}/complete. */
-            streaming?: boolean;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": [
-         *         {
-         *           "id": "cmif7vj3k0000msg000000001",
-         *           "thread_id": "cmif7vj3k0000thr000000001",
-         *           "seq": 2,
-         *           "parent_id": null,
-         *           "role": "ASSISTANT",
-         *           "state": "COMPLETE",
-         *           "author": {
-         *             "type": "api_key",
-         *             "id": "cmif7vj3k0000apikey000001"
-         *           },
-         *           "text": "Churn fell from 4.1% to 3.2%.",
-         *           "blocks": [
-         *             {
-         *               "type": "section",
-         *               "text": {
-         *                 "type": "mrkdwn",
-         *                 "text": "*Churn* fell from 4.1% to 3.2%."
-         *               }
-         *             }
-         *           ],
-         *           "metadata": {
-         *             "report_id": "q3-churn"
-         *           },
-         *           "attachments": [],
-         *           "reactions": [
-         *             {
-         *               "emoji": "tada",
-         *               "count": 2,
-         *               "me": true
-         *             }
-         *           ],
-         *           "reply_count": 0,
-         *           "edited_at": null,
-         *           "deleted_at": null,
-         *           "created_at": "2026-11-25T10:00:00.000Z",
-         *           "updated_at": "2026-11-25T10:00:00.000Z"
-         *         }
-         *       ],
-         *       "pagination": {
-         *         "limit": 20,
-         *         "has_more": true,
-         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        MessagePage: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["Message"][];
-            pagination: components["schemas"]["Pagination"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        /**
-         * @example {
-         *       "text": "Churn fell from 4.1% to 3.1% (corrected)."
-         *     }
-         */
-        UpdateMessageRequest: {
-            /**
-             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
-             * @example The Q3 churn report is ready.
-             */
-            text?: string;
-            /**
-             * @description New blocks; null removes them.
-             * @example [
-             *       {
-             *         "type": "header",
-             *         "text": {
-             *           "type": "plain_text",
-             *           "text": "Deploy #42 needs approval"
-             *         }
-             *       },
-             *       {
-             *         "type": "section",
-             *         "block_id": "summary",
-             *         "text": {
-             *           "type": "mrkdwn",
-             *           "text": "*api* `v1.8.0` → production, requested by <@U0123ABC>"
-             *         },
-             *         "accessory": {
-             *           "type": "overflow",
-             *           "action_id": "more",
-             *           "options": [
-             *             {
-             *               "text": {
-             *                 "type": "plain_text",
-             *                 "text": "View diff"
-             *               },
-             *               "value": "diff",
-             *               "url": "https://example.com/diff/42"
-             *             },
-             *             {
-             *               "text": {
-             *                 "type": "plain_text",
-             *                 "text": "Snooze"
-             *               },
-             *               "value": "snooze"
-             *             }
-             *           ]
-             *         }
-             *       },
-             *       {
-             *         "type": "divider"
-             *       },
-             *       {
-             *         "type": "actions",
-             *         "block_id": "decision",
-             *         "elements": [
-             *           {
-             *             "type": "button",
-             *             "text": {
-             *               "type": "plain_text",
-             *               "text": "Approve"
-             *             },
-             *             "action_id": "approve",
-             *             "style": "primary",
-             *             "value": "42"
-             *           },
-             *           {
-             *             "type": "button",
-             *             "text": {
-             *               "type": "plain_text",
-             *               "text": "Reject"
-             *             },
-             *             "action_id": "reject",
-             *             "style": "danger",
-             *             "value": "42",
-             *             "confirm": {
-             *               "title": {
-             *                 "type": "plain_text",
-             *                 "text": "Reject deploy #42?"
-             *               },
-             *               "text": {
-             *                 "type": "plain_text",
-             *                 "text": "The requester is notified."
-             *               },
-             *               "confirm": {
-             *                 "type": "plain_text",
-             *                 "text": "Reject"
-             *               },
-             *               "deny": {
-             *                 "type": "plain_text",
-             *                 "text": "Cancel"
-             *               }
-             *             }
-             *           }
-             *         ]
-             *       },
-             *       {
-             *         "type": "context",
-             *         "elements": [
-             *           {
-             *             "type": "mrkdwn",
-             *             "text": "Expires in 24 hours"
-             *           }
-             *         ]
-             *       }
-             *     ]
-             */
-            blocks?: components["schemas"]["Block"][] | null;
-            /**
-             * @description Replaces the metadata; null clears it.
-             * @example {
-             *       "crm_account": "acme-42",
-             *       "channel": "web"
-             *     }
-             */
-            metadata?: {
-                [key: string]: string;
-            } | null;
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "message_id": "cmif7vj3k0000msg000000001",
-         *         "length": 27
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        StreamPositionResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["StreamPosition"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        StreamPosition: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            message_id: string;
-            /**
-             * Format: int32
-             * @description The length of the message's text now (UTF-16 code units): the offset of your next delta.
-             */
-            length: number;
-        };
-        /**
-         * @example {
-         *       "offset": 12,
-         *       "text": " fell from 4.1%"
-         *     }
-         */
-        MessageDeltaRequest: {
-            /**
-             * Format: int32
-             * @description Where this text starts in the message: the length of its text so far, in UTF-16 code units (JavaScript's `string.length`). A retried delta (same offset, already stored) is applied once.
-             */
-            offset: number;
-            /** @description The text to append. */
-            text: string;
-        };
-        /**
-         * @example {
-         *       "blocks": [
-         *         {
-         *           "type": "section",
-         *           "text": {
-         *             "type": "mrkdwn",
-         *             "text": "*Churn* fell from 4.1% to 3.2%."
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        CompleteMessageRequest: {
-            /**
-             * @description The final text, replacing what was streamed (e.g. with formatting fixed); without it the streamed text stays, and must not be blank.
-             * @example The Q3 churn report is ready.
-             */
-            text?: string;
-            blocks?: components["schemas"]["Blocks"];
-            metadata?: components["schemas"]["Metadata"];
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": [
-         *         {
-         *           "emoji": "thumbsup",
-         *           "count": 1,
-         *           "me": true,
-         *           "actors": [
-         *             {
-         *               "type": "user",
-         *               "id": "cmif7vj3k0000abcd12345678"
-         *             }
-         *           ]
-         *         }
-         *       ],
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ReactionListResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["ReactionGroup"][];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        ReactionGroup: {
-            /**
-             * @description The short name, without colons.
-             * @example thumbsup
-             */
-            emoji: string;
-            /** Format: int32 */
-            count: number;
-            me: boolean;
-            /** @description Who reacted, first come first, up to 100 (`count` is exact). */
-            actors: components["schemas"]["Actor"][];
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "emoji": "thumbsup",
-         *         "count": 3,
-         *         "me": true
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ReactionResponse: {
-            /** @enum {boolean} */
-            success: true;
-            data: components["schemas"]["ReactionSummary"];
-            metadata: components["schemas"]["ResponseMetadata"];
-        };
-        /**
-         * @example {
-         *       "success": true,
-         *       "data": {
-         *         "id": "cmif7vj3k0000art000000001",
-         *         "thread_id": "cmif7vj3k0000thr000000001",
-         *         "message_id": null,
-         *         "type": "INSIGHT",
-         *         "title": "Churn is down",
-         *         "summary": "Q3 churn fell to 3.2%.",
-         *         "content": {
-         *           "claim": "Churn fell from 4.1% to 3.2%.",
-         *           "confidence": 0.8,
-         *           "evidence": []
-         *         },
-         *         "metadata": {},
-         *         "version": 1,
-         *         "attachments": [],
-         *         "created_by": {
-         *           "type": "api_key",
-         *           "id": "cmif7vj3k0000apikey000001"
-         *         },
-         *         "created_at": "2026-11-25T10:00:00.000Z",
-         *         "updated_at": "2026-11-25T10:00:00.000Z"
-         *       },
-         *       "metadata": {
-         *         "timestamp": "2026-11-25T10:00:00.000Z",
-         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
-         *         "version": "1.0.0"
-         *       }
-         *     }
-         */
-        ArtifactResponse: {
-            /** @enum {boolean} */
-            success: true;
+            type: "artifact.created";
             data: components["schemas"]["Artifact"];
-            metadata: components["schemas"]["ResponseMetadata"];
         };
         Artifact: components["schemas"]["InsightArtifact"] | components["schemas"]["ReportArtifact"] | components["schemas"]["DashboardArtifact"] | components["schemas"]["TableArtifact"] | components["schemas"]["ChartArtifact"] | components["schemas"]["DocumentArtifact"];
         InsightArtifact: {
@@ -4222,6 +3570,1754 @@ export interface components {
             format: "markdown" | "text";
             body: string;
         };
+        /** @description The body of a `artifact.updated` delivery; `data` is the event as the event feed returns it. */
+        ArtifactUpdatedWebhook: {
+            /** @enum {string} */
+            type: "artifact.updated";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ArtifactUpdatedEvent"];
+        };
+        /** @description An artifact got a new version (an update or a restore). */
+        ArtifactUpdatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "artifact.updated";
+            data: components["schemas"]["Artifact"];
+        };
+        /** @description The body of a `artifact.deleted` delivery; `data` is the event as the event feed returns it. */
+        ArtifactDeletedWebhook: {
+            /** @enum {string} */
+            type: "artifact.deleted";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ArtifactDeletedEvent"];
+        };
+        /** @description An artifact was deleted; `data` is what it was. */
+        ArtifactDeletedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "artifact.deleted";
+            data: components["schemas"]["Artifact"];
+        };
+        /** @description The body of a `interaction.created` delivery; `data` is the event as the event feed returns it. */
+        InteractionCreatedWebhook: {
+            /** @enum {string} */
+            type: "interaction.created";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["InteractionCreatedEvent"];
+        };
+        /** @description Someone acted on a message's blocks or submitted its form. */
+        InteractionCreatedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "interaction.created";
+            data: components["schemas"]["Interaction"];
+        };
+        /** @description Someone acted on a message's blocks: Slack's `block_actions` or `view_submission`. */
+        Interaction: components["schemas"]["BlockActionInteraction"] | components["schemas"]["FormSubmissionInteraction"];
+        BlockActionInteraction: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "block_action";
+            /** @description The element acted on and what was chosen. */
+            action: {
+                block_id: string;
+                action_id: string;
+                /**
+                 * @description The type of the element acted on.
+                 * @enum {string}
+                 */
+                type: "button" | "static_select" | "overflow" | "datepicker" | "checkboxes" | "radio_buttons" | "plain_text_input";
+                /** @description A button's value, or the text typed into an input. */
+                value?: string;
+                /** @description The values of the options chosen (one for menus and radio buttons). */
+                selected_options?: string[];
+                /**
+                 * @description `YYYY-MM-DD`, for a datepicker.
+                 * @example 2026-11-30
+                 */
+                selected_date?: string;
+            };
+        };
+        FormSubmissionInteraction: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "form_submission";
+            /** @description The values of the message's input blocks, checked. */
+            values: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["RecordedSelection"];
+                };
+            };
+        };
+        /** @description What was chosen, with the type of the element it was chosen in. */
+        RecordedSelection: {
+            /**
+             * @description The type of the element acted on.
+             * @enum {string}
+             */
+            type: "button" | "static_select" | "overflow" | "datepicker" | "checkboxes" | "radio_buttons" | "plain_text_input";
+            /** @description A button's value, or the text typed into an input. */
+            value?: string;
+            /** @description The values of the options chosen (one for menus and radio buttons). */
+            selected_options?: string[];
+            /**
+             * @description `YYYY-MM-DD`, for a datepicker.
+             * @example 2026-11-30
+             */
+            selected_date?: string;
+        };
+        /** @description The body of a `thread.agent_added` delivery; `data` is the event as the event feed returns it. */
+        ThreadAgentAddedWebhook: {
+            /** @enum {string} */
+            type: "thread.agent_added";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ThreadAgentAddedEvent"];
+        };
+        /** @description A member-only API key was added to the thread: from now on it reaches it. */
+        ThreadAgentAddedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.agent_added";
+            data: components["schemas"]["ThreadAgent"];
+        };
+        /** @description An agent in a thread: a member-only API key reaches the threads it is in, and only those (like a Slack app in the channels it was added to). */
+        ThreadAgent: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The member-only API key added to the thread.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            api_key_id: string;
+            /**
+             * @description The key's name, as an admin gave it (what the agent is).
+             * @example Acme CRM sync
+             */
+            name: string;
+            /**
+             * @description The user who added it; null when the key created the thread itself, or once that user is deleted.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            added_by: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            added_at: string;
+        };
+        /** @description The body of a `thread.agent_removed` delivery; `data` is the event as the event feed returns it. */
+        ThreadAgentRemovedWebhook: {
+            /** @enum {string} */
+            type: "thread.agent_removed";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["ThreadAgentRemovedEvent"];
+        };
+        /** @description An API key was removed from the thread: it reaches it no more, and its live streams of the thread end after this event (a `reset` with reason `access_removed`). */
+        ThreadAgentRemovedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.agent_removed";
+            data: components["schemas"]["ThreadAgent"];
+        };
+        /** @description The body of a test delivery (POST /webhooks/{id}/test). */
+        WebhookTestWebhook: {
+            /** @enum {string} */
+            type: "webhook.test";
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * @description The subscription tested.
+                 * @example cmif7vj3k0000abcd12345678
+                 */
+                webhook_id: string;
+                message: string;
+            };
+        };
+        /**
+         * @example {
+         *       "type": "https://docs.experience-layer.dev/problems/validation-error",
+         *       "title": "Your request is not valid",
+         *       "status": 400,
+         *       "detail": "1 field is not valid.",
+         *       "instance": "/users",
+         *       "errors": [
+         *         {
+         *           "path": "body.email",
+         *           "message": "Invalid email address",
+         *           "code": "invalid_format"
+         *         }
+         *       ],
+         *       "timestamp": "2026-11-25T10:00:00.000Z",
+         *       "trace_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e"
+         *     }
+         */
+        Problem: {
+            /**
+             * Format: uri
+             * @description A stable URI naming the problem type. Types:
+             *     - `https://docs.experience-layer.dev/problems/validation-error` (400): One or more fields failed validation; `errors` lists each failing field by path.
+             *     - `https://docs.experience-layer.dev/problems/malformed-request` (400): The body is not well-formed JSON.
+             *     - `https://docs.experience-layer.dev/problems/unauthorized` (401): No valid credentials were sent.
+             *     - `https://docs.experience-layer.dev/problems/forbidden` (403): The credentials are valid but lack the permission this operation needs.
+             *     - `https://docs.experience-layer.dev/problems/not-found` (404): No resource exists at this path, or it is not visible to you.
+             *     - `https://docs.experience-layer.dev/problems/preview-unavailable` (404): `detail` says why: its type has none, or making it failed.
+             *     - `https://docs.experience-layer.dev/problems/method-not-allowed` (405): The path exists but does not support this method; see the `Allow` header.
+             *     - `https://docs.experience-layer.dev/problems/conflict` (409): For example a unique field (such as an email) is already taken.
+             *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
+             *     - `https://docs.experience-layer.dev/problems/thread-archived` (409): Archived threads are read-only; set its status to ACTIVE to change what is in it.
+             *     - `https://docs.experience-layer.dev/problems/message-not-streaming` (409): Text can be appended to a STREAMING message only, and only its author completes it; this one was completed, timed out (INCOMPLETE) or deleted, as `detail` says.
+             *     - `https://docs.experience-layer.dev/problems/stream-offset-mismatch` (409): A delta's `offset` must be the length of the message's text so far; `detail` gives that length. Resend what is missing from there.
+             *     - `https://docs.experience-layer.dev/problems/upload-closed` (409): The resumable upload was completed, aborted, has expired or is being completed; `detail` says which. Start a new one.
+             *     - `https://docs.experience-layer.dev/problems/upload-incomplete` (409): Parts are missing or not of the size the upload needs; `detail` names them. Send them, then complete again.
+             *     - `https://docs.experience-layer.dev/problems/event-log-truncated` (410): The events after the position you asked for have expired; read the thread and its messages again, then follow its events from the thread's `last_event_seq`.
+             *     - `https://docs.experience-layer.dev/problems/precondition-failed` (412): The `If-Match` header does not match the current ETag; fetch the resource again.
+             *     - `https://docs.experience-layer.dev/problems/precondition-required` (428): This update would overwrite a version you may not have seen; send its ETag as `If-Match` (or `*`).
+             *     - `https://docs.experience-layer.dev/problems/payload-too-large` (413): The body exceeds the size limit given in `detail`.
+             *     - `https://docs.experience-layer.dev/problems/unsupported-media-type` (415): The request body's `Content-Type` is not one this operation accepts (usually `application/json`).
+             *     - `https://docs.experience-layer.dev/problems/content-type-mismatch` (422): The file's first bytes show another format than its Content-Type; nothing was stored.
+             *     - `https://docs.experience-layer.dev/problems/checksum-mismatch` (422): The SHA-256 of the bytes received differs from the one sent (`Content-Digest`, the form's `sha256` field or the upload's `sha256`); nothing was stored.
+             *     - `https://docs.experience-layer.dev/problems/range-not-satisfiable` (416): The `Range` asked for starts past the end of the file; `Content-Range` gives its size.
+             *     - `https://docs.experience-layer.dev/problems/action-invalid` (422): The block, action or option is not on the message, or the element takes another kind of value.
+             *     - `https://docs.experience-layer.dev/problems/form-invalid` (422): `errors` has one entry per input block at fault, its `path` being the block's `block_id` (like Slack's `response_action: errors`).
+             *     - `https://docs.experience-layer.dev/problems/webhook-url-refused` (422): Webhooks go to public HTTPS endpoints: `detail` names the rule the URL breaks (its scheme, a loopback or private host, credentials in it).
+             *     - `https://docs.experience-layer.dev/problems/idempotency-key-reused` (422): Each key identifies one request; send a new key for a new request.
+             *     - `https://docs.experience-layer.dev/problems/rate-limited` (429): Slow down; `Retry-After` says when to try again.
+             *     - `https://docs.experience-layer.dev/problems/too-many-streams` (429): The thread has as many live streams as it serves, or you have as many open on it as one user or key may; close one, or retry after `Retry-After`.
+             *     - `https://docs.experience-layer.dev/problems/length-required` (411): Uploads are streamed to storage, which needs the size up front.
+             *     - `https://docs.experience-layer.dev/problems/link-expired` (403): Signed download links work until their `exp`; ask for a new one.
+             *     - `https://docs.experience-layer.dev/problems/feature-not-configured` (503): The operation needs a setting this deployment does not have; `detail` names it.
+             *     - `https://docs.experience-layer.dev/problems/internal-error` (500): Nothing about the cause is disclosed; quote `trace_id` when reporting it.
+             *     - `https://docs.experience-layer.dev/problems/service-unavailable` (503): A dependency (such as the database) cannot be reached; retry later.
+             */
+            type: string;
+            title: string;
+            /** Format: int32 */
+            status: number;
+            detail: string;
+            /** @description The request path. */
+            instance: string;
+            /** @description Every failing field, up to 100 (validation problems only). */
+            errors?: components["schemas"]["FieldError"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            /** @description The request id; quote it when reporting a problem. */
+            trace_id: string;
+        };
+        FieldError: {
+            /**
+             * @description Where: `body.*`, `query.*`, `param.*` or `header.*`.
+             * @example body.email
+             */
+            path: string;
+            /** @example Invalid email address */
+            message: string;
+            /** @example invalid_format */
+            code: string;
+        };
+        /**
+         * @description A problem in the envelope (send `Accept: application/problem+json` for the bare object).
+         * @example {
+         *       "success": false,
+         *       "error": {
+         *         "type": "https://docs.experience-layer.dev/problems/not-found",
+         *         "title": "Not found",
+         *         "status": 404,
+         *         "detail": "No user with id cmif7vj3k0000abcd12345678.",
+         *         "instance": "/users/cmif7vj3k0000abcd12345678",
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "trace_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e"
+         *       }
+         *     }
+         */
+        ProblemEnvelope: {
+            /** @enum {boolean} */
+            success: false;
+            error: components["schemas"]["Problem"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "status": "ok",
+         *         "version": "1.0.0",
+         *         "environment": "production",
+         *         "checks": {
+         *           "database": {
+         *             "status": "ok",
+         *             "latency_ms": 1.8
+         *           },
+         *           "storage": {
+         *             "status": "ok",
+         *             "latency_ms": 2.4
+         *           },
+         *           "realtime": {
+         *             "status": "ok",
+         *             "latency_ms": 3.1
+         *           }
+         *         },
+         *         "features": {
+         *           "google_sign_in": {
+         *             "configured": true,
+         *             "missing": []
+         *           },
+         *           "download_links": {
+         *             "configured": true,
+         *             "missing": []
+         *           },
+         *           "previews": {
+         *             "configured": true,
+         *             "missing": []
+         *           },
+         *           "image_previews": {
+         *             "configured": false,
+         *             "missing": [
+         *               "IMAGES"
+         *             ]
+         *           },
+         *           "webhooks": {
+         *             "configured": true,
+         *             "missing": []
+         *           }
+         *         }
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        HealthResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Health"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+            /** @example 1.0.0 */
+            version: string;
+            /** @example development */
+            environment: string;
+            checks: {
+                /** @description D1: `SELECT 1` through the API's own Prisma client. */
+                database: {
+                    /** @enum {string} */
+                    status: "ok";
+                    latency_ms: number;
+                };
+                /** @description R2: the metadata of a key that never exists. */
+                storage: {
+                    /** @enum {string} */
+                    status: "ok";
+                    latency_ms: number;
+                };
+                /** @description Durable Objects: a call to a live-stream hub. */
+                realtime: {
+                    /** @enum {string} */
+                    status: "ok";
+                    latency_ms: number;
+                };
+            };
+            /** @description The optional features and whether this deployment has what each needs; an operation of one that is not answers 503 `feature-not-configured` naming the setting. */
+            features: {
+                google_sign_in?: components["schemas"]["FeatureStatus"];
+                download_links?: components["schemas"]["FeatureStatus"];
+                previews?: components["schemas"]["FeatureStatus"];
+                image_previews?: components["schemas"]["FeatureStatus"];
+                webhooks?: components["schemas"]["FeatureStatus"];
+            };
+        };
+        FeatureStatus: {
+            configured: boolean;
+            /** @description The settings or bindings it lacks (empty when configured). */
+            missing: string[];
+        };
+        ResponseMetadata: {
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            /** @description The request id (X-Request-Id) of this request. */
+            correlation_id: string;
+            /** @example 1.0.0 */
+            version: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "status": "ok"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        LivenessResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Liveness"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "access_token": "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleS0yMDI2LTExLTI1IiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJjbWlmN3ZqM2sifQ.sig",
+         *         "token_type": "Bearer",
+         *         "expires_in": 900,
+         *         "refresh_token": "cmif7vj3k0000session00001.c2VjcmV0LXJlZnJlc2gtdG9rZW4tdmFsdWU",
+         *         "session_id": "cmif7vj3k0000session00001"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        TokenResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["TokenSet"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        TokenSet: {
+            /** @description JWT (ES256) to send as `Authorization: Bearer …`. */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            /** @description Opaque; send to POST /auth/refresh. Rotates on every use. */
+            refresh_token: string;
+            session_id: string;
+        };
+        /**
+         * @example {
+         *       "email": "ada@example.com",
+         *       "role": "ADMIN"
+         *     }
+         */
+        DevSignInRequest: {
+            /** Format: email */
+            email: string;
+            name?: string;
+            role?: components["schemas"]["Role"];
+        };
+        /**
+         * @description ADMIN manages users and keys; USER works in their own threads; VIEWER is read-only.
+         * @default USER
+         * @enum {string}
+         */
+        Role: "ADMIN" | "USER" | "VIEWER";
+        /**
+         * @example {
+         *       "refresh_token": "cmif7vj3k0000session00001.c2VjcmV0"
+         *     }
+         */
+        RefreshRequest: {
+            refresh_token: string;
+        };
+        /**
+         * @example {
+         *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6ImFiYzEyMyIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2FjY291bnRzLmdvb2dsZS5jb20ifQ.sig",
+         *       "nonce": "n-0S6_WzA2Mj"
+         *     }
+         */
+        GoogleIdTokenRequest: {
+            /** @description A Google ID token (RS256 JWT), e.g. the `credential` of Google One Tap. */
+            id_token: string;
+            /** @description The nonce your client put in the Google request; when sent, the token's `nonce` must equal it (replay protection). */
+            nonce?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000abcd12345678",
+         *         "email": "ada@example.com",
+         *         "name": "Ada Lovelace",
+         *         "role": "USER",
+         *         "avatar_url": null,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        UserResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["User"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        User: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * Format: email
+             * @description Stored and matched lower-cased.
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example Ada Lovelace */
+            name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uri
+             * @example https://example.com/ada.png
+             */
+            avatar_url: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "name": "Ada King"
+         *     }
+         */
+        UpdateProfileRequest: {
+            /** @example Ada Lovelace */
+            name?: string;
+            /**
+             * Format: uri
+             * @example https://example.com/ada.png
+             */
+            avatar_url?: string | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000session00001",
+         *           "current": true,
+         *           "user_agent": "Mozilla/5.0",
+         *           "ip": "203.0.113.7",
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "last_used_at": "2026-11-25T10:00:00.000Z",
+         *           "expires_at": "2026-12-25T10:00:00.000Z",
+         *           "revoked_at": null
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        SessionPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Session"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Session: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @description True for the session of the token that made this request. */
+            current: boolean;
+            user_agent: string | null;
+            ip: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When its refresh token was last used.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            last_used_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            revoked_at: string | null;
+        };
+        Pagination: {
+            /** Format: int32 */
+            limit: number;
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "email": "ada@example.com",
+         *       "name": "Ada Lovelace",
+         *       "role": "USER"
+         *     }
+         */
+        CreateUserRequest: {
+            /**
+             * Format: email
+             * @description Stored and matched lower-cased.
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example Ada Lovelace */
+            name: string;
+            role?: components["schemas"]["Role"];
+            /**
+             * Format: uri
+             * @example https://example.com/ada.png
+             */
+            avatar_url?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000abcd12345678",
+         *           "email": "ada@example.com",
+         *           "name": "Ada Lovelace",
+         *           "role": "USER",
+         *           "avatar_url": null,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        UserPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["User"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "name": "Ada King"
+         *     }
+         */
+        UpdateUserRequest: {
+            /**
+             * Format: email
+             * @description Stored and matched lower-cased.
+             * @example ada@example.com
+             */
+            email?: string;
+            /** @example Ada Lovelace */
+            name?: string;
+            role?: components["schemas"]["Role"];
+            /**
+             * Format: uri
+             * @example https://example.com/ada.png
+             */
+            avatar_url?: string | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000apikey000001",
+         *         "name": "Acme CRM sync",
+         *         "prefix": "k7m2xq4trb5z",
+         *         "scopes": [
+         *           "users:read"
+         *         ],
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "expires_at": "2027-11-25T10:00:00.000Z",
+         *         "last_used_at": null,
+         *         "revoked_at": null,
+         *         "created_by": "cmif7vj3k0000abcd12345678",
+         *         "secret": "elk_k7m2xq4trb5z_5q2JmW0b1Nf7pX8yVtq3cRkL9aZsD4eHgU6iOwYnB-_"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        CreatedApiKeyResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["CreatedApiKey"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /**
+             * @description The whole API key, `elk_<prefix>_<secret>`: send it as `X-API-Key` or `Authorization: Bearer`. Shown only in this response; only its hash is stored.
+             * @example elk_k7m2xq4trb5z_5q2JmW0b1Nf7pX8yVtq3cRkL9aZsD4eHgU6iOwYnB-_
+             */
+            secret: string;
+        };
+        /**
+         * @description What an API key may do: read or write one resource family; `threads:all` is a reach, not a family: the key reaches every thread (workspace-wide), where without it the key reaches only the threads it was added to (member-only).
+         * @enum {string}
+         */
+        ApiKeyScope: "users:read" | "users:write" | "threads:read" | "threads:write" | "threads:all" | "messages:write" | "files:read" | "files:write" | "artifacts:write" | "webhooks:read" | "webhooks:write";
+        ApiKey: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * @description What the key is for; shown in listings.
+             * @example Acme CRM sync
+             */
+            name: string;
+            /**
+             * @description Identifies the key (it is the part after `elk_`); not a secret.
+             * @example k7m2xq4trb5z
+             */
+            prefix: string;
+            /**
+             * @example [
+             *       "users:read"
+             *     ]
+             */
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description After this the key stops working; null: never.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request, to the minute; null: never used.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description When an admin revoked it; null while active.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            revoked_at: string | null;
+            /**
+             * @description The admin who created it; null once that user is deleted.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            created_by: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "Acme CRM sync",
+         *       "scopes": [
+         *         "users:read"
+         *       ],
+         *       "expires_at": "2027-11-25T10:00:00.000Z"
+         *     }
+         */
+        CreateApiKeyRequest: {
+            /**
+             * @description What the key is for; shown in listings.
+             * @example Acme CRM sync
+             */
+            name: string;
+            /**
+             * @example [
+             *       "users:read"
+             *     ]
+             */
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /**
+             * Format: date-time
+             * @description When the key stops working (in the future); omit for a key that does not expire.
+             * @example 2027-11-25T10:00:00.000Z
+             */
+            expires_at?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000apikey000001",
+         *           "name": "Acme CRM sync",
+         *           "prefix": "k7m2xq4trb5z",
+         *           "scopes": [
+         *             "users:read"
+         *           ],
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "expires_at": "2027-11-25T10:00:00.000Z",
+         *           "last_used_at": null,
+         *           "revoked_at": null,
+         *           "created_by": "cmif7vj3k0000abcd12345678"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ApiKeyPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ApiKey"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000apikey000001",
+         *         "name": "Acme CRM sync",
+         *         "prefix": "k7m2xq4trb5z",
+         *         "scopes": [
+         *           "users:read"
+         *         ],
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "expires_at": "2027-11-25T10:00:00.000Z",
+         *         "last_used_at": null,
+         *         "revoked_at": null,
+         *         "created_by": "cmif7vj3k0000abcd12345678"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ApiKeyResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ApiKey"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000thr000000001",
+         *         "owner_id": "cmif7vj3k0000abcd12345678",
+         *         "title": "Q3 churn review",
+         *         "status": "ACTIVE",
+         *         "metadata": {
+         *           "crm_account": "acme-42"
+         *         },
+         *         "message_count": 1,
+         *         "last_message_at": "2026-11-25T10:00:00.000Z",
+         *         "last_event_seq": 2,
+         *         "memory_version": 0,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Thread"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "title": "Q3 churn review",
+         *       "metadata": {
+         *         "crm_account": "acme-42"
+         *       },
+         *       "messages": [
+         *         {
+         *           "text": "What changed in churn since last quarter?"
+         *         }
+         *       ]
+         *     }
+         */
+        CreateThreadRequest: {
+            /** @example Q3 churn review */
+            title: string;
+            metadata?: components["schemas"]["Metadata"];
+            /**
+             * @description Whose thread it is. Users create their own (omit it, or send their own id); admins and API keys name the user (API keys must).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            owner_id?: string;
+            /** @description Up to 20 messages to start the thread with, stored with it in one atomic write. */
+            messages?: components["schemas"]["MessageInput"][];
+        };
+        /**
+         * @example {
+         *       "text": "What changed in churn since last quarter?"
+         *     }
+         */
+        MessageInput: {
+            role?: components["schemas"]["MessageRole"];
+            /**
+             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
+             * @example The Q3 churn report is ready.
+             */
+            text: string;
+            blocks?: components["schemas"]["Blocks"];
+            metadata?: components["schemas"]["Metadata"];
+            /** @description Up to 10 files to attach, in this order: ids of files you uploaded (admins and API keys: any file). */
+            file_ids?: string[];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000thr000000001",
+         *           "owner_id": "cmif7vj3k0000abcd12345678",
+         *           "title": "Q3 churn review",
+         *           "status": "ACTIVE",
+         *           "metadata": {
+         *             "crm_account": "acme-42"
+         *           },
+         *           "message_count": 1,
+         *           "last_message_at": "2026-11-25T10:00:00.000Z",
+         *           "last_event_seq": 2,
+         *           "memory_version": 0,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Thread"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "status": "ARCHIVED"
+         *     }
+         */
+        UpdateThreadRequest: {
+            /** @example Q3 churn review */
+            title?: string;
+            status?: components["schemas"]["ThreadStatus"];
+            /**
+             * @description Replaces the metadata; null clears it.
+             * @example {
+             *       "crm_account": "acme-42",
+             *       "channel": "web"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "thread_id": "cmif7vj3k0000thread000001",
+         *           "api_key_id": "cmif7vj3k0000apikey000001",
+         *           "name": "Acme CRM sync",
+         *           "added_by": "cmif7vj3k0000abcd12345678",
+         *           "added_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadAgentListResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ThreadAgent"][];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "thread_id": "cmif7vj3k0000thread000001",
+         *         "api_key_id": "cmif7vj3k0000apikey000001",
+         *         "name": "Acme CRM sync",
+         *         "added_by": "cmif7vj3k0000abcd12345678",
+         *         "added_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadAgentResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ThreadAgent"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "version": 3,
+         *         "updated_at": "2026-11-25T10:00:00.000Z",
+         *         "memory": {
+         *           "customer": "Acme",
+         *           "goals": [
+         *             "reduce churn"
+         *           ],
+         *           "last_report": "q3-churn"
+         *         }
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ThreadMemoryResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ThreadMemory"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @description A JSON Merge Patch (RFC 7396) of the memory document: members replace the document's, `null` removes a member, objects merge recursively. The patched document must stay within the memory limits.
+         * @example {
+         *       "last_report": "q4-churn",
+         *       "goals": null
+         *     }
+         */
+        MemoryMergePatch: {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000msg000000001",
+         *         "thread_id": "cmif7vj3k0000thr000000001",
+         *         "seq": 2,
+         *         "parent_id": null,
+         *         "role": "ASSISTANT",
+         *         "state": "COMPLETE",
+         *         "author": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000apikey000001"
+         *         },
+         *         "text": "Churn fell from 4.1% to 3.2%.",
+         *         "blocks": [
+         *           {
+         *             "type": "section",
+         *             "text": {
+         *               "type": "mrkdwn",
+         *               "text": "*Churn* fell from 4.1% to 3.2%."
+         *             }
+         *           }
+         *         ],
+         *         "metadata": {
+         *           "report_id": "q3-churn"
+         *         },
+         *         "attachments": [],
+         *         "reactions": [
+         *           {
+         *             "emoji": "tada",
+         *             "count": 2,
+         *             "me": true
+         *           }
+         *         ],
+         *         "reply_count": 0,
+         *         "edited_at": null,
+         *         "deleted_at": null,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        MessageResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Message"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Message: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * Format: int32
+             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
+             */
+            seq: number;
+            /**
+             * @description The message this one replies to; null for a top-level message.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            parent_id: string | null;
+            role: components["schemas"]["MessageRole"] & unknown;
+            state: components["schemas"]["MessageState"];
+            author: components["schemas"]["Actor"];
+            /** @description Empty once the message was deleted. */
+            text: string;
+            blocks: components["schemas"]["Blocks"];
+            metadata: components["schemas"]["Metadata"];
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * Format: int32
+             * @description Live replies to this message.
+             */
+            reply_count: number;
+            /**
+             * Format: date-time
+             * @description When the text, blocks or metadata last changed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            edited_at: string | null;
+            /**
+             * Format: date-time
+             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            deleted_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /** @description One entry per emoji, in the order each was first used, with whether you reacted. */
+            reactions: components["schemas"]["ReactionSummary"][];
+        };
+        ReactionSummary: {
+            /**
+             * @description The short name, without colons.
+             * @example thumbsup
+             */
+            emoji: string;
+            /**
+             * Format: int32
+             * @description How many users and agents reacted with it.
+             */
+            count: number;
+            /** @description Whether you (the caller) reacted with it. */
+            me: boolean;
+        };
+        /**
+         * @example {
+         *       "role": "ASSISTANT",
+         *       "text": "Churn fell from 4.1% to 3.2%.",
+         *       "blocks": [
+         *         {
+         *           "type": "section",
+         *           "text": {
+         *             "type": "mrkdwn",
+         *             "text": "*Churn* fell from 4.1% to 3.2%."
+         *           }
+         *         },
+         *         {
+         *           "type": "actions",
+         *           "elements": [
+         *             {
+         *               "type": "button",
+         *               "action_id": "open_report",
+         *               "text": {
+         *                 "type": "plain_text",
+         *                 "text": "Open report"
+         *               },
+         *               "value": "q3"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "report_id": "q3-churn"
+         *       }
+         *     }
+         */
+        CreateMessageRequest: {
+            role?: components["schemas"]["MessageRole"];
+            /**
+             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Required and not blank unless `streaming`; a streamed message may start empty.
+             * @example The Q3 churn report is ready.
+             */
+            text?: string;
+            blocks?: components["schemas"]["Blocks"];
+            metadata?: components["schemas"]["Metadata"];
+            /** @description Up to 10 files to attach, in this order: ids of files you uploaded (admins and API keys: any file). */
+            file_ids?: string[];
+            /**
+             * @description Post as a reply to this top-level message of the thread (like Slack's `thread_ts`).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            parent_id?: string;
+            /** @description `true` starts a streamed reply (Slack's `chat.startStream`): the message is STREAMING, you append its text with POST …/messages/{message_id}/deltas and finish it with POST …/messages/{message_id}/complete. */
+            streaming?: boolean;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000msg000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "seq": 2,
+         *           "parent_id": null,
+         *           "role": "ASSISTANT",
+         *           "state": "COMPLETE",
+         *           "author": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "text": "Churn fell from 4.1% to 3.2%.",
+         *           "blocks": [
+         *             {
+         *               "type": "section",
+         *               "text": {
+         *                 "type": "mrkdwn",
+         *                 "text": "*Churn* fell from 4.1% to 3.2%."
+         *               }
+         *             }
+         *           ],
+         *           "metadata": {
+         *             "report_id": "q3-churn"
+         *           },
+         *           "attachments": [],
+         *           "reactions": [
+         *             {
+         *               "emoji": "tada",
+         *               "count": 2,
+         *               "me": true
+         *             }
+         *           ],
+         *           "reply_count": 0,
+         *           "edited_at": null,
+         *           "deleted_at": null,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        MessagePage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Message"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "text": "Churn fell from 4.1% to 3.1% (corrected)."
+         *     }
+         */
+        UpdateMessageRequest: {
+            /**
+             * @description The message as plain text (at most 40,000 characters): what notifications, search and clients without Block Kit show. Always required, also next to `blocks`.
+             * @example The Q3 churn report is ready.
+             */
+            text?: string;
+            /**
+             * @description New blocks; null removes them.
+             * @example [
+             *       {
+             *         "type": "header",
+             *         "text": {
+             *           "type": "plain_text",
+             *           "text": "Deploy #42 needs approval"
+             *         }
+             *       },
+             *       {
+             *         "type": "section",
+             *         "block_id": "summary",
+             *         "text": {
+             *           "type": "mrkdwn",
+             *           "text": "*api* `v1.8.0` → production, requested by <@U0123ABC>"
+             *         },
+             *         "accessory": {
+             *           "type": "overflow",
+             *           "action_id": "more",
+             *           "options": [
+             *             {
+             *               "text": {
+             *                 "type": "plain_text",
+             *                 "text": "View diff"
+             *               },
+             *               "value": "diff",
+             *               "url": "https://example.com/diff/42"
+             *             },
+             *             {
+             *               "text": {
+             *                 "type": "plain_text",
+             *                 "text": "Snooze"
+             *               },
+             *               "value": "snooze"
+             *             }
+             *           ]
+             *         }
+             *       },
+             *       {
+             *         "type": "divider"
+             *       },
+             *       {
+             *         "type": "actions",
+             *         "block_id": "decision",
+             *         "elements": [
+             *           {
+             *             "type": "button",
+             *             "text": {
+             *               "type": "plain_text",
+             *               "text": "Approve"
+             *             },
+             *             "action_id": "approve",
+             *             "style": "primary",
+             *             "value": "42"
+             *           },
+             *           {
+             *             "type": "button",
+             *             "text": {
+             *               "type": "plain_text",
+             *               "text": "Reject"
+             *             },
+             *             "action_id": "reject",
+             *             "style": "danger",
+             *             "value": "42",
+             *             "confirm": {
+             *               "title": {
+             *                 "type": "plain_text",
+             *                 "text": "Reject deploy #42?"
+             *               },
+             *               "text": {
+             *                 "type": "plain_text",
+             *                 "text": "The requester is notified."
+             *               },
+             *               "confirm": {
+             *                 "type": "plain_text",
+             *                 "text": "Reject"
+             *               },
+             *               "deny": {
+             *                 "type": "plain_text",
+             *                 "text": "Cancel"
+             *               }
+             *             }
+             *           }
+             *         ]
+             *       },
+             *       {
+             *         "type": "context",
+             *         "elements": [
+             *           {
+             *             "type": "mrkdwn",
+             *             "text": "Expires in 24 hours"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            blocks?: components["schemas"]["Block"][] | null;
+            /**
+             * @description Replaces the metadata; null clears it.
+             * @example {
+             *       "crm_account": "acme-42",
+             *       "channel": "web"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "message_id": "cmif7vj3k0000msg000000001",
+         *         "length": 27
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        StreamPositionResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["StreamPosition"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        StreamPosition: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            /**
+             * Format: int32
+             * @description The length of the message's text now (UTF-16 code units): the offset of your next delta.
+             */
+            length: number;
+        };
+        /**
+         * @example {
+         *       "offset": 12,
+         *       "text": " fell from 4.1%"
+         *     }
+         */
+        MessageDeltaRequest: {
+            /**
+             * Format: int32
+             * @description Where this text starts in the message: the length of its text so far, in UTF-16 code units (JavaScript's `string.length`). A retried delta (same offset, already stored) is applied once.
+             */
+            offset: number;
+            /** @description The text to append. */
+            text: string;
+        };
+        /**
+         * @example {
+         *       "blocks": [
+         *         {
+         *           "type": "section",
+         *           "text": {
+         *             "type": "mrkdwn",
+         *             "text": "*Churn* fell from 4.1% to 3.2%."
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        CompleteMessageRequest: {
+            /**
+             * @description The final text, replacing what was streamed (e.g. with formatting fixed); without it the streamed text stays, and must not be blank.
+             * @example The Q3 churn report is ready.
+             */
+            text?: string;
+            blocks?: components["schemas"]["Blocks"];
+            metadata?: components["schemas"]["Metadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "emoji": "thumbsup",
+         *           "count": 1,
+         *           "me": true,
+         *           "actors": [
+         *             {
+         *               "type": "user",
+         *               "id": "cmif7vj3k0000abcd12345678"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ReactionListResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ReactionGroup"][];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        ReactionGroup: {
+            /**
+             * @description The short name, without colons.
+             * @example thumbsup
+             */
+            emoji: string;
+            /** Format: int32 */
+            count: number;
+            me: boolean;
+            /** @description Who reacted, first come first, up to 100 (`count` is exact). */
+            actors: components["schemas"]["Actor"][];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "emoji": "thumbsup",
+         *         "count": 3,
+         *         "me": true
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ReactionResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ReactionSummary"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000art000000001",
+         *         "thread_id": "cmif7vj3k0000thr000000001",
+         *         "message_id": null,
+         *         "type": "INSIGHT",
+         *         "title": "Churn is down",
+         *         "summary": "Q3 churn fell to 3.2%.",
+         *         "content": {
+         *           "claim": "Churn fell from 4.1% to 3.2%.",
+         *           "confidence": 0.8,
+         *           "evidence": []
+         *         },
+         *         "metadata": {},
+         *         "version": 1,
+         *         "attachments": [],
+         *         "created_by": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000apikey000001"
+         *         },
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ArtifactResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Artifact"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
         /**
          * @example {
          *       "type": "INSIGHT",
@@ -4584,88 +5680,6 @@ export interface components {
             interaction: components["schemas"]["Interaction"];
             message: components["schemas"]["Message"] & unknown;
         };
-        /** @description Someone acted on a message's blocks: Slack's `block_actions` or `view_submission`. */
-        Interaction: components["schemas"]["BlockActionInteraction"] | components["schemas"]["FormSubmissionInteraction"];
-        BlockActionInteraction: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            /** @example cmif7vj3k0000abcd12345678 */
-            message_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            kind: "block_action";
-            /** @description The element acted on and what was chosen. */
-            action: {
-                block_id: string;
-                action_id: string;
-                /**
-                 * @description The type of the element acted on.
-                 * @enum {string}
-                 */
-                type: "button" | "static_select" | "overflow" | "datepicker" | "checkboxes" | "radio_buttons" | "plain_text_input";
-                /** @description A button's value, or the text typed into an input. */
-                value?: string;
-                /** @description The values of the options chosen (one for menus and radio buttons). */
-                selected_options?: string[];
-                /**
-                 * @description `YYYY-MM-DD`, for a datepicker.
-                 * @example 2026-11-30
-                 */
-                selected_date?: string;
-            };
-        };
-        FormSubmissionInteraction: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            /** @example cmif7vj3k0000abcd12345678 */
-            message_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            kind: "form_submission";
-            /** @description The values of the message's input blocks, checked. */
-            values: {
-                [key: string]: {
-                    [key: string]: components["schemas"]["RecordedSelection"];
-                };
-            };
-        };
-        /** @description What was chosen, with the type of the element it was chosen in. */
-        RecordedSelection: {
-            /**
-             * @description The type of the element acted on.
-             * @enum {string}
-             */
-            type: "button" | "static_select" | "overflow" | "datepicker" | "checkboxes" | "radio_buttons" | "plain_text_input";
-            /** @description A button's value, or the text typed into an input. */
-            value?: string;
-            /** @description The values of the options chosen (one for menus and radio buttons). */
-            selected_options?: string[];
-            /**
-             * @description `YYYY-MM-DD`, for a datepicker.
-             * @example 2026-11-30
-             */
-            selected_date?: string;
-        };
         /**
          * @example {
          *       "block_id": "approval",
@@ -4805,395 +5819,6 @@ export interface components {
         };
         /** @description One change to a thread (its messages, reactions, memory, artifacts or agents). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
         ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"] | components["schemas"]["ThreadAgentAddedEvent"] | components["schemas"]["ThreadAgentRemovedEvent"];
-        /** @description The thread was created; `data` is the new thread. */
-        ThreadCreatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "thread.created";
-            data: components["schemas"]["Thread"];
-        };
-        /** @description Title, status or metadata changed; `data` is the thread. */
-        ThreadUpdatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "thread.updated";
-            data: components["schemas"]["Thread"];
-        };
-        /** @description A message was posted. */
-        MessageCreatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "message.created";
-            data: components["schemas"]["MessageSnapshot"];
-        };
-        /** @description A message without `reactions` (which say whether *you* reacted): how events and search carry it. */
-        MessageSnapshot: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            /**
-             * Format: int32
-             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
-             */
-            seq: number;
-            /**
-             * @description The message this one replies to; null for a top-level message.
-             * @example cmif7vj3k0000abcd12345678
-             */
-            parent_id: string | null;
-            role: components["schemas"]["MessageRole"] & unknown;
-            state: components["schemas"]["MessageState"];
-            author: components["schemas"]["Actor"];
-            /** @description Empty once the message was deleted. */
-            text: string;
-            blocks: components["schemas"]["Blocks"];
-            metadata: components["schemas"]["Metadata"];
-            attachments: components["schemas"]["Attachment"][];
-            /**
-             * Format: int32
-             * @description Live replies to this message.
-             */
-            reply_count: number;
-            /**
-             * Format: date-time
-             * @description When the text, blocks or metadata last changed.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            edited_at: string | null;
-            /**
-             * Format: date-time
-             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            deleted_at: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            updated_at: string;
-        };
-        /** @description A message was edited, or a streamed message was completed or timed out (its `state`, with the whole text). */
-        MessageUpdatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "message.updated";
-            data: components["schemas"]["MessageSnapshot"];
-        };
-        /** @description A message became a tombstone. */
-        MessageDeletedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "message.deleted";
-            data: components["schemas"]["MessageSnapshot"];
-        };
-        /** @description Someone reacted to a message. */
-        ReactionAddedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "reaction.added";
-            data: components["schemas"]["ReactionChange"];
-        };
-        ReactionChange: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            message_id: string;
-            /**
-             * @description The short name, without colons.
-             * @example thumbsup
-             */
-            emoji: string;
-            actor: components["schemas"]["Actor"];
-            /**
-             * Format: int32
-             * @description The emoji's count on the message after the change.
-             */
-            count: number;
-        };
-        /** @description Someone took a reaction back. */
-        ReactionRemovedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "reaction.removed";
-            data: components["schemas"]["ReactionChange"];
-        };
-        /** @description The memory document changed; `data` is all of it. */
-        MemoryUpdatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "memory.updated";
-            data: components["schemas"]["ThreadMemory"];
-        };
-        /** @description An artifact was published (version 1). */
-        ArtifactCreatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "artifact.created";
-            data: components["schemas"]["Artifact"];
-        };
-        /** @description An artifact got a new version (an update or a restore). */
-        ArtifactUpdatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "artifact.updated";
-            data: components["schemas"]["Artifact"];
-        };
-        /** @description An artifact was deleted; `data` is what it was. */
-        ArtifactDeletedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "artifact.deleted";
-            data: components["schemas"]["Artifact"];
-        };
-        /** @description Someone acted on a message's blocks or submitted its form. */
-        InteractionCreatedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "interaction.created";
-            data: components["schemas"]["Interaction"];
-        };
-        /** @description A member-only API key was added to the thread: from now on it reaches it. */
-        ThreadAgentAddedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "thread.agent_added";
-            data: components["schemas"]["ThreadAgent"];
-        };
-        /** @description An API key was removed from the thread: it reaches it no more, and its live streams of the thread end after this event (a `reset` with reason `access_removed`). */
-        ThreadAgentRemovedEvent: {
-            /**
-             * Format: int32
-             * @description Position in the thread's log: strictly increasing, no gaps.
-             * @example 7
-             */
-            seq: number;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            actor: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "thread.agent_removed";
-            data: components["schemas"]["ThreadAgent"];
-        };
         EventPagination: {
             /** Format: int32 */
             limit: number;
@@ -6094,6 +6719,370 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000webhook00001",
+         *         "url": "https://agent.example.com/webhooks/experience-layer",
+         *         "events": [
+         *           "message.created"
+         *         ],
+         *         "description": "Support agent",
+         *         "thread_id": null,
+         *         "enabled": true,
+         *         "disabled_reason": null,
+         *         "created_by": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000apikey000001"
+         *         },
+         *         "previous_secret_expires_at": null,
+         *         "failing_since": null,
+         *         "created_at": "2026-12-04T10:00:00.000Z",
+         *         "updated_at": "2026-12-04T10:00:00.000Z",
+         *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        WebhookWithSecretResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["WebhookWithSecret"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description A subscription with its signing secret, shown once. */
+        WebhookWithSecret: components["schemas"]["Webhook"] & {
+            /**
+             * @description The signing secret, shown only in this answer (create and rotate): keep it to verify `webhook-signature`.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /**
+         * @description An event type of the thread log, or `*` for every type.
+         * @enum {string}
+         */
+        WebhookEventType: "*" | "thread.created" | "thread.updated" | "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "memory.updated" | "artifact.created" | "artifact.updated" | "artifact.deleted" | "interaction.created" | "thread.agent_added" | "thread.agent_removed";
+        /** @description A webhook subscription: events of the thread log, signed per Standard Webhooks and POSTed to `url`, each delivered at least once. */
+        Webhook: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * Format: uri
+             * @description Where deliveries are POSTed: a public `https` URL (see the rules in the Webhooks guide). No redirect is followed.
+             * @example https://agent.example.com/webhooks/experience-layer
+             */
+            url: string;
+            /**
+             * @description The event types delivered; `["*"]` for all of them.
+             * @example [
+             *       "message.created"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventType"][];
+            description: string | null;
+            /**
+             * @description Only this thread's events; null: every thread its creator sees.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            thread_id: string | null;
+            /** @description Disabled subscriptions get no new deliveries. */
+            enabled: boolean;
+            /** @description Why the service disabled it (every delivery failed for too long); null otherwise. */
+            disabled_reason: string | null;
+            created_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @description After a rotation, until when the previous secret still signs next to the new one.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When deliveries started failing (the first failed attempt since the last success); null while they succeed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            failing_since: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://agent.example.com/webhooks/experience-layer",
+         *       "events": [
+         *         "message.created"
+         *       ],
+         *       "description": "Support agent"
+         *     }
+         */
+        CreateWebhookRequest: {
+            /**
+             * Format: uri
+             * @description Where deliveries are POSTed: a public `https` URL (see the rules in the Webhooks guide). No redirect is followed.
+             * @example https://agent.example.com/webhooks/experience-layer
+             */
+            url: string;
+            /**
+             * @description The event types delivered; `["*"]` for all of them.
+             * @example [
+             *       "message.created"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventType"][];
+            /** @example Support agent */
+            description?: string;
+            /**
+             * @description Only this thread's events (a thread you reach).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            thread_id?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000webhook00001",
+         *           "url": "https://agent.example.com/webhooks/experience-layer",
+         *           "events": [
+         *             "message.created"
+         *           ],
+         *           "description": "Support agent",
+         *           "thread_id": null,
+         *           "enabled": true,
+         *           "disabled_reason": null,
+         *           "created_by": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "previous_secret_expires_at": null,
+         *           "failing_since": null,
+         *           "created_at": "2026-12-04T10:00:00.000Z",
+         *           "updated_at": "2026-12-04T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        WebhookPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Webhook"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "cmif7vj3k0000webhook00001",
+         *         "url": "https://agent.example.com/webhooks/experience-layer",
+         *         "events": [
+         *           "message.created"
+         *         ],
+         *         "description": "Support agent",
+         *         "thread_id": null,
+         *         "enabled": true,
+         *         "disabled_reason": null,
+         *         "created_by": {
+         *           "type": "api_key",
+         *           "id": "cmif7vj3k0000apikey000001"
+         *         },
+         *         "previous_secret_expires_at": null,
+         *         "failing_since": null,
+         *         "created_at": "2026-12-04T10:00:00.000Z",
+         *         "updated_at": "2026-12-04T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        WebhookResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Webhook"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "enabled": true
+         *     }
+         */
+        UpdateWebhookRequest: {
+            /**
+             * Format: uri
+             * @description Where deliveries are POSTed: a public `https` URL (see the rules in the Webhooks guide). No redirect is followed.
+             * @example https://agent.example.com/webhooks/experience-layer
+             */
+            url?: string;
+            /**
+             * @description The event types delivered; `["*"]` for all of them.
+             * @example [
+             *       "message.created"
+             *     ]
+             */
+            events?: components["schemas"]["WebhookEventType"][];
+            /** @example Support agent */
+            description?: string | null;
+            /** @description false pauses new deliveries; true resumes them (and clears `disabled_reason`). */
+            enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "id": "w4f1c2a9e0b7d3c5a8e6f1b2c",
+         *         "webhook_id": "cmif7vj3k0000webhook00001",
+         *         "event_type": "message.created",
+         *         "thread_id": "cmif7vj3k0000thread000001",
+         *         "seq": 7,
+         *         "status": "SUCCEEDED",
+         *         "attempts": 1,
+         *         "next_attempt_at": null,
+         *         "last_attempt_at": "2026-12-04T10:00:01.000Z",
+         *         "last_response_status": 204,
+         *         "last_response_body": "",
+         *         "duration_ms": 84,
+         *         "error": null,
+         *         "created_at": "2026-12-04T10:00:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        WebhookDeliveryResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["WebhookDelivery"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description One event on its way to one subscription, with its last attempt. */
+        WebhookDelivery: {
+            /**
+             * @description Also the `webhook-id` header of every attempt: receivers dedupe on it.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            webhook_id: string;
+            /** @example message.created */
+            event_type: string;
+            /**
+             * @description The event's thread (null for a test delivery).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            thread_id: string | null;
+            /**
+             * Format: int32
+             * @description The event's `seq` in its thread (null for a test delivery).
+             */
+            seq: number | null;
+            /**
+             * @description `PENDING`: waiting for an attempt or a retry; `SUCCEEDED`: a 2xx came back; `FAILED`: out of attempts.
+             * @enum {string}
+             */
+            status: "PENDING" | "SUCCEEDED" | "FAILED";
+            /** Format: int32 */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (PENDING only).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            last_attempt_at: string | null;
+            /**
+             * Format: int32
+             * @example 200
+             */
+            last_response_status: number | null;
+            /** @description At most 1024 bytes of the receiver's last answer. */
+            last_response_body: string | null;
+            /**
+             * Format: int32
+             * @description How long the last attempt took.
+             */
+            duration_ms: number | null;
+            /** @description Why the last attempt failed (a timeout, a refused connection, a status), or null. */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "w4f1c2a9e0b7d3c5a8e6f1b2c",
+         *           "webhook_id": "cmif7vj3k0000webhook00001",
+         *           "event_type": "message.created",
+         *           "thread_id": "cmif7vj3k0000thread000001",
+         *           "seq": 7,
+         *           "status": "SUCCEEDED",
+         *           "attempts": 1,
+         *           "next_attempt_at": null,
+         *           "last_attempt_at": "2026-12-04T10:00:01.000Z",
+         *           "last_response_status": 204,
+         *           "last_response_body": "",
+         *           "duration_ms": 84,
+         *           "error": null,
+         *           "created_at": "2026-12-04T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        WebhookDeliveryPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["WebhookDelivery"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists every failing field. */
@@ -6334,6 +7323,24 @@ export interface components {
         };
         /** @description The action does not fit the message's blocks (`action-invalid`), the form's fields are not valid (`form-invalid`, one error per input block, by `block_id`), or the Idempotency-Key was used with another request (`idempotency-key-reused`). */
         InteractionRefused: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The URL may not receive webhooks (`webhook-url-refused`): `detail` names the rule — https only, no loopback, private, link-local or unique-local host, no credentials in it. */
+        WebhookUrlRefused: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
@@ -10552,6 +11559,435 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Subscribed; `secret` is shown only here. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description URL of the new subscription. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["WebhookUrlRefused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription as it is now. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["WebhookUrlRefused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret, shown only here. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test delivery, queued. */
+            202: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description URL of the new subscription's deliveries. */
+                    Location?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only deliveries in this state. */
+                status?: "PENDING" | "SUCCEEDED" | "FAILED";
+            };
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The subscription's id. */
+                id: string;
+                /** @description The delivery's id. */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued. */
+            202: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
     getOpenApiDocument: {
         parameters: {
             query?: never;
@@ -10634,6 +12070,441 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    threadCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThreadCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    threadUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThreadUpdatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    messageCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    messageUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageUpdatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    messageDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageDeletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reactionAddedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactionAddedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reactionRemovedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReactionRemovedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    memoryUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryUpdatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    artifactCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArtifactCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    artifactUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArtifactUpdatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    artifactDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArtifactDeletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    interactionCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InteractionCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    threadAgentAddedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThreadAgentAddedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    threadAgentRemovedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThreadAgentRemovedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookTestWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -1,6 +1,7 @@
 import type { ApiError } from "../http/api-error";
 import type { Principal } from "../principal";
 import type { ThreadScope } from "../repositories/thread-scope";
+import type { WebhookScope } from "../repositories/webhooks.repository";
 import { WORKSPACE_WIDE } from "../schemas/api-keys";
 
 /**
@@ -29,3 +30,14 @@ export const assertCanReachUser = (principal: Principal | undefined, userId: str
   if (!principal) throw notFound();
   if (principal.kind === "user" && principal.role !== "ADMIN" && principal.id !== userId) throw notFound();
 };
+
+/**
+ * The webhook subscriptions the caller manages: admins and workspace-wide keys every one, a member-only key
+ * those it created (what a subscription delivers is its creator's reach: src/repositories/webhook-outbox.ts).
+ */
+export const webhookScopeOf = (principal: Principal): WebhookScope =>
+  isWorkspaceWide(principal)
+    ? null
+    : principal.kind === "user"
+      ? { createdByUserId: principal.id }
+      : { createdByKeyId: principal.id };

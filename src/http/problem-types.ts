@@ -134,6 +134,12 @@ export const problemTypes = {
     description:
       "`errors` has one entry per input block at fault, its `path` being the block's `block_id` (like Slack's `response_action: errors`).",
   },
+  "webhook-url-refused": {
+    status: Status.UNPROCESSABLE_ENTITY,
+    title: "The webhook URL is not allowed",
+    description:
+      "Webhooks go to public HTTPS endpoints: `detail` names the rule the URL breaks (its scheme, a loopback or private host, credentials in it).",
+  },
   "idempotency-key-reused": {
     status: Status.UNPROCESSABLE_ENTITY,
     title: "This Idempotency-Key was used with a different request",

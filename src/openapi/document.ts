@@ -58,6 +58,11 @@ export const documentConfig = (version: string, guides: string) => ({
       description:
         "Resumable uploads of large files: started, sent in retryable parts, completed into a file or aborted.",
     },
+    {
+      name: "Webhooks",
+      description:
+        "Events of the thread log POSTed to your endpoint, signed per Standard Webhooks and delivered at least once: subscriptions, deliveries, retries. The payloads are under `webhooks`.",
+    },
     { name: "Meta", description: "This contract and its interactive reference." },
   ],
 });
@@ -111,8 +116,27 @@ const bookmarkParameter = {
 
 type OperationObject = { responses?: Record<string, ResponseObject>; parameters?: unknown[] };
 
+/**
+ * The top-level `webhooks` (what subscriptions receive) are registered on an app of their own and merged in: in the
+ * same registry as the paths they would change which variant of a shared schema becomes its component (the first
+ * one the generator meets), and so the paths' own schemas.
+ */
+const webhookApps = new WeakMap<OpenAPIHono<AppEnv>, OpenAPIHono<AppEnv>>();
+
+export const attachWebhooks = (app: OpenAPIHono<AppEnv>, webhooks: OpenAPIHono<AppEnv>) => {
+  webhookApps.set(app, webhooks);
+};
+
+const withWebhooks = (document: ReturnType<OpenAPIHono<AppEnv>["getOpenAPI31Document"]>, app: OpenAPIHono<AppEnv>) => {
+  const webhooks = webhookApps.get(app);
+  if (!webhooks) return document;
+  const section = webhooks.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "", version: "" } });
+  const schemas = { ...section.components?.schemas, ...document.components?.schemas };
+  return { ...document, webhooks: section.webhooks, components: { ...document.components, schemas } };
+};
+
 const buildDocument = (app: OpenAPIHono<AppEnv>, version: string, guides: string) => {
-  const document = app.getOpenAPI31Document(documentConfig(version, guides));
+  const document = withWebhooks(app.getOpenAPI31Document(documentConfig(version, guides)), app);
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(pathItem as Record<string, OperationObject>)) {
       Object.values(operation.responses ?? {}).forEach(withCommonHeaders);

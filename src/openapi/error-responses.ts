@@ -45,6 +45,9 @@ const components = {
   InteractionRefused: problem(
     "The action does not fit the message's blocks (`action-invalid`), the form's fields are not valid (`form-invalid`, one error per input block, by `block_id`), or the Idempotency-Key was used with another request (`idempotency-key-reused`).",
   ),
+  WebhookUrlRefused: problem(
+    "The URL may not receive webhooks (`webhook-url-refused`): `detail` names the rule — https only, no loopback, private, link-local or unique-local host, no credentials in it.",
+  ),
   LengthRequired: problem("Send `Content-Length`: uploads are streamed to storage, which needs the size up front."),
   UploadRefused: problem(
     "Nothing was stored: the bytes are not the declared type (`content-type-mismatch`) or do not match the SHA-256 sent with them (`checksum-mismatch`).",
@@ -149,6 +152,7 @@ export const serviceUnavailable = { [Status.SERVICE_UNAVAILABLE]: ref("ServiceUn
 export const rateLimited = { [Status.TOO_MANY_REQUESTS]: ref("TooManyRequests") };
 export const tooManyStreams = { [Status.TOO_MANY_REQUESTS]: ref("TooManyStreams") };
 export const interactionRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("InteractionRefused") };
+export const webhookUrlRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("WebhookUrlRefused") };
 export const lengthRequired = { [Status.LENGTH_REQUIRED]: ref("LengthRequired") };
 export const uploadRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("UploadRefused") };
 export const uploadConflict = { [Status.CONFLICT]: ref("UploadConflict") };

@@ -14,6 +14,9 @@ export const eventsRepository = ({ db, d1 }: Store) => ({
       take: limit + 1,
     }),
 
+  /** One event (a webhook delivery's), if the log still has it. */
+  find: (threadId: string, seq: number) => db.threadEvent.findFirst({ where: { threadId, seq } }),
+
   /** Retention: drops every event older than `before`; returns how many went. */
   deleteOlderThan: (before: Date) => deleteOlderThan(d1, "thread_events", before),
 });

@@ -17,6 +17,8 @@ import { threadsRepository } from "./threads.repository";
 import { uploadsRepository } from "./uploads.repository";
 import { userEventsRepository } from "./user-events.repository";
 import { usersRepository } from "./users.repository";
+import { webhookDeliveriesRepository } from "./webhook-deliveries.repository";
+import { webhooksRepository } from "./webhooks.repository";
 
 const build = (store: Store) => ({
   apiKeys: apiKeysRepository(store),
@@ -37,6 +39,8 @@ const build = (store: Store) => ({
   uploads: uploadsRepository(store),
   userEvents: userEventsRepository(store),
   users: usersRepository(store),
+  webhooks: webhooksRepository(store),
+  webhookDeliveries: webhookDeliveriesRepository(store),
 });
 
 export type Repositories = ReturnType<typeof build>;

@@ -1,6 +1,7 @@
 import type { Actor } from "../principal";
 import { type EventPayload, type EventType, OWNER_EVENT_TYPES } from "../wire/events";
 import { jsonWith, type Sql, sql, sqlDate } from "./d1";
+import { deliveryIdsOf, outboxInsert } from "./webhook-outbox";
 
 /**
  * The thread event log's write side. Every change to a thread goes to D1 as one `env.DB.batch`:
@@ -8,11 +9,12 @@ import { jsonWith, type Sql, sql, sqlDate } from "./d1";
  *   1. the event row, `seq = last_seq + 1`, inserted only if the thread exists and the change's
  *      guard holds on the state *before* the change;
  *   2. the change's own statements, each conditional on `pending` (the event row of step 1 exists);
- *   3. when the event catalogue says so (`toOwner`), the copy of the event to the thread owner's user stream;
- *   4. the thread's bump (`last_seq + 1`, `updated_at`, counters), also conditional on `pending`.
+ *   3. the event's webhook deliveries, one per subscription that takes it (./webhook-outbox.ts);
+ *   4. when the event catalogue says so (`toOwner`), the copy of the event to the thread owner's user stream;
+ *   5. the thread's bump (`last_seq + 1`, `updated_at`, counters), also conditional on `pending`.
  *
  * A batch is one transaction and D1 runs batches one at a time, so `seq` is strictly increasing and
- * gapless per thread, and an event exists if and only if its change does. A guard that fails (a
+ * gapless per thread, and an event exists if and only if its change (and its deliveries) does. A guard that fails (a
  * stale If-Match, a deleted message, an archived thread) makes every statement a no-op instead of an
  * error: the write answers null and the caller answers 404 / 409 / 412 as it fits. What a write committed
  * goes to the one step that follows every commit (src/realtime/publish.ts).
@@ -50,6 +52,8 @@ export interface Committed {
   seq: number;
   /** The user whose stream got a copy of the event (the thread's owner), or null. */
   copiedTo: string | null;
+  /** The webhook deliveries written with the event(s), for the publish step to send. */
+  deliveries: string[];
   /** The event's payload as stored, with the members SQL computed. */
   readonly payload: unknown;
 }
@@ -127,18 +131,19 @@ export const copiedTo = (result: D1Result | undefined): string | null =>
  */
 export const commit = async (d1: D1Database, ...writes: ChangeWrite[]): Promise<(Committed | null)[]> => {
   const statements: D1PreparedStatement[] = [];
-  const places: { threadId: string; event: number; copy: number | null }[] = [];
+  const places: { threadId: string; event: number; outbox: number; copy: number | null }[] = [];
   for (const { change, write, sets } of writes) {
     const pending = pendingOf(change.threadId);
     const event = statements.push(eventInsert(d1, change)) - 1;
     statements.push(...(write?.(pending) ?? []));
+    const outbox = statements.push(outboxInsert(d1, change.threadId, sql("p.last_seq + 1"), change.now)) - 1;
     const copy = OWNER_EVENT_TYPES.includes(change.type) ? statements.length : null;
     if (copy !== null) statements.push(...copyToOwner(d1, change.threadId, sql("p.last_seq + 1")));
     statements.push(bump(d1, change, pending, sets));
-    places.push({ threadId: change.threadId, event, copy });
+    places.push({ threadId: change.threadId, event, outbox, copy });
   }
   const results = await d1.batch(statements);
-  return places.map(({ threadId, event, copy }) => {
+  return places.map(({ threadId, event, outbox, copy }) => {
     const result = results[event];
     if ((result?.meta.changes ?? 0) !== 1) return null;
     const row = result?.results[0] as { seq?: number; payload?: string } | undefined;
@@ -149,6 +154,7 @@ export const commit = async (d1: D1Database, ...writes: ChangeWrite[]): Promise<
       threadId,
       seq: row.seq,
       copiedTo: copy === null ? null : copiedTo(results[copy]),
+      deliveries: deliveryIdsOf(results[outbox]),
       get payload() {
         return JSON.parse(stored) as unknown;
       },

@@ -15,6 +15,7 @@ import {
   type ThreadChange,
 } from "./thread-log";
 import { type ThreadScope, threadsIn } from "./thread-scope";
+import { deliveryIdsOf, outboxInsert } from "./webhook-outbox";
 
 export interface ThreadListOptions {
   limit: number;
@@ -80,11 +81,20 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
               )
               .bind(thread.id, memberKeyId, sqlDate(thread.createdAt)),
           ]),
+      // Every event of the new thread gets its webhook deliveries (after the creating key became its agent).
+      outboxInsert(d1, thread.id, sql("e.seq"), thread.createdAt),
       // The owner's user stream hears of the thread (its first event), not of its first messages.
       ...copyToOwner(d1, thread.id, sql("1")),
     ]);
+    const outbox = results.at(-3);
     const copy = results.at(-2);
-    return { threadId: thread.id, seq: thread.lastSeq, copiedTo: copiedTo(copy), payload: events.at(-1)?.payload };
+    return {
+      threadId: thread.id,
+      seq: thread.lastSeq,
+      copiedTo: copiedTo(copy),
+      deliveries: deliveryIdsOf(outbox),
+      payload: events.at(-1)?.payload,
+    };
   },
 
   /** The thread without its memory document (only the memory operations need that), if `scope` reaches it. */

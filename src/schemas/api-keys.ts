@@ -18,6 +18,8 @@ export const SCOPES = [
   "files:read",
   "files:write",
   "artifacts:write",
+  "webhooks:read",
+  "webhooks:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -112,6 +112,8 @@ export type EventType = keyof Catalogue;
 export type EventPayload<T extends EventType> = z.input<Catalogue[T]["data"]>;
 
 export const EVENT_TYPES = Object.keys(CATALOGUE) as EventType[];
+/** What an event of this type means, as the catalogue says it. */
+export const describeEvent = (type: EventType): string => CATALOGUE[type].description;
 /** The events copied to the thread owner's user stream. */
 export const OWNER_EVENT_TYPES = EVENT_TYPES.filter((type) => CATALOGUE[type].toOwner);
 
@@ -130,12 +132,13 @@ const eventSchema = <T extends EventType>(type: T) =>
 /** One object schema per type (distributed over the union, so `data` stays tied to its `type`). */
 type EventSchema<T extends EventType = EventType> = T extends EventType ? ReturnType<typeof eventSchema<T>> : never;
 
-export const ThreadEventSchema = z
-  .discriminatedUnion("type", EVENT_TYPES.map((type) => eventSchema(type)) as [EventSchema, ...EventSchema[]])
-  .openapi("ThreadEvent", {
-    description:
-      "One change to a thread (its messages, reactions, memory, artifacts or agents). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
-  });
+/** Each event type's own schema (ThreadCreatedEvent, …), made once: the union below and the webhooks' payloads use them. */
+export const EVENT_SCHEMAS = EVENT_TYPES.map((type) => eventSchema(type)) as [EventSchema, ...EventSchema[]];
+
+export const ThreadEventSchema = z.discriminatedUnion("type", EVENT_SCHEMAS).openapi("ThreadEvent", {
+  description:
+    "One change to a thread (its messages, reactions, memory, artifacts or agents). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
+});
 
 export const UserEventSchema = z
   .object({

@@ -47,6 +47,7 @@ export const healthExample: z.input<typeof HealthSchema> = {
     download_links: { configured: true, missing: [] },
     previews: { configured: true, missing: [] },
     image_previews: { configured: false, missing: ["IMAGES"] },
+    webhooks: { configured: true, missing: [] },
   },
 };
 

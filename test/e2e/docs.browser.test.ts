@@ -135,3 +135,25 @@ test("/docs opens with the guides: each one in the sidebar, rendered with its se
     await page.context().close();
   }
 });
+
+test("/docs shows the webhooks section: each payload a subscription receives", async () => {
+  const { page } = await openDocs();
+  try {
+    const sidebar = page.getByRole("complementary");
+    // The Webhooks tag's group (after the Webhooks guide's): its operations, then the payloads it sends.
+    await sidebar
+      .getByRole("button", { name: /Group - Webhooks$/ })
+      .last()
+      .click(WAIT);
+    await sidebar.getByText("message.created delivery", { exact: true }).first().click(WAIT);
+    await page.getByRole("heading", { name: "message.created delivery" }).first().waitFor(WAIT);
+    await page.getByText("webhook-signature").first().waitFor(WAIT);
+  } catch (error) {
+    const screenshot = join(tmpdir(), "e2e-docs-webhooks-failure.png");
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.error(`/docs as it looked when the test failed: ${screenshot}`);
+    throw error;
+  } finally {
+    await page.context().close();
+  }
+});

@@ -1,10 +1,10 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type components, unwrap } from "../../sdk/src";
 import { createApp } from "../../src/app";
 import { repositories } from "../../src/repositories";
-import { BASE_URL, randomIp } from "../support/api";
+import { BASE_URL, clientWith, randomIp, signIn } from "../support/api";
 import { assertMatchesContract } from "../support/contract";
 import { newAgent, newThread, newUser, post } from "../support/conversations";
 import { uniqueEmail } from "../support/harness";
@@ -12,7 +12,17 @@ import { uniqueEmail } from "../support/harness";
 // D1 failing in the middle of a write: for each multi-statement write path, the request is sent again and again
 // with D1 failing at its 1st call, then its 2nd, 3rd… (a statement run or a batch) until a try passes them all. Every
 // failed try must answer a documented problem and leave nothing half-written — the thread's log gapless and its
-// counters matching it, the owner's user stream likewise — and the try without a fault must then succeed.
+// counters matching it, the owner's user stream likewise, each event with exactly its webhook delivery (an admin's
+// subscription to every event takes them all: the outbox) — and the try without a fault must then succeed.
+
+/** The admin's subscription to every event of every thread, whose deliveries must match the log one to one. */
+let subscriptionId = "";
+beforeAll(async () => {
+  const admin = (await signIn("ADMIN")).access_token;
+  subscriptionId = (
+    await unwrap(clientWith(admin).POST("/webhooks", { body: { url: "https://hooks.invalid/faults", events: ["*"] } }))
+  ).id;
+});
 
 type Methods = Record<string, (...args: unknown[]) => unknown>;
 
@@ -92,6 +102,16 @@ const assertConsistent = async (threadId: string | undefined, ownerId: string) =
     .first<{ last_seq: number; events: number; max_seq: number; message_count: number; live_messages: number }>();
   if (thread) {
     expect(thread.events, "one event per seq, no orphan").toBe(thread.last_seq);
+    const outbox = await env.DB.prepare(
+      `SELECT COUNT(*) AS deliveries, COUNT(DISTINCT seq) AS seqs FROM webhook_deliveries
+       WHERE thread_id = ? AND subscription_id = ?`,
+    )
+      .bind(threadId ?? null, subscriptionId)
+      .first<{ deliveries: number; seqs: number }>();
+    expect(outbox, "each event with exactly its delivery").toEqual({
+      deliveries: thread.last_seq,
+      seqs: thread.last_seq,
+    });
     expect(thread.max_seq).toBe(thread.last_seq);
     expect(thread.message_count).toBe(thread.live_messages);
   }

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { unwrap } from "../../sdk/src";
-import { linkKeysFrom, signLink } from "../../src/files/download-links";
+import { keyringFrom } from "../../src/auth/keyring";
+import { signLink } from "../../src/files/download-links";
 import { getDb } from "../../src/repositories/db";
 import { anonymousHttp } from "../support/api";
 import { json, newAgent, newThread, newUser, problemOf } from "../support/conversations";
@@ -331,7 +332,7 @@ describe("files: signed download links", () => {
   it("answers an expired link with 403 link-expired", async () => {
     const ada = await newUser();
     const file = await uploaded(ada.http, "old");
-    const keys = linkKeysFrom(env.DOWNLOAD_URL_KEYS);
+    const keys = keyringFrom(env.DOWNLOAD_URL_KEYS);
     if (!keys) throw new Error("the tests configure DOWNLOAD_URL_KEYS");
     const expired = await signLink(keys, {
       fileId: file.id,

@@ -59,9 +59,18 @@ describe("GET /health", () => {
       download_links: { configured: true, missing: [] },
       previews: { configured: true, missing: [] },
       image_previews: { configured: true, missing: [] },
+      webhooks: { configured: true, missing: [] },
     });
     const request = new Request("https://api.test/health");
-    const bare = { ...env, GOOGLE_CLIENT_ID: "", DOWNLOAD_URL_KEYS: undefined, PREVIEWS: undefined, IMAGES: undefined };
+    const bare = {
+      ...env,
+      GOOGLE_CLIENT_ID: "",
+      DOWNLOAD_URL_KEYS: undefined,
+      PREVIEWS: undefined,
+      IMAGES: undefined,
+      WEBHOOKS: undefined,
+      WEBHOOK_SECRET_KEYS: undefined,
+    };
     const response = await createApp().fetch(request, bare, {} as ExecutionContext);
     await assertMatchesContract("GET", request.url, response.clone());
     const { data } = await response.json<{ data: { features: Record<string, unknown> } }>();
@@ -70,6 +79,7 @@ describe("GET /health", () => {
       download_links: { configured: false, missing: ["DOWNLOAD_URL_KEYS"] },
       previews: { configured: false, missing: ["PREVIEWS"] },
       image_previews: { configured: false, missing: ["PREVIEWS", "IMAGES"] },
+      webhooks: { configured: false, missing: ["WEBHOOKS", "WEBHOOK_SECRET_KEYS"] },
     });
   });
 

@@ -240,6 +240,12 @@ const NOT_LOGGED: Record<string, string> = {
   uploadPart: "files are not in a thread's log",
   completeUpload: "files are not in a thread's log",
   abortUpload: "files are not in a thread's log",
+  createWebhook: "subscriptions are about the log, not in it",
+  updateWebhook: "subscriptions are about the log, not in it",
+  deleteWebhook: "subscriptions are about the log, not in it",
+  rotateWebhookSecret: "a credential",
+  testWebhook: "a test delivery has no event; it is queued by the operation itself",
+  retryWebhookDelivery: "the delivery is queued again by the operation itself",
 };
 
 const writeOperations = Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap(

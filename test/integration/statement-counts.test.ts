@@ -79,8 +79,9 @@ describe("D1 statements per request", () => {
       // Access, the artifact with its current version (and its files, had it any).
       "GET /threads/{id}/artifacts/{id}": 2,
       "GET /files/{id}": 1,
-      // Access, then one batch: the event, the message, the thread's counters, the owner's user-stream copy (2).
-      "POST /threads/{id}/messages": 6,
+      // Access, then one batch: the event, the message, its webhook deliveries (the outbox), the thread's
+      // counters, the owner's user-stream copy (2).
+      "POST /threads/{id}/messages": 7,
     });
   });
 

@@ -19,6 +19,9 @@ export const ACTION_AND_INPUT: components["schemas"]["Block"][] = [
   },
 ];
 
+/** Where the matrix's webhook subscriptions point: a closed local port (allowed in development). */
+const MATRIX_WEBHOOK_URL = "http://127.0.0.1:9/matrix-hook";
+
 /**
  * Cells of the access matrix: one operation called by one kind of caller, with the status the operation's
  * `x-access` (written by the same `guarded`/`publicAccess` call that enforces it) says that caller gets.
@@ -183,6 +186,27 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
         return { params: { ...thread, key_id: key.id } };
       },
     },
+    // Webhooks: an admin's subscription (admins and workspace-wide keys manage every one, member keys their own).
+    // Scoped to the owner's thread (admitting a member key), so the matrix's many subscriptions fan out to little.
+    createWebhook: {
+      request: async (ctx) => ({
+        body: { url: MATRIX_WEBHOOK_URL, events: ["message.created"], thread_id: (await ownerThread(ctx)).id },
+      }),
+    },
+    listWebhooks: { request: async () => ({}) },
+    getWebhook: { request: async () => ({ params: await adminWebhook() }) },
+    updateWebhook: { request: async () => ({ params: await adminWebhook(), body: { description: "changed" } }) },
+    deleteWebhook: { request: async () => ({ params: await adminWebhook() }) },
+    rotateWebhookSecret: { request: async () => ({ params: await adminWebhook() }) },
+    testWebhook: { request: async () => ({ params: await adminWebhook() }) },
+    listWebhookDeliveries: { request: async () => ({ params: await adminWebhook() }) },
+    retryWebhookDelivery: {
+      request: async () => {
+        const { id, token } = await adminWebhookWithToken();
+        const delivery = await unwrap(h.clientWith(token).POST("/webhooks/{id}/test", { params: { path: { id } } }));
+        return { params: { id, delivery_id: delivery.id } };
+      },
+    },
     getThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     updateThread: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { title: "Renamed" } }) },
     deleteThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
@@ -294,6 +318,20 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
   };
 
   /** A thread of the cell's owner, with one message by the owner; the caller is admitted when it is to be in it. */
+  /** A subscription an admin made, to a closed local port and scoped to a thread of theirs with nothing in it. */
+  const adminWebhookWithToken = async () => {
+    const token = (await h.signIn("ADMIN")).access_token;
+    const api = h.clientWith(token);
+    const thread = await unwrap(api.POST("/threads", { body: { title: "matrix webhooks" } }));
+    const made = await unwrap(
+      api.POST("/webhooks", {
+        body: { url: MATRIX_WEBHOOK_URL, events: ["message.created"], thread_id: thread.id },
+      }),
+    );
+    return { id: made.id, token };
+  };
+  const adminWebhook = async () => ({ id: (await adminWebhookWithToken()).id });
+
   const ownerThread = async ({ ownerToken, admit }: CellContext) => {
     const api = h.clientWith(ownerToken);
     const thread = await unwrap(

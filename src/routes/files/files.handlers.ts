@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
 import { deletableFile, fileNotFound, readableFile } from "../../auth/file-access";
+import { keyringFrom } from "../../auth/keyring";
 import type { AppEnv } from "../../env";
 import {
   contentDispositionHeader,
@@ -9,7 +10,7 @@ import {
   dispositionFor,
   USER_CONTENT_HEADERS,
 } from "../../files/disposition";
-import { linkKeysFrom, signLink, verifyLink } from "../../files/download-links";
+import { signLink, verifyLink } from "../../files/download-links";
 import { receiveUpload } from "../../files/file-upload";
 import { resolveRange } from "../../files/range";
 import type { File } from "../../generated/prisma/client";
@@ -127,7 +128,7 @@ export const downloadFileHandler: RouteHandler<typeof downloadFile, AppEnv> = as
 export const createDownloadLinkHandler: RouteHandler<typeof createDownloadLink, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
-  const keys = linkKeysFrom(c.env.DOWNLOAD_URL_KEYS);
+  const keys = keyringFrom(c.env.DOWNLOAD_URL_KEYS);
   if (!keys) {
     throw new ApiError("feature-not-configured", "Signed download links need the DOWNLOAD_URL_KEYS secret.");
   }
@@ -153,7 +154,7 @@ export const createDownloadLinkHandler: RouteHandler<typeof createDownloadLink, 
 export const downloadFileWithLinkHandler: RouteHandler<typeof downloadFileWithLink, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const { exp, disposition, kid, sig } = c.req.valid("query");
-  const keys = linkKeysFrom(c.env.DOWNLOAD_URL_KEYS);
+  const keys = keyringFrom(c.env.DOWNLOAD_URL_KEYS);
   // A link we cannot verify is no link: the same 404 as a file that does not exist.
   if (!keys || !(await verifyLink(keys, { fileId: id, expires: exp, disposition, kid, signature: sig }))) {
     throw fileNotFound(id);

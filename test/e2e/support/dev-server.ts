@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { generateDownloadUrlKeys, generateSigningKeys } from "../../../scripts/signing-keys.mjs";
+import { generateKeyring, generateSigningKeys } from "../../../scripts/signing-keys.mjs";
 
 // Shared by test/e2e/global-setup.ts and bench/run.mjs (which imports this file through Node's type stripping),
 // so keep to erasable TypeScript syntax.
@@ -125,10 +125,11 @@ export const startDevServer = async ({
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    // A signing key and a download-link key of its own (as .dev.vars would give `npm run dev`), whatever the developer's .dev.vars holds.
+    // A signing key, a download-link key and a webhook-secret key of its own (as .dev.vars would give `npm run dev`), whatever the developer's .dev.vars holds.
     const allVars = {
       JWT_SIGNING_KEYS: await generateSigningKeys("e2e"),
-      DOWNLOAD_URL_KEYS: generateDownloadUrlKeys("e2e"),
+      DOWNLOAD_URL_KEYS: generateKeyring("e2e"),
+      WEBHOOK_SECRET_KEYS: generateKeyring("e2e"),
       ...vars,
     };
     const varArgs = Object.entries(allVars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
