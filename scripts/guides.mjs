@@ -12,6 +12,7 @@ export const GUIDES = [
   "artifacts-and-interactions",
   "live-streams",
   "webhooks",
+  "build-an-agent",
   "conventions",
   "operations",
 ];

@@ -12,6 +12,9 @@ import { runShellBlocks, shellBlocks } from "./support/shell-blocks";
 
 const MARKERS = { start: "<!-- curl-examples:start -->", end: "<!-- curl-examples:end -->" };
 
+/** Guides whose blocks run the repository's scripts (tested on their own, below). */
+const FROM_THE_REPOSITORY = ["build-an-agent"];
+
 /** A directory of its own for the files a guide makes (`printf … > q3-report.txt`). */
 const scratch = () => mkdtempSync(join(tmpdir(), "guide-"));
 
@@ -152,7 +155,7 @@ test("every guide of the hosted reference, and every other page of docs/ with sh
 });
 
 // The tour's own block is checked above; these run all of each guide's blocks, in order, as one session.
-test.each(GUIDES.filter((name) => name !== "getting-started"))(
+test.each(GUIDES.filter((name) => name !== "getting-started" && !FROM_THE_REPOSITORY.includes(name)))(
   "every shell block of docs/%s.md works when pasted in order",
   async (name) => {
     const blocks = shellBlocks(`docs/${name}.md`);
@@ -161,3 +164,11 @@ test.each(GUIDES.filter((name) => name !== "getting-started"))(
   },
   150_000,
 );
+
+// It runs the repository's own `npm run agent`, so it runs where its reader is: in the repository.
+test("the agent of docs/build-an-agent.md answers a person's message in their thread, as written", async () => {
+  const blocks = shellBlocks("docs/build-an-agent.md");
+  const { stdout } = await runShellBlocks(blocks, inject("baseUrl"), { cwd: repoRoot, timeoutMs: 120_000 });
+  const lines = stdout.split("\n").filter((line) => line.trim() !== "");
+  expect(lines.at(-1)).toBe("You said: What was churn in Q3?");
+}, 150_000);
