@@ -89,7 +89,7 @@ const deliverOne = async (env: Bindings, deliveryId: string) => {
   if (!delivery) return;
   const subscription = await webhooks.findById(delivery.subscriptionId, null);
   if (!subscription) return;
-  const reason = (await cannotSend(env, subscription, now)) ?? null;
+  const reason = await cannotSend(env, subscription, now);
   const body = reason === null ? await bodyOf(env, delivery) : null;
   if (reason !== null || body === null) {
     const why =
