@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { unwrap } from "../../sdk/src";
 import {
   HOUSEKEEPING_BOUNDS,
   ORPHAN_GRACE_MS,
@@ -129,5 +130,34 @@ describe("scheduled housekeeping", () => {
     expect(await (await env.FILES.get(ORPHAN_SCAN_POSITION_KEY))?.text()).toBe(keys[1]);
     await runHousekeeping(later);
     expect(await env.FILES.head(keys[2] ?? "")).toBeNull();
+  });
+
+  it("drops finished webhook deliveries past 30 days, keeping pending and recent ones", async () => {
+    const admin = await newUser("ADMIN");
+    const hook = await unwrap(
+      admin.api.POST("/webhooks", { body: { url: "https://hooks.invalid/housekeeping", events: ["*"] } }),
+    );
+    const day = 24 * 3600 * 1000;
+    const delivery = (status: "SUCCEEDED" | "FAILED" | "PENDING", age: number) =>
+      db.webhookDelivery.create({
+        data: {
+          id: newId(),
+          subscriptionId: hook.id,
+          eventType: "webhook.test",
+          status,
+          createdAt: new Date(Date.now() - age),
+          updatedAt: new Date(Date.now() - age),
+        },
+      });
+    const [oldDone, oldFailed, oldPending, recent] = [
+      await delivery("SUCCEEDED", 31 * day),
+      await delivery("FAILED", 31 * day),
+      await delivery("PENDING", 31 * day),
+      await delivery("SUCCEEDED", 29 * day),
+    ];
+    await runHousekeeping();
+    const left = await db.webhookDelivery.findMany({ where: { subscriptionId: hook.id }, select: { id: true } });
+    expect(left.map((row) => row.id).sort()).toEqual([oldPending.id, recent.id].sort());
+    expect([oldDone.id, oldFailed.id].some((id) => left.some((row) => row.id === id))).toBe(false);
   });
 });

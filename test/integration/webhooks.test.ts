@@ -6,7 +6,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { unwrap, verifyWebhook } from "../../sdk/src";
+import { unwrap, verifyWebhook, WebhookVerificationError } from "../../sdk/src";
 import { createApp } from "../../src/app";
 import { keyringFrom } from "../../src/auth/keyring";
 import type { Bindings, WebhookJob } from "../../src/env";
@@ -421,6 +421,35 @@ describe("the delivery consumer", () => {
     await deliver([delivery.id], bindings);
     expect(await row(delivery.id)).toMatchObject({ status: "SUCCEEDED", attempts: 4 });
     expect(sent.map((request) => request.headers.get("webhook-id"))).toEqual(Array(4).fill(delivery.id));
+  });
+
+  it("signs with the previous secret too until its overlap ends, then with the new one only", async () => {
+    receiver();
+    const { admin, hook, delivery } = await oneDelivery();
+    const rotated = await unwrap(admin.api.POST("/webhooks/{id}/secret/rotate", { params: { path: { id: hook.id } } }));
+    await deliver([delivery.id]);
+    const during = sent.at(-1);
+    const duringBody = (await during?.clone().text()) ?? "";
+    expect(during?.headers.get("webhook-signature")?.split(" ")).toHaveLength(2);
+    expect(verifyWebhook(hook.secret, during?.headers ?? new Headers(), duringBody)).toBeTruthy();
+    expect(verifyWebhook(rotated.secret, during?.headers ?? new Headers(), duringBody)).toBeTruthy();
+
+    await env.DB.prepare("UPDATE webhook_subscriptions SET previous_secret_expires_at = ? WHERE id = ?")
+      .bind(new Date(Date.now() - 1000).toISOString().replace("Z", "+00:00"), hook.id)
+      .run();
+    await unwrap(
+      admin.api.POST("/webhooks/{id}/deliveries/{delivery_id}/retry", {
+        params: { path: { id: hook.id, delivery_id: delivery.id } },
+      }),
+    );
+    await deliver([delivery.id]);
+    const after = sent.at(-1);
+    const afterBody = (await after?.clone().text()) ?? "";
+    expect(after?.headers.get("webhook-signature")?.split(" ")).toHaveLength(1);
+    expect(verifyWebhook(rotated.secret, after?.headers ?? new Headers(), afterBody)).toBeTruthy();
+    expect(() => verifyWebhook(hook.secret, after?.headers ?? new Headers(), afterBody)).toThrow(
+      WebhookVerificationError,
+    );
   });
 
   it("follows no redirect and keeps at most 1 KiB of the answer", async () => {
