@@ -113,12 +113,17 @@ export const webhookDeliveriesRepository = ({ db }: Store) => ({
       take: limit + 1,
     }),
 
-  /** Sends a finished delivery again, now: one more attempt (a failed one gets no automatic retries after it). */
-  retry: (id: string, now: Date) =>
-    db.webhookDelivery.update({
+  /**
+   * Sends a finished delivery again, now: one more attempt (a failed one gets no automatic retries after it).
+   * Null when it is gone (its subscription deleted meanwhile).
+   */
+  retry: async (id: string, now: Date) => {
+    const { count } = await db.webhookDelivery.updateMany({
       where: { id },
       data: { status: "PENDING", nextAttemptAt: now, lockedUntil: null, updatedAt: now },
-    }),
+    });
+    return count === 1 ? db.webhookDelivery.findFirst({ where: { id } }) : null;
+  },
 
   /** Retention: finished deliveries older than `before` (events' own retention takes theirs with them). */
   deleteOlderThan: async (before: Date) =>

@@ -61,22 +61,24 @@ export const webhooksRepository = ({ db }: Store) => ({
       take: limit + 1,
     }),
 
-  /** Enabling again clears why it was disabled and its failing streak. */
-  update: (id: string, changes: WebhookChanges, now: Date) =>
-    db.webhookSubscription.update({
+  /** Enabling again clears why it was disabled and its failing streak. Null when it is gone (deleted meanwhile). */
+  update: async (id: string, changes: WebhookChanges, now: Date) => {
+    const { count } = await db.webhookSubscription.updateMany({
       where: { id },
       data: {
         ...changes,
         ...(changes.enabled === true ? { disabledReason: null, failingSince: null } : {}),
         updatedAt: now,
       },
-    }),
+    });
+    return count === 1 ? db.webhookSubscription.findFirst({ where: { id } }) : null;
+  },
 
   delete: (id: string) => db.webhookSubscription.deleteMany({ where: { id } }),
 
-  /** A new secret; the one it replaces keeps signing until `previousUntil`. */
-  rotate: (id: string, current: SealedColumns, previous: SealedColumns, previousUntil: Date, now: Date) =>
-    db.webhookSubscription.update({
+  /** A new secret; the one it replaces keeps signing until `previousUntil`. Null when it is gone. */
+  rotate: async (id: string, current: SealedColumns, previous: SealedColumns, previousUntil: Date, now: Date) => {
+    const { count } = await db.webhookSubscription.updateMany({
       where: { id },
       data: {
         ...current,
@@ -85,7 +87,9 @@ export const webhooksRepository = ({ db }: Store) => ({
         previousSecretExpiresAt: previousUntil,
         updatedAt: now,
       },
-    }),
+    });
+    return count === 1 ? db.webhookSubscription.findFirst({ where: { id } }) : null;
+  },
 
   /** A delivery succeeded: the failing streak (if any) ends. */
   recordSuccess: (id: string) =>

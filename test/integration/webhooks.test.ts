@@ -11,6 +11,7 @@ import { createApp } from "../../src/app";
 import { keyringFrom } from "../../src/auth/keyring";
 import type { Bindings, WebhookJob } from "../../src/env";
 import worker from "../../src/index";
+import { repositories } from "../../src/repositories";
 import { deliverWebhooks } from "../../src/webhooks/deliver";
 import { openSecret } from "../../src/webhooks/secrets";
 import { WEBHOOK_SWEEP_CRON, WEBHOOKS_QUEUE } from "../../src/webhooks/settings";
@@ -239,6 +240,17 @@ describe("webhook subscriptions", () => {
       params: { path: { id: made.id, delivery_id: "wnosuchdelivery000000000" } },
     });
     expect(unknown.response.status).toBe(404);
+  });
+});
+
+describe("a subscription deleted while it is being changed", () => {
+  // The handlers read it first and answer 404 when the change finds it gone (never a 500).
+  it("is changed, rotated or retried into nothing: the repositories answer null", async () => {
+    const { webhooks, webhookDeliveries } = repositories({ env });
+    const sealed = { secretKid: "k", secretCiphertext: "c" };
+    expect(await webhooks.update("wgone0000000000000000000", { enabled: true }, new Date())).toBeNull();
+    expect(await webhooks.rotate("wgone0000000000000000000", sealed, sealed, new Date(), new Date())).toBeNull();
+    expect(await webhookDeliveries.retry("wgone0000000000000000000", new Date())).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
 import { webhookScopeOf } from "../../auth/reach";
 import { reachableThread } from "../../auth/thread-access";
@@ -31,7 +32,7 @@ const disabled = (id: string) =>
   new ApiError("conflict", `Webhook subscription ${id} is disabled: enable it (PATCH enabled: true) first.`);
 
 /** The subscription, if the caller manages it (else 404). */
-const managed = async (c: Parameters<typeof principalOf>[0], id: string) => {
+const managed = async (c: Context<AppEnv>, id: string) => {
   const subscription = await repositories(c).webhooks.findById(id, webhookScopeOf(principalOf(c)));
   if (!subscription) throw webhookNotFound(id);
   return subscription;
@@ -86,6 +87,7 @@ export const updateWebhookHandler: RouteHandler<typeof updateWebhook, AppEnv> = 
   await managed(c, id);
   if (body.url !== undefined) assertWebhookUrl(c.env, body.url);
   const updated = await repositories(c).webhooks.update(id, body, new Date());
+  if (!updated) throw webhookNotFound(id);
   return ok(c, webhookToWire(updated), Status.OK);
 };
 
@@ -110,6 +112,7 @@ export const rotateWebhookSecretHandler: RouteHandler<typeof rotateWebhookSecret
     new Date(now.getTime() + webhookSettings(c.env).previousSecretMs),
     now,
   );
+  if (!rotated) throw webhookNotFound(id);
   return ok(c, { ...webhookToWire(rotated), secret }, Status.OK);
 };
 
@@ -144,11 +147,12 @@ export const retryWebhookDeliveryHandler: RouteHandler<typeof retryWebhookDelive
   const { queue } = webhookSetup(c.env);
   const subscription = await managed(c, id);
   const deliveries = repositories(c).webhookDeliveries;
-  if (!(await deliveries.find(id, delivery_id))) {
-    throw new ApiError("not-found", `Subscription ${id} has no delivery with id ${delivery_id}.`);
-  }
+  const deliveryNotFound = () =>
+    new ApiError("not-found", `Subscription ${id} has no delivery with id ${delivery_id}.`);
+  if (!(await deliveries.find(id, delivery_id))) throw deliveryNotFound();
   if (!subscription.enabled) throw disabled(id);
   const delivery = await deliveries.retry(delivery_id, new Date());
+  if (!delivery) throw deliveryNotFound();
   await enqueueDeliveries(queue, [delivery.id]).catch(() => undefined);
   return ok(c, webhookDeliveryToWire(delivery), Status.ACCEPTED);
 };
