@@ -335,9 +335,15 @@ describe("the delivery consumer", () => {
     },
   } as unknown as Queue<WebhookJob>;
 
+  /** The deliveries this test hands the consumer: the stub answers only these (see `receiver`). */
+  const watching = new Set<string>();
+  // The real queue consumer shares this isolate: a retry of an earlier test's delivery would reach the stub too,
+  // so it is answered 503 and not recorded.
   const receiver = () =>
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-      sent.push(new Request(input, init));
+      const request = new Request(input, init);
+      if (!watching.has(request.headers.get("webhook-id") ?? "")) return new Response(null, { status: 503 });
+      sent.push(request);
       return (answers.shift() ?? (() => new Response(null, { status: 204 })))();
     });
 
@@ -345,11 +351,13 @@ describe("the delivery consumer", () => {
     vi.restoreAllMocks();
     sent.length = 0;
     answers.length = 0;
+    watching.clear();
     queued.length = 0;
   });
 
-  const deliver = (ids: string[], bindings: Partial<Bindings> = {}) =>
-    deliverWebhooks(
+  const deliver = (ids: string[], bindings: Partial<Bindings> = {}) => {
+    for (const id of ids) watching.add(id);
+    return deliverWebhooks(
       createMessageBatch<WebhookJob>(
         WEBHOOKS_QUEUE,
         ids.map((deliveryId) => ({
@@ -361,6 +369,7 @@ describe("the delivery consumer", () => {
       ),
       { ...env, WEBHOOKS: queue, ...bindings },
     );
+  };
 
   /** A subscription of the admin's, a thread of Ada's with one message in it (nothing queued), its delivery. */
   const oneDelivery = async (events = ["message.created"]) => {
