@@ -1,26 +1,12 @@
-// Runs one of examples/ (TypeScript) with Node: bundled by esbuild into node_modules/.cache, so the SDK's source
+// Runs one of examples/ (TypeScript) with Node: bundled by esbuild (./bundle-for-node.mjs), so the SDK's source
 // and its `.js` import specifiers resolve as a bundler resolves them, then imported. Usage: node
 // scripts/run-example.mjs examples/agent/main.ts
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "./bundle-for-node.mjs";
 
-const root = join(import.meta.dirname, "..");
 const entry = process.argv[2];
 if (!entry) throw new Error("name the example to run, e.g. examples/agent/main.ts");
-const cache = join(root, "node_modules", ".cache");
-mkdirSync(cache, { recursive: true });
-const dir = mkdtempSync(join(cache, "example-"));
-const outfile = join(dir, "example.mjs");
-await build({
-  entryPoints: [resolve(root, entry)],
-  outfile,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  packages: "external",
-  logLevel: "error",
-});
-process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+const { outfile, remove } = await bundleForNode(resolve(import.meta.dirname, "..", entry), { prefix: "example-" });
+process.once("exit", remove);
 await import(pathToFileURL(outfile).href);

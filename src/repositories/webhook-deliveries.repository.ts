@@ -17,9 +17,6 @@ export interface AttemptOutcome {
   retryAt: Date | null;
 }
 
-/** How long to keep delivery rows: as long as the events they send (see events.repository.ts). */
-export const DELIVERY_RETENTION_DAYS = 30;
-
 /**
  * Webhook deliveries: the outbox rows (written with their events, ./webhook-outbox.ts) and each one's
  * attempts. The row is the truth about a delivery; queue messages only say "look at this one now".

@@ -17,7 +17,8 @@ export interface SealedSecret {
 
 const IV_BYTES = 12;
 
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+/** Standard (not url-safe) base64, as Standard Webhooks writes secrets and signatures. */
+export const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 /** A new signing secret, as the subscriber sees it once. */
 export const newSigningSecret = (): string => SECRET_PREFIX + toBase64(crypto.getRandomValues(new Uint8Array(32)));

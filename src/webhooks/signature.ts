@@ -1,4 +1,4 @@
-import { SECRET_PREFIX } from "./secrets";
+import { SECRET_PREFIX, toBase64 } from "./secrets";
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): `v1,` + base64 HMAC-SHA256, keyed with
@@ -6,7 +6,6 @@ import { SECRET_PREFIX } from "./secrets";
  * signs, the header carries one signature per secret, space-separated; a receiver accepts any that verifies.
  */
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 const signOne = async (secret: string, content: Uint8Array) => {
   const raw = fromBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);

@@ -1,7 +1,7 @@
 import type { Bindings } from "../env";
 import { createLogger } from "../logging";
 import { repositories } from "../repositories";
-import { DELIVERY_RETENTION_DAYS } from "../repositories/webhook-deliveries.repository";
+import { EVENT_RETENTION_DAYS } from "../repositories/events.repository";
 import { enqueueDeliveries } from "./enqueue";
 import { webhookSettings } from "./settings";
 
@@ -28,8 +28,8 @@ export const sweepWebhooks = async (env: Bindings, now: Date) => {
   return overdue.length;
 };
 
-/** Retention of finished deliveries (the hourly housekeeping). */
+/** Retention of finished deliveries (the hourly housekeeping): as long as the events they send are kept. */
 export const dropOldDeliveries = (env: Bindings, now: Date) =>
   repositories({ env }).webhookDeliveries.deleteOlderThan(
-    new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 24 * 3600 * 1000),
+    new Date(now.getTime() - EVENT_RETENTION_DAYS * 24 * 3600 * 1000),
   );

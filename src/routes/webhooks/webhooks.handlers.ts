@@ -5,6 +5,7 @@ import { webhookScopeOf } from "../../auth/reach";
 import { reachableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
+import { inBackground } from "../../http/background";
 import { decodeCursor } from "../../http/cursor";
 import { ok, okPage } from "../../http/envelope";
 import { toPage } from "../../http/pagination";
@@ -123,7 +124,7 @@ export const testWebhookHandler: RouteHandler<typeof testWebhook, AppEnv> = asyn
   if (!subscription.enabled) throw disabled(id);
   const delivery = await repositories(c).webhookDeliveries.createTest(id, new Date());
   // Lost, it is only late: the sweep sends it.
-  await enqueueDeliveries(queue, [delivery.id]).catch(() => undefined);
+  await inBackground(c, "queueing a webhook delivery", enqueueDeliveries(queue, [delivery.id]));
   c.header("Location", `/webhooks/${id}/deliveries`);
   return ok(c, webhookDeliveryToWire(delivery), Status.ACCEPTED);
 };
@@ -153,6 +154,6 @@ export const retryWebhookDeliveryHandler: RouteHandler<typeof retryWebhookDelive
   if (!subscription.enabled) throw disabled(id);
   const delivery = await deliveries.retry(delivery_id, new Date());
   if (!delivery) throw deliveryNotFound();
-  await enqueueDeliveries(queue, [delivery.id]).catch(() => undefined);
+  await inBackground(c, "queueing a webhook delivery", enqueueDeliveries(queue, [delivery.id]));
   return ok(c, webhookDeliveryToWire(delivery), Status.ACCEPTED);
 };
