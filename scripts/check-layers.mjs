@@ -21,6 +21,8 @@ const FLOORS = [
   ["routes/"],
   // worker-globals.d.ts types `cloudflare:workers` from what index.ts exports.
   ["app.ts", "index.ts", "worker-globals.d.ts"],
+  // The MCP worker, a second entry: it reaches the API through a service binding, not through imports.
+  ["mcp/"],
 ];
 
 /** Generated code (Prisma's client, the SDK's types) is read like a library: not checked, not a floor. */

@@ -1,12 +1,13 @@
 // Regenerates everything derived from the route definitions: openapi/openapi.json (emitted from the
 // app itself, no server), sdk/src/schema.d.ts (openapi-typescript) and the SDK's list of operations
-// that take an Idempotency-Key (sdk/src/idempotent-operations.ts). With --check it writes
+// that take an Idempotency-Key (sdk/src/idempotent-operations.ts), and the MCP tools (src/mcp/tools.generated.json). With --check it writes
 // nothing and exits 1 when a committed file is stale, which CI runs.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { bundleForNode } from "./bundle-for-node.mjs";
+import { mcpTools } from "./mcp-tools.mjs";
 
 const root = join(import.meta.dirname, "..");
 const check = process.argv.includes("--check");
@@ -55,6 +56,7 @@ const spec = await emitSpec();
 outputs.push(["openapi/openapi.json", spec]);
 outputs.push(["sdk/src/schema.d.ts", await emitSdkTypes(spec)]);
 outputs.push(["sdk/src/idempotent-operations.ts", emitIdempotentOperations(spec)]);
+outputs.push(["src/mcp/tools.generated.json", `${JSON.stringify(mcpTools(JSON.parse(spec)), null, 2)}\n`]);
 
 let stale = false;
 for (const [path, content] of outputs) {

@@ -22,6 +22,7 @@ import { eventsRouter } from "./routes/events";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
 import { interactionsRouter } from "./routes/interactions";
+import { mcpRouter } from "./routes/mcp";
 import { meRouter } from "./routes/me";
 import { memoryRouter } from "./routes/memory";
 import { messagesRouter } from "./routes/messages";
@@ -150,6 +151,7 @@ export const createApp = () => {
   app.route("/", previewsRouter);
   app.route("/", uploadsRouter);
   app.route("/", webhooksRouter);
+  app.route("/", mcpRouter);
   app.route("/", metaRouter(app));
   registerErrorResponses(app);
   registerSecuritySchemes(app);

@@ -19,6 +19,8 @@ export interface Bindings {
   PREVIEWS?: Queue<PreviewJob>;
   /** Pokes for webhook deliveries (src/webhooks); unset: webhooks cannot be created (503). */
   WEBHOOKS?: Queue<WebhookJob>;
+  /** The MCP worker (src/mcp, a service binding): `POST /mcp` is forwarded to it; unset: 503. */
+  MCP?: Fetcher;
   /** Cloudflare Images, for thumbnails and dimensions; unset: images get no preview. */
   IMAGES?: ImagesBinding;
   /** One ThreadHub per thread: its live streams (src/realtime/thread-hub.ts; typed in src/realtime/hubs.ts). */

@@ -1,7 +1,7 @@
 import type { Bindings } from "./env";
 
 /** The optional features: each works only when the deployment has what it needs. */
-export const FEATURES = ["google_sign_in", "download_links", "previews", "image_previews", "webhooks"] as const;
+export const FEATURES = ["google_sign_in", "download_links", "previews", "image_previews", "webhooks", "mcp"] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** What each feature needs, by the name of its setting or binding (as wrangler.jsonc and .dev.vars spell it). */
@@ -11,6 +11,7 @@ const NEEDS: Record<Feature, (env: Bindings) => Record<string, unknown>> = {
   previews: (env) => ({ PREVIEWS: env.PREVIEWS }),
   image_previews: (env) => ({ PREVIEWS: env.PREVIEWS, IMAGES: env.IMAGES }),
   webhooks: (env) => ({ WEBHOOKS: env.WEBHOOKS, WEBHOOK_SECRET_KEYS: env.WEBHOOK_SECRET_KEYS }),
+  mcp: (env) => ({ MCP: env.MCP }),
 };
 
 /** Whether each optional feature is configured here, and which settings it lacks; for GET /health. */

@@ -12,3 +12,14 @@ export interface Actor {
 }
 
 export const actorOf = (principal: Principal): Actor => ({ type: principal.kind, id: principal.id });
+
+/**
+ * What the API's `POST /mcp` tells the MCP worker (src/mcp) about its caller, in the `X-MCP-Caller` header:
+ * enough to list the tools the caller may use. Every tool call is still authorised by its own operation.
+ */
+export type CallerSummary = { kind: "user"; role: Role } | { kind: "api_key"; scopes: string[] };
+
+export const CALLER_HEADER = "X-MCP-Caller";
+
+export const callerSummaryOf = (principal: Principal): CallerSummary =>
+  principal.kind === "user" ? { kind: "user", role: principal.role } : { kind: "api_key", scopes: principal.scopes };

@@ -1,9 +1,30 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { generateKeyring, generateSigningKeys } from "../scripts/signing-keys.mjs";
 
 const root = join(import.meta.dirname, "..");
+
+/**
+ * The MCP worker (src/mcp), built by wrangler as `npm run deploy` would, to run beside the API as an
+ * auxiliary worker: the API's MCP service binding reaches it by name.
+ */
+const buildMcpWorker = () => {
+  const outdir = mkdtempSync(join(tmpdir(), "experience-layer-mcp-"));
+  execFileSync("npx", ["wrangler", "deploy", "--config", "src/mcp/wrangler.jsonc", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    stdio: "ignore",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  // As source, not `scriptPath`: the pool fails to start an auxiliary worker given by path (an internal error).
+  return readFileSync(join(outdir, "index.js"), "utf8");
+};
+
+/** What the pool names the worker under test (its configured name is replaced), for the MCP worker's API binding. */
+const RUNNER_NAME = "vitest-plugin-runner-";
 
 // Unit and integration tests run inside workerd with the real bindings of wrangler.jsonc (local D1,
 // R2, Durable Objects) and the real migrations/ folder, applied by test/support/apply-migrations.ts.
@@ -13,6 +34,16 @@ export default defineConfig(async () => ({
     cloudflareTest({
       wrangler: { configPath: join(root, "wrangler.jsonc") },
       miniflare: {
+        workers: [
+          {
+            name: "experience-layer-mcp",
+            modules: true,
+            script: buildMcpWorker(),
+            compatibilityDate: "2026-11-01",
+            compatibilityFlags: ["no_nodejs_compat"],
+            serviceBindings: { API: RUNNER_NAME },
+          },
+        ],
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations")),
           // A fresh signing key per run: tests never depend on a committed secret.

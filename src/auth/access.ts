@@ -15,8 +15,10 @@ import { principalOfStreamToken } from "./stream-tokens";
 export interface AccessRule {
   /** Roles of signed-in users that may call it. */
   roles: readonly Role[];
-  /** The scope an API key needs; without one, API keys may not call it at all. */
+  /** The scope an API key needs; without one (and without `anyScope`), API keys may not call it at all. */
   scope?: Scope;
+  /** Any API key may call it, whatever its scopes (what it can do there is decided by them, operation by operation). */
+  anyScope?: true;
   /** "self": users other than admins only reach their own resource (others get 404). */
   ownership?: "self";
   /**
@@ -75,6 +77,7 @@ const requireAccess =
     if (!principal) throw unauthenticated();
     c.set("principal", principal);
     if (principal.kind === "api_key") {
+      if (rule.anyScope) return next();
       if (!rule.scope) throw new ApiError("forbidden", "API keys cannot call this operation; sign in as a user.");
       if (!principal.scopes.includes(rule.scope)) {
         throw new ApiError("forbidden", `This API key lacks the ${rule.scope} scope.`);
@@ -89,12 +92,13 @@ const requireAccess =
 export const guarded = <M extends MiddlewareHandler<AppEnv>[]>(rule: AccessRule, ...middleware: M) => ({
   security: [
     { bearerAuth: [] },
-    ...(rule.scope ? [{ apiKeyAuth: [] }] : []),
+    ...(rule.scope || rule.anyScope ? [{ apiKeyAuth: [] }] : []),
     ...(rule.streamToken ? [{ streamToken: [] }] : []),
   ] as Record<string, string[]>[],
   "x-access": {
     roles: [...rule.roles],
     ...(rule.scope ? { scope: rule.scope } : {}),
+    ...(rule.anyScope ? { anyScope: true } : {}),
     ...(rule.ownership ? { ownership: rule.ownership } : {}),
     ...(rule.memberKeys ? { memberKeys: rule.memberKeys } : {}),
   },

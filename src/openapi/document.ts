@@ -54,6 +54,11 @@ export const documentConfig = (version: string, guides: string) => ({
       description: "Files on R2: streamed uploads (raw or form) with checksums, ranged downloads, signed links.",
     },
     {
+      name: "MCP",
+      description:
+        "The Model Context Protocol endpoint for agents: the operations marked for agents as tools, threads as resources.",
+    },
+    {
       name: "Uploads",
       description:
         "Resumable uploads of large files: started, sent in retryable parts, completed into a file or aborted.",

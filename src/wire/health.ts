@@ -48,6 +48,7 @@ export const healthExample: z.input<typeof HealthSchema> = {
     previews: { configured: true, missing: [] },
     image_previews: { configured: false, missing: ["IMAGES"] },
     webhooks: { configured: true, missing: [] },
+    mcp: { configured: true, missing: [] },
   },
 };
 

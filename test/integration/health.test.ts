@@ -60,6 +60,7 @@ describe("GET /health", () => {
       previews: { configured: true, missing: [] },
       image_previews: { configured: true, missing: [] },
       webhooks: { configured: true, missing: [] },
+      mcp: { configured: true, missing: [] },
     });
     const request = new Request("https://api.test/health");
     const bare = {
@@ -70,6 +71,7 @@ describe("GET /health", () => {
       IMAGES: undefined,
       WEBHOOKS: undefined,
       WEBHOOK_SECRET_KEYS: undefined,
+      MCP: undefined,
     };
     const response = await createApp().fetch(request, bare, {} as ExecutionContext);
     await assertMatchesContract("GET", request.url, response.clone());
@@ -80,6 +82,7 @@ describe("GET /health", () => {
       previews: { configured: false, missing: ["PREVIEWS"] },
       image_previews: { configured: false, missing: ["PREVIEWS", "IMAGES"] },
       webhooks: { configured: false, missing: ["WEBHOOKS", "WEBHOOK_SECRET_KEYS"] },
+      mcp: { configured: false, missing: ["MCP"] },
     });
   });
 

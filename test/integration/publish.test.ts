@@ -246,6 +246,7 @@ const NOT_LOGGED: Record<string, string> = {
   rotateWebhookSecret: "a credential",
   testWebhook: "a test delivery has no event; it is queued by the operation itself",
   retryWebhookDelivery: "the delivery is queued again by the operation itself",
+  postMcp: "a tool call is the operation it makes, which logs (or not) as above",
 };
 
 const writeOperations = Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap(

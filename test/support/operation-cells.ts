@@ -1,5 +1,6 @@
 import committed from "../../openapi/openapi.json";
 import { type components, unwrap } from "../../sdk/src";
+import tools from "../../src/mcp/tools.generated.json";
 import { type Harness, type Role, randomIp, type Scope, uniqueEmail } from "./harness";
 import { makePng } from "./images";
 
@@ -30,10 +31,12 @@ const MATRIX_WEBHOOK_URL = "http://127.0.0.1:9/matrix-hook";
  */
 export type Access =
   | { public: true }
-  | { roles: Role[]; scope?: Scope; ownership?: "self"; memberKeys?: "thread" | "own" };
+  | { roles: Role[]; scope?: Scope; anyScope?: true; ownership?: "self"; memberKeys?: "thread" | "own" };
 export interface Operation {
   operationId: string;
   "x-access": Access;
+  /** Also an MCP tool (src/openapi/mcp.ts). */
+  "x-mcp"?: boolean;
   requestBody?: { content: Record<string, unknown> };
   responses: Record<string, unknown>;
 }
@@ -108,7 +111,7 @@ const refusal = (operation: Operation, caller: Caller): number | undefined => {
   if ("public" in access) return undefined;
   if (caller.kind === "anonymous") return 401;
   if (caller.kind === "api_key") {
-    if (!(access.scope && caller.withScope)) return 403;
+    if (!(access.anyScope || (access.scope && caller.withScope))) return 403;
     // A member-only key reaches a thread it is in and what is in it; of files, it deletes its own only.
     if (caller.reach === "out" && access.memberKeys) return 404;
     if (caller.reach === "in" && access.memberKeys === "own") return 404;
@@ -142,6 +145,9 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     refreshTokens: { request: async () => ({ body: { refresh_token: (await h.signIn("USER")).refresh_token } }) },
     signOut: { request: async () => ({}) },
     getMe: { request: async () => ({}) },
+    postMcp: { request: async () => ({ body: { jsonrpc: "2.0", id: 1, method: "tools/list" } }) },
+    getMcpResourceMetadata: { request: async () => ({}) },
+    getApiResourceMetadata: { request: async () => ({}) },
     updateMe: { request: async () => ({ body: { name: "Matrix" } }) },
     listMySessions: { request: async () => ({}) },
     revokeMySession: {
@@ -471,13 +477,9 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     return { token: tokens.access_token, sessionId: tokens.session_id };
   };
 
-  /**
-   * One cell: fresh credentials for the caller and a fresh owner, the operation's fixture request, sent with
-   * `h.fetch`. Answers the response and the status the operation's `x-access` says this caller gets.
-   * `bodyInstead` replaces the fixture's body and its `Content-Type` as given (each left out when undefined).
-   */
-  const runCell = async (
-    { path, method, operation }: OperationEntry,
+  /** A cell's request: fresh credentials for the caller and a fresh owner, the operation's fixture request. */
+  const prepareCell = async (
+    { path, operation }: OperationEntry,
     caller: Caller,
     bodyInstead?: { body?: string; contentType?: string },
   ) => {
@@ -528,13 +530,81 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
             : JSON.stringify(body),
     };
     if (sent.contentType !== undefined) headers.set("Content-Type", sent.contentType);
-    const response = await h.fetch(new Request(url, { method, headers, body: sent.body, redirect: "manual" }));
     const status = publicStatus[operation.operationId];
-    return {
-      response,
-      expected: expectedStatus(operation, caller, status ? { ...fixture, publicStatus: status } : fixture),
-    };
+    const expected = expectedStatus(operation, caller, status ? { ...fixture, publicStatus: status } : fixture);
+    return { url, headers, sent, values: { params, query, body, headers: extraHeaders }, expected };
   };
 
-  return { fixtures, runCell };
+  /**
+   * One cell, sent with `h.fetch`: the response and the status the operation's `x-access` says this caller gets.
+   * `bodyInstead` replaces the fixture's body and its `Content-Type` as given (each left out when undefined).
+   */
+  const runCell = async (
+    entry: OperationEntry,
+    caller: Caller,
+    bodyInstead?: { body?: string; contentType?: string },
+  ) => {
+    const { url, headers, sent, expected } = await prepareCell(entry, caller, bodyInstead);
+    const response = await h.fetch(
+      new Request(url, { method: entry.method, headers, body: sent.body, redirect: "manual" }),
+    );
+    return { response, expected };
+  };
+
+  /** The same cell as a call of the operation's MCP tool, the request's values as its arguments. */
+  const runToolCell = async (entry: OperationEntry, caller: Caller) => {
+    const { headers, values, expected } = await prepareCell(entry, caller);
+    return { outcome: await callTool(entry.operation.operationId, values, headers), expected };
+  };
+
+  /**
+   * The cell's request as a `tools/call` of the operation's tool, with the caller's credentials: its outcome is
+   * "success", or the status of the problem (the tool error's, or the endpoint's own when it refuses the caller).
+   */
+  const callTool = async (
+    operationId: string,
+    request: {
+      params: Record<string, string>;
+      query: Record<string, string>;
+      body: unknown;
+      headers: Record<string, string>;
+    },
+    credentials: Headers,
+  ): Promise<"success" | number> => {
+    const tool = tools.find((candidate) => candidate.operation.operationId === operationId);
+    if (!tool) throw new Error(`${operationId} has no MCP tool`);
+    const args: Record<string, unknown> = {};
+    const headerValue = (name: string) =>
+      Object.entries(request.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+    for (const parameter of tool.operation.parameters) {
+      const value =
+        parameter.in === "path"
+          ? request.params[parameter.name]
+          : parameter.in === "query"
+            ? request.query[parameter.name]
+            : headerValue(parameter.name);
+      if (value !== undefined) args[parameter.argument] = value;
+    }
+    if (tool.operation.body && request.body !== undefined) {
+      if (tool.operation.body.spread) Object.assign(args, request.body);
+      else args.body = request.body;
+    }
+    const headers = new Headers({ "Content-Type": "application/json", "CF-Connecting-IP": randomIp() });
+    const authorization = credentials.get("Authorization");
+    if (authorization) headers.set("Authorization", authorization);
+    const call = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: tool.name, arguments: args } };
+    const response = await h.fetch(
+      new Request(new URL("/mcp", h.baseUrl), { method: "POST", headers, body: JSON.stringify(call) }),
+    );
+    if (response.status !== 200) return response.status;
+    const { result } = await response.json<{
+      result: { isError?: boolean; structuredContent?: { error?: { status: number } } };
+    }>();
+    if (!result.isError) return "success";
+    const problemStatus = result.structuredContent?.error?.status;
+    if (problemStatus === undefined) throw new Error(`a tool error without a problem: ${JSON.stringify(result)}`);
+    return problemStatus;
+  };
+
+  return { fixtures, runCell, runToolCell };
 };

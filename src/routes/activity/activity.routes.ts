@@ -12,6 +12,7 @@ import {
   threadConflict,
 } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdParams } from "../../schemas/common";
 import { ActivityStatusList, ActivityStatusResponse, SetActivityStatusBody } from "./activity.schemas";
 
@@ -20,6 +21,7 @@ const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "s
 
 export const setActivityStatus = createRoute({
   operationId: "setActivityStatus",
+  ...mcpTool,
   method: "put",
   path: "/threads/{id}/activity",
   ...guarded(write, rateLimit(writeRateLimit)),

@@ -17,6 +17,7 @@ import {
 } from "../../openapi/error-responses";
 import { etagHeader, IfNoneMatchHeaders, locationHeader, UpdateHeaders, writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdempotencyHeaders, IdParams } from "../../schemas/common";
 import {
   ArtifactPage,
@@ -48,6 +49,7 @@ const versioningErrors = {
 
 export const createArtifact = createRoute({
   operationId: "createArtifact",
+  ...mcpTool,
   method: "post",
   path: "/threads/{id}/artifacts",
   ...guarded(write, rateLimit(writeRateLimit), idempotency()),
@@ -72,6 +74,7 @@ export const createArtifact = createRoute({
 
 export const listArtifacts = createRoute({
   operationId: "listArtifacts",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}/artifacts",
   ...guarded(read, rateLimit(readRateLimit)),
@@ -90,6 +93,7 @@ export const listArtifacts = createRoute({
 
 export const getArtifact = createRoute({
   operationId: "getArtifact",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}/artifacts/{artifact_id}",
   ...guarded(read, rateLimit(readRateLimit)),
@@ -110,6 +114,7 @@ export const getArtifact = createRoute({
 
 export const updateArtifact = createRoute({
   operationId: "updateArtifact",
+  ...mcpTool,
   method: "patch",
   path: "/threads/{id}/artifacts/{artifact_id}",
   ...guarded(write, rateLimit(writeRateLimit), idempotency()),

@@ -4,6 +4,7 @@ import { Status } from "../../http/status";
 import { rateLimit, readRateLimit } from "../../middleware/rate-limit";
 import { authErrors, commonErrors, gone, notFound, tooManyStreams } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { RETRY_MS } from "../../realtime/stream-config";
 import { EVENT_RETENTION_DAYS } from "../../repositories/events.repository";
 import { IdParams } from "../../schemas/common";
@@ -12,6 +13,7 @@ import { EventPage, EventStreamHeaders, ListEventsQuery, UserEventPage } from ".
 
 export const listThreadEvents = createRoute({
   operationId: "listThreadEvents",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}/events",
   ...guarded(

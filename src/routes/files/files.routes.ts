@@ -17,6 +17,7 @@ import {
 } from "../../openapi/error-responses";
 import { etagHeader, IfNoneMatchHeaders, locationHeader } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdParams } from "../../schemas/common";
 import {
   binary,
@@ -156,6 +157,7 @@ export const listFiles = createRoute({
 
 export const getFile = createRoute({
   operationId: "getFile",
+  ...mcpTool,
   method: "get",
   path: "/files/{id}",
   ...guarded(read, rateLimit(readRateLimit)),
@@ -223,6 +225,7 @@ export const downloadFile = createRoute({
 
 export const createDownloadLink = createRoute({
   operationId: "createDownloadLink",
+  ...mcpTool,
   method: "post",
   path: "/files/{id}/links",
   ...guarded(read, rateLimit(readRateLimit)),

@@ -15,6 +15,7 @@ import {
 } from "../../openapi/error-responses";
 import { writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdempotencyHeaders, IdParams } from "../../schemas/common";
 import { MessageParams } from "../messages/messages.schemas";
 import {
@@ -80,6 +81,7 @@ export const submitForm = createRoute({
 
 export const listInteractions = createRoute({
   operationId: "listInteractions",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}/interactions",
   ...guarded(

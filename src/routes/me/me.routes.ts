@@ -11,6 +11,7 @@ import {
   rateLimitPolicyHeader,
 } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdParams, PageQuery } from "../../schemas/common";
 import { UserResponse } from "../users/users.schemas";
 import { SessionPage, UpdateProfileBody } from "./me.schemas";
@@ -20,6 +21,7 @@ const user = (description: string) => jsonResponse(UserResponse, description);
 
 export const getMe = createRoute({
   operationId: "getMe",
+  ...mcpTool,
   method: "get",
   path: "/me",
   tags,

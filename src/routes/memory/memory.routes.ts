@@ -16,6 +16,7 @@ import {
 } from "../../openapi/error-responses";
 import { etagHeader, IfNoneMatchHeaders, UpdateHeaders, writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdParams } from "../../schemas/common";
 import { MemoryDocument } from "../../wire/memory";
 import { MemoryMergePatch, ThreadMemoryResponse } from "./memory.schemas";
@@ -37,6 +38,7 @@ const updateErrors = {
 
 export const getThreadMemory = createRoute({
   operationId: "getThreadMemory",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}/memory",
   ...guarded(
@@ -80,6 +82,7 @@ export const replaceThreadMemory = createRoute({
 
 export const updateThreadMemory = createRoute({
   operationId: "updateThreadMemory",
+  ...mcpTool,
   method: "patch",
   path: "/threads/{id}/memory",
   ...guarded(write, rateLimit(writeRateLimit), idempotency()),

@@ -16,6 +16,7 @@ import {
 } from "../../openapi/error-responses";
 import { etagHeader, IfNoneMatchHeaders, locationHeader, UpdateHeaders, writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdempotencyHeaders, IdParams } from "../../schemas/common";
 import {
   CreateMessageBody,
@@ -33,6 +34,7 @@ const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "s
 
 export const createMessage = createRoute({
   operationId: "createMessage",
+  ...mcpTool,
   method: "post",
   path: "/threads/{id}/messages",
   ...guarded(write, rateLimit(writeRateLimit), idempotency()),
@@ -62,6 +64,7 @@ export const createMessage = createRoute({
 
 export const listMessages = createRoute({
   operationId: "listMessages",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}/messages",
   ...guarded(read, rateLimit(readRateLimit)),
@@ -81,6 +84,7 @@ export const listMessages = createRoute({
 
 export const getMessage = createRoute({
   operationId: "getMessage",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}/messages/{message_id}",
   ...guarded(read, rateLimit(readRateLimit)),
@@ -101,6 +105,7 @@ export const getMessage = createRoute({
 
 export const updateMessage = createRoute({
   operationId: "updateMessage",
+  ...mcpTool,
   method: "patch",
   path: "/threads/{id}/messages/{message_id}",
   ...guarded(write, rateLimit(writeRateLimit), idempotency()),
@@ -128,6 +133,7 @@ export const updateMessage = createRoute({
 
 export const deleteMessage = createRoute({
   operationId: "deleteMessage",
+  ...mcpTool,
   method: "delete",
   path: "/threads/{id}/messages/{message_id}",
   ...guarded(write, rateLimit(writeRateLimit)),

@@ -15,6 +15,7 @@ import {
 } from "../../openapi/error-responses";
 import { etagHeader, writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdempotencyHeaders } from "../../schemas/common";
 import {
   CompleteMessageBody,
@@ -29,6 +30,7 @@ const write = { roles: ["ADMIN", "USER"], scope: "messages:write", ownership: "s
 
 export const appendMessageDelta = createRoute({
   operationId: "appendMessageDelta",
+  ...mcpTool,
   method: "post",
   path: "/threads/{id}/messages/{message_id}/deltas",
   ...guarded(write, rateLimit(deltaRateLimit)),
@@ -56,6 +58,7 @@ export const appendMessageDelta = createRoute({
 
 export const completeMessage = createRoute({
   operationId: "completeMessage",
+  ...mcpTool,
   method: "post",
   path: "/threads/{id}/messages/{message_id}/complete",
   ...guarded(write, rateLimit(writeRateLimit), idempotency()),

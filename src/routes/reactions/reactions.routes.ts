@@ -14,6 +14,7 @@ import {
 } from "../../openapi/error-responses";
 import { writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdempotencyHeaders } from "../../schemas/common";
 import { MAX_EMOJI_PER_MESSAGE } from "../../wire/reactions";
 import { MessageParams } from "../messages/messages.schemas";
@@ -46,6 +47,7 @@ export const listReactions = createRoute({
 
 export const addReaction = createRoute({
   operationId: "addReaction",
+  ...mcpTool,
   method: "put",
   path: "/threads/{id}/messages/{message_id}/reactions/{emoji}",
   ...guarded(write, rateLimit(writeRateLimit), idempotency()),
@@ -66,6 +68,7 @@ export const addReaction = createRoute({
 
 export const removeReaction = createRoute({
   operationId: "removeReaction",
+  ...mcpTool,
   method: "delete",
   path: "/threads/{id}/messages/{message_id}/reactions/{emoji}",
   ...guarded(write, rateLimit(writeRateLimit)),

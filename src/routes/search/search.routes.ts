@@ -4,10 +4,12 @@ import { Status } from "../../http/status";
 import { rateLimit, readRateLimit } from "../../middleware/rate-limit";
 import { authErrors, commonErrors, rateLimited } from "../../openapi/error-responses";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { SearchMessagesQuery, SearchPage } from "./search.schemas";
 
 export const searchMessages = createRoute({
   operationId: "searchMessages",
+  ...mcpTool,
   method: "get",
   path: "/search/messages",
   ...guarded({ roles: ALL_ROLES, scope: "threads:read" }, rateLimit(readRateLimit)),

@@ -16,6 +16,7 @@ import {
 } from "../../openapi/error-responses";
 import { etagHeader, IfNoneMatchHeaders, locationHeader, UpdateHeaders, writeHeaders } from "../../openapi/headers";
 import { jsonResponse } from "../../openapi/json-response";
+import { mcpTool } from "../../openapi/mcp";
 import { IdempotencyHeaders, IdParams } from "../../schemas/common";
 import { CreateThreadBody, ListThreadsQuery, ThreadPage, ThreadResponse, UpdateThreadBody } from "./threads.schemas";
 
@@ -26,6 +27,7 @@ const write = { roles: ["ADMIN", "USER"], scope: "threads:write", ownership: "se
 
 export const createThread = createRoute({
   operationId: "createThread",
+  ...mcpTool,
   method: "post",
   path: "/threads",
   ...guarded({ roles: ["ADMIN", "USER"], scope: "threads:write" }, rateLimit(writeRateLimit), idempotency()),
@@ -52,6 +54,7 @@ export const createThread = createRoute({
 
 export const listThreads = createRoute({
   operationId: "listThreads",
+  ...mcpTool,
   method: "get",
   path: "/threads",
   ...guarded({ roles: ALL_ROLES, scope: "threads:read" }, rateLimit(readRateLimit)),
@@ -70,6 +73,7 @@ export const listThreads = createRoute({
 
 export const getThread = createRoute({
   operationId: "getThread",
+  ...mcpTool,
   method: "get",
   path: "/threads/{id}",
   ...guarded(read, rateLimit(readRateLimit)),

@@ -147,7 +147,11 @@ export const startDevServer = async ({
         "--persist-to",
         state,
         "--show-interactive-dev-session=false",
-        ...configArgs,
+        // The API first (it is the one served on the port), then the MCP worker behind its service binding.
+        "--config",
+        configPath ?? "wrangler.jsonc",
+        "--config",
+        "src/mcp/wrangler.jsonc",
         ...varArgs,
       ],
       // detached: its own process group, so stop() also reaches workerd and esbuild behind npx.

@@ -1,0 +1,78 @@
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { type ProblemType, problemTypes, problemTypeUri } from "../http/problem-types";
+import { createLogger, errorMessage } from "../logging";
+import type { McpEnv } from "./call-operation";
+import { callerOf } from "./caller";
+import { selectTools } from "./catalogue";
+import { createMcpServer } from "./server";
+
+/**
+ * The MCP worker: a second Worker that serves `/mcp` behind the API (its `MCP` service binding forwards
+ * authenticated, rate-limited requests here) and calls the API back through its own `API` binding for
+ * every tool, so it keeps to the public contract by construction and adds nothing to the API's bundle.
+ */
+interface JsonRpcCall {
+  method?: string;
+  params?: { name?: string };
+}
+
+export interface Env extends McpEnv {
+  API_VERSION?: string;
+}
+
+/** A problem in the API's envelope (src/http/problem.ts), so an MCP client reads it as it reads the API's. */
+const problem = (type: ProblemType, detail: string, requestId: string) => {
+  const { status, title } = problemTypes[type];
+  const error = {
+    type: problemTypeUri(type),
+    title,
+    status,
+    detail,
+    instance: "/mcp",
+    timestamp: new Date().toISOString(),
+    trace_id: requestId,
+  };
+  return Response.json({ success: false, error }, { status, headers: { "X-Request-Id": requestId } });
+};
+
+export default {
+  async fetch(request, env) {
+    const caller = callerOf(request);
+    if (!caller) {
+      // Only the API reaches this worker, and it always says who calls: anything else is misrouted.
+      return problem("unauthorized", "Call /mcp on the API, which authenticates the request.", crypto.randomUUID());
+    }
+    const log = createLogger({ request_id: caller.requestId, worker: "mcp" });
+    const { unknown, ...tools } = selectTools(caller.principal, new URL(request.url).searchParams.get("tools"));
+    if (unknown.length > 0) {
+      return problem(
+        "validation-error",
+        `?tools= names no tool called ${unknown.join(", ")}; tools/list without ?tools= shows every tool your credentials can use.`,
+        caller.requestId,
+      );
+    }
+    const server = createMcpServer(env, caller, tools, env.API_VERSION ?? "1.0.0");
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    const started = Date.now();
+    try {
+      // Parsed here to log what was asked (the API has already checked it is JSON-RPC).
+      const parsedBody: unknown = await request.json();
+      const messages = (Array.isArray(parsedBody) ? parsedBody : [parsedBody]) as JsonRpcCall[];
+      await server.connect(transport);
+      const response = await transport.handleRequest(request, { parsedBody });
+      log.info("mcp request", {
+        status: response.status,
+        duration_ms: Date.now() - started,
+        methods: messages.map((message) => message.method ?? "response"),
+        tools: messages.flatMap((message) => (message.params?.name ? [message.params.name] : [])),
+      });
+      return response;
+    } catch (error) {
+      log.error("mcp request failed", { error: errorMessage(error) });
+      return problem("internal-error", "The MCP request failed; quote trace_id when reporting it.", caller.requestId);
+    }
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,441 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { unwrap } from "../../sdk/src";
+import { createApp } from "../../src/app";
+import { BASE_URL, workers } from "../support/api";
+import { assertMatchesContract } from "../support/contract";
+import { randomIp } from "../support/harness";
+import { type ListedTool, mcpClient, type Spec, toolData, toolDifferences, toolProblem } from "../support/mcp";
+
+/** A user of their own with the SDK and an MCP client, both as that user. */
+const newUser = async (role: "ADMIN" | "USER" = "USER") => {
+  const tokens = await workers.signIn(role);
+  const api = workers.clientWith(tokens.access_token);
+  return {
+    token: tokens.access_token,
+    id: (await unwrap(api.GET("/me"))).id,
+    api,
+    mcp: await mcpClient(workers, tokens.access_token),
+  };
+};
+
+/** The text of a resource's first content. */
+const textOf = (contents: ({ text: string } | { blob: string })[]) => {
+  const [first] = contents;
+  if (!first || !("text" in first)) throw new Error("the resource has no text");
+  return first.text;
+};
+
+const spec = async () => (await (await workers.fetch(new Request(`${BASE_URL}/openapi.json`))).json()) as Spec;
+
+/** A raw JSON-RPC request to /mcp (checked against the contract like every answer here). */
+const postMcp = (token: string | null, body: unknown, query = "") =>
+  workers.fetch(
+    new Request(`${BASE_URL}/mcp${query}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "CF-Connecting-IP": randomIp(),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    }),
+  );
+
+describe("MCP tools are the contract's operations", () => {
+  it("lists one tool per operation marked x-mcp, with its operation's name, arguments and description", async () => {
+    const admin = await newUser("ADMIN");
+    const { tools } = await admin.mcp.listTools();
+    expect(tools.length).toBeGreaterThanOrEqual(20);
+    expect(tools.length).toBeLessThanOrEqual(30);
+    expect(toolDifferences(await spec(), tools as ListedTool[])).toEqual([]);
+    expect(tools.map((tool) => tool.name)).toContain("create_message");
+  });
+
+  it("notices a tool that drifts from its operation, and an operation marked but not listed", async () => {
+    const contract = await spec();
+    const { tools } = await (await newUser("ADMIN")).mcp.listTools();
+    // The contract grows a body member the tool lacks: the schemas differ.
+    const drifted = structuredClone(contract);
+    const body = drifted.components.schemas.MessageDeltaRequest as { properties: Record<string, unknown> };
+    body.properties.extra = { type: "string" };
+    expect(toolDifferences(drifted, tools as ListedTool[])).toContainEqual(
+      expect.stringMatching(/^append_message_delta: arguments/),
+    );
+    // An operation is marked that no tool serves.
+    const marked = structuredClone(contract);
+    (marked.paths["/threads/{id}/agents"]?.get as { "x-mcp"?: boolean })["x-mcp"] = true;
+    expect(toolDifferences(marked, tools as ListedTool[])).toEqual(["list_thread_agents: marked x-mcp but not listed"]);
+  });
+
+  it("lists only the tools a caller's role or key's scopes can use, and ?tools= narrows them", async () => {
+    const viewer = await newUser("USER");
+    const names = (await viewer.mcp.listTools()).tools.map((tool) => tool.name);
+    expect(names).toContain("create_message");
+    const key = await workers.createApiKey(["threads:read"]);
+    const reader = await mcpClient(workers, key.secret);
+    const readable = (await reader.listTools()).tools;
+    expect(readable.length).toBeGreaterThan(0);
+    expect(readable.every((tool) => tool.annotations?.readOnlyHint)).toBe(true);
+    expect(readable.map((tool) => tool.name)).not.toContain("get_me");
+    const narrowed = await mcpClient(workers, viewer.token, "get_thread,create_message");
+    expect((await narrowed.listTools()).tools.map((tool) => tool.name)).toEqual(["get_thread", "create_message"]);
+    await expect(narrowed.callTool({ name: "list_threads", arguments: {} })).rejects.toThrow(/list_threads/);
+  });
+
+  it("refuses ?tools= naming a tool that does not exist, naming it", async () => {
+    const user = await newUser();
+    const response = await postMcp(
+      user.token,
+      { jsonrpc: "2.0", id: 1, method: "tools/list" },
+      "?tools=get_thread,nope",
+    );
+    expect(response.status).toBe(400);
+    const { error } = await response.json<{ error: { type: string; detail: string } }>();
+    expect(error.type).toMatch(/\/validation-error$/);
+    expect(error.detail).toContain("nope");
+  });
+});
+
+describe("MCP tool calls do what the REST calls do", () => {
+  it("creates, reads and lists threads, answering the same wire objects as REST", async () => {
+    const user = await newUser();
+    expect(toolData(await user.mcp.callTool({ name: "get_me", arguments: {} })).data).toMatchObject({ id: user.id });
+    const created = toolData<{ id: string; title: string }>(
+      await user.mcp.callTool({ name: "create_thread", arguments: { title: "Over MCP" } }),
+    ).data;
+    expect(created.title).toBe("Over MCP");
+    const read = toolData(await user.mcp.callTool({ name: "get_thread", arguments: { id: created.id } })).data;
+    expect(read).toEqual(await unwrap(user.api.GET("/threads/{id}", { params: { path: { id: created.id } } })));
+    const page = toolData<{ id: string }[]>(await user.mcp.callTool({ name: "list_threads", arguments: { limit: 5 } }));
+    expect(page.data.map((thread) => thread.id)).toEqual([created.id]);
+    expect(page.pagination).toMatchObject({ has_more: false });
+  });
+
+  it("posts, reads, edits, reacts to, finds and deletes messages", async () => {
+    const user = await newUser();
+    const thread = await unwrap(user.api.POST("/threads", { body: { title: "msgs" } }));
+    const posted = toolData<{ id: string; text: string }>(
+      await user.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "marmalade forecast" } }),
+    ).data;
+    const got = toolData(
+      await user.mcp.callTool({ name: "get_message", arguments: { id: thread.id, message_id: posted.id } }),
+    ).data;
+    expect(got).toEqual(
+      await unwrap(
+        user.api.GET("/threads/{id}/messages/{message_id}", {
+          params: { path: { id: thread.id, message_id: posted.id } },
+        }),
+      ),
+    );
+    const ids = { id: thread.id, message_id: posted.id };
+    const edited = toolData<{ text: string }>(
+      await user.mcp.callTool({ name: "update_message", arguments: { ...ids, text: "marmalade outlook" } }),
+    ).data;
+    expect(edited.text).toBe("marmalade outlook");
+    toolData(await user.mcp.callTool({ name: "add_reaction", arguments: { ...ids, emoji: "tada" } }));
+    const listed = toolData<{ id: string; reactions: { emoji: string; count: number }[] }[]>(
+      await user.mcp.callTool({ name: "list_messages", arguments: { id: thread.id } }),
+    ).data;
+    expect(listed[0]?.reactions).toEqual([expect.objectContaining({ emoji: "tada", count: 1 })]);
+    expect(
+      toolData(await user.mcp.callTool({ name: "remove_reaction", arguments: { ...ids, emoji: "tada" } })),
+    ).toEqual({});
+    const hits = toolData<{ message_id: string }[]>(
+      await user.mcp.callTool({ name: "search_messages", arguments: { q: "outlook" } }),
+    ).data;
+    expect(hits.map((hit) => hit.message_id)).toEqual([posted.id]);
+    expect(toolData(await user.mcp.callTool({ name: "delete_message", arguments: ids }))).toEqual({});
+    const after = await unwrap(user.api.GET("/threads/{id}/messages/{message_id}", { params: { path: ids } }));
+    expect(after.deleted_at).not.toBeNull();
+  });
+
+  it("streams a reply with start, append (keeping the offsets rule) and complete", async () => {
+    const user = await newUser();
+    const thread = await unwrap(user.api.POST("/threads", { body: { title: "stream" } }));
+    const started = toolData<{ id: string; state: string }>(
+      await user.mcp.callTool({ name: "create_message", arguments: { id: thread.id, streaming: true } }),
+    ).data;
+    expect(started.state).toBe("STREAMING");
+    const ids = { id: thread.id, message_id: started.id };
+    toolData(
+      await user.mcp.callTool({ name: "append_message_delta", arguments: { ...ids, offset: 0, text: "Hello" } }),
+    );
+    // A retried delta (same offset, already stored) is applied once.
+    toolData(
+      await user.mcp.callTool({ name: "append_message_delta", arguments: { ...ids, offset: 0, text: "Hello" } }),
+    );
+    const gap = toolProblem(
+      await user.mcp.callTool({ name: "append_message_delta", arguments: { ...ids, offset: 99, text: "!" } }),
+    );
+    expect(gap.status).toBe(409);
+    toolData(
+      await user.mcp.callTool({ name: "append_message_delta", arguments: { ...ids, offset: 5, text: ", world" } }),
+    );
+    const done = toolData<{ text: string; state: string }>(
+      await user.mcp.callTool({ name: "complete_message", arguments: ids }),
+    ).data;
+    expect(done).toMatchObject({ text: "Hello, world", state: "COMPLETE" });
+  });
+
+  it("keeps memory, publishes artifacts, sets activity and lists interactions and events", async () => {
+    const user = await newUser();
+    const thread = await unwrap(user.api.POST("/threads", { body: { title: "work" } }));
+    const id = thread.id;
+    const patched = toolData<{ memory: Record<string, unknown> }>(
+      await user.mcp.callTool({ name: "update_thread_memory", arguments: { id, body: { goal: "ship", n: 1 } } }),
+    ).data;
+    expect(patched.memory).toEqual({ goal: "ship", n: 1 });
+    expect(toolData(await user.mcp.callTool({ name: "get_thread_memory", arguments: { id } })).data).toEqual(patched);
+
+    const artifact = toolData<{ id: string; version: number }>(
+      await user.mcp.callTool({
+        name: "create_artifact",
+        arguments: { id, body: { type: "DOCUMENT", title: "Notes", content: { format: "text", body: "v1" } } },
+      }),
+    ).data;
+    const updated = toolData<{ title: string; version: number }>(
+      await user.mcp.callTool({
+        name: "update_artifact",
+        arguments: { id, artifact_id: artifact.id, title: "Notes v2", if_match: `"${artifact.version}"` },
+      }),
+    ).data;
+    expect(updated).toMatchObject({ title: "Notes v2", version: 2 });
+    const fetched = toolData(
+      await user.mcp.callTool({ name: "get_artifact", arguments: { id, artifact_id: artifact.id } }),
+    );
+    expect(fetched.data).toEqual(
+      await unwrap(
+        user.api.GET("/threads/{id}/artifacts/{artifact_id}", { params: { path: { id, artifact_id: artifact.id } } }),
+      ),
+    );
+    const artifacts = toolData<{ id: string }[]>(
+      await user.mcp.callTool({ name: "list_artifacts", arguments: { id } }),
+    );
+    expect(artifacts.data.map((item) => item.id)).toEqual([artifact.id]);
+
+    toolData(await user.mcp.callTool({ name: "set_activity_status", arguments: { id, text: "reading…" } }));
+    const statuses = await unwrap(user.api.GET("/threads/{id}/activity", { params: { path: { id } } }));
+    expect(statuses.map((status) => status.text)).toEqual(["reading…"]);
+
+    const events = toolData<{ seq: number; type: string }[]>(
+      await user.mcp.callTool({ name: "list_thread_events", arguments: { id, after: 0 } }),
+    ).data;
+    expect(events.map((event) => event.type)).toEqual([
+      "thread.created",
+      "memory.updated",
+      "artifact.created",
+      "artifact.updated",
+    ]);
+    expect(toolData(await user.mcp.callTool({ name: "list_interactions", arguments: { id } })).data).toEqual([]);
+  });
+
+  it("reads a form submission made in the thread", async () => {
+    const user = await newUser();
+    const thread = await unwrap(user.api.POST("/threads", { body: { title: "form" } }));
+    const message = await unwrap(
+      user.api.POST("/threads/{id}/messages", {
+        params: { path: { id: thread.id } },
+        body: {
+          text: "Approve?",
+          blocks: [
+            {
+              type: "actions",
+              block_id: "b",
+              elements: [{ type: "button", action_id: "go", text: { type: "plain_text", text: "Go" } }],
+            },
+          ],
+        },
+      }),
+    );
+    await unwrap(
+      user.api.POST("/threads/{id}/messages/{message_id}/actions", {
+        params: { path: { id: thread.id, message_id: message.id } },
+        body: { block_id: "b", action_id: "go" },
+      }),
+    );
+    const interactions = toolData<{ message_id: string; action: { action_id: string } }[]>(
+      await user.mcp.callTool({ name: "list_interactions", arguments: { id: thread.id } }),
+    ).data;
+    expect(interactions).toEqual([
+      expect.objectContaining({ message_id: message.id, action: expect.objectContaining({ action_id: "go" }) }),
+    ]);
+  });
+
+  it("reads a file's metadata and makes a download link for it", async () => {
+    const user = await newUser();
+    const uploaded = await workers.fetch(
+      new Request(`${BASE_URL}/files?filename=notes.txt`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${user.token}`, "Content-Type": "text/plain" },
+        body: "file body",
+      }),
+    );
+    const file = (await uploaded.json<{ data: { id: string } }>()).data;
+    const got = toolData(await user.mcp.callTool({ name: "get_file", arguments: { id: file.id } })).data;
+    expect(got).toEqual(await unwrap(user.api.GET("/files/{id}", { params: { path: { id: file.id } } })));
+    const link = toolData<{ url: string }>(
+      await user.mcp.callTool({ name: "create_download_link", arguments: { id: file.id } }),
+    ).data;
+    const download = await workers.fetch(new Request(link.url));
+    expect(await download.text()).toBe("file body");
+  });
+
+  it("makes one message of a write retried with the same idempotency_key", async () => {
+    const user = await newUser();
+    const thread = await unwrap(user.api.POST("/threads", { body: { title: "retry" } }));
+    const call = () =>
+      user.mcp.callTool({
+        name: "create_message",
+        arguments: { id: thread.id, text: "only once", idempotency_key: "agent-retry-1" },
+      });
+    const first = toolData<{ id: string }>(await call()).data;
+    const second = toolData<{ id: string }>(await call()).data;
+    expect(second.id).toBe(first.id);
+    const messages = await unwrap(user.api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }));
+    expect(messages.map((message) => message.id)).toEqual([first.id]);
+  });
+});
+
+describe("MCP tool errors carry the API's problem", () => {
+  it("answers another user's thread with the not-found tool error", async () => {
+    const owner = await newUser();
+    const thread = await unwrap(owner.api.POST("/threads", { body: { title: "mine" } }));
+    const other = await newUser();
+    const problem = toolProblem(await other.mcp.callTool({ name: "get_thread", arguments: { id: thread.id } }));
+    expect(problem).toMatchObject({ status: 404, title: expect.any(String), detail: expect.any(String) });
+    expect(problem.type).toMatch(/\/not-found$/);
+    const posting = toolProblem(
+      await other.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "hi" } }),
+    );
+    expect(posting.status).toBe(404);
+  });
+
+  it("answers a call the key's scopes do not allow with the forbidden tool error", async () => {
+    const owner = await newUser("ADMIN");
+    const thread = await unwrap(owner.api.POST("/threads", { body: { title: "keyed" } }));
+    const key = await workers.createApiKey(["threads:read", "threads:all"]);
+    const reader = await mcpClient(workers, key.secret);
+    expect(toolData(await reader.callTool({ name: "get_thread", arguments: { id: thread.id } })).data).toMatchObject({
+      id: thread.id,
+    });
+    const problem = toolProblem(
+      await reader.callTool({ name: "create_message", arguments: { id: thread.id, text: "not allowed" } }),
+    );
+    expect(problem).toMatchObject({ status: 403 });
+    expect(problem.type).toMatch(/\/forbidden$/);
+    expect(problem.detail).toContain("messages:write");
+  });
+
+  it("answers invalid arguments with the validation problem listing each failing field", async () => {
+    const user = await newUser();
+    const thread = await unwrap(user.api.POST("/threads", { body: { title: "bad" } }));
+    const problem = toolProblem(
+      await user.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "x".repeat(40_001) } }),
+    );
+    expect(problem.status).toBe(400);
+    expect(problem.errors?.map((error) => error.path)).toEqual(["body.text"]);
+  });
+});
+
+describe("the MCP endpoint", () => {
+  it("answers a request without credentials 401, pointing at the protected-resource metadata", async () => {
+    const response = await postMcp(null, { jsonrpc: "2.0", id: 1, method: "tools/list" });
+    expect(response.status).toBe(401);
+    const challenge = response.headers.get("WWW-Authenticate") ?? "";
+    expect(challenge).toContain(`resource_metadata="${BASE_URL}/.well-known/oauth-protected-resource/mcp"`);
+    const metadata = await workers.fetch(new Request(`${BASE_URL}/.well-known/oauth-protected-resource/mcp`));
+    expect(await metadata.json()).toMatchObject({
+      resource: `${BASE_URL}/mcp`,
+      bearer_methods_supported: ["header"],
+      scopes_supported: expect.arrayContaining(["threads:read", "messages:write"]),
+    });
+    const root = await workers.fetch(new Request(`${BASE_URL}/.well-known/oauth-protected-resource`));
+    expect(await root.json()).toMatchObject({ resource: `${BASE_URL}/` });
+  });
+
+  it("lets in an API key of any scope, listing only the tools its scopes allow", async () => {
+    const key = await workers.createApiKey(["files:read"]);
+    const files = await mcpClient(workers, key.secret);
+    expect((await files.listTools()).tools.map((tool) => tool.name)).toEqual(["get_file", "create_download_link"]);
+  });
+
+  it("refuses a body that is not JSON-RPC with the validation problem", async () => {
+    const user = await newUser();
+    const response = await postMcp(user.token, { method: "tools/list" });
+    expect(response.status).toBe(400);
+    expect((await response.json<{ error: { type: string } }>()).error.type).toMatch(/\/validation-error$/);
+  });
+
+  it("answers 503 naming the MCP binding when the deployment has no MCP worker", async () => {
+    const user = await newUser();
+    const request = new Request(`${BASE_URL}/mcp`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${user.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(request, { ...env, MCP: undefined }, ctx);
+    await waitOnExecutionContext(ctx);
+    await assertMatchesContract("POST", request.url, response.clone());
+    expect(response.status).toBe(503);
+    const { error } = await response.json<{ error: { type: string; detail: string } }>();
+    expect(error.type).toMatch(/\/feature-not-configured$/);
+    expect(error.detail).toContain("MCP");
+  });
+});
+
+describe("MCP resources", () => {
+  it("reads a thread whole — thread, memory, newest messages oldest first, artifacts — in one call", async () => {
+    const user = await newUser();
+    const thread = await unwrap(
+      user.api.POST("/threads", { body: { title: "whole", messages: [{ text: "first" }, { text: "second" }] } }),
+    );
+    const id = thread.id;
+    await unwrap(user.api.PUT("/threads/{id}/memory", { params: { path: { id } }, body: { k: "v" } }));
+    const artifact = await unwrap(
+      user.api.POST("/threads/{id}/artifacts", {
+        params: { path: { id } },
+        body: { type: "DOCUMENT", title: "Doc", content: { format: "text", body: "x" } },
+      }),
+    );
+    const { contents } = await user.mcp.readResource({ uri: `thread://${id}` });
+    const whole = JSON.parse(textOf(contents)) as {
+      thread: { id: string };
+      memory: { memory: unknown };
+      messages: { text: string }[];
+      artifacts: { id: string }[];
+    };
+    expect(whole.thread).toEqual(await unwrap(user.api.GET("/threads/{id}", { params: { path: { id } } })));
+    expect(whole.memory.memory).toEqual({ k: "v" });
+    expect(whole.messages.map((message) => message.text)).toEqual(["first", "second"]);
+    expect(whole.artifacts.map((item) => item.id)).toEqual([artifact.id]);
+
+    const [message] = whole.messages as unknown as { id: string }[];
+    const single = await user.mcp.readResource({ uri: `thread://${id}/messages/${message?.id}` });
+    expect(JSON.parse(textOf(single.contents))).toMatchObject({ id: message?.id, text: "first" });
+    const art = await user.mcp.readResource({ uri: `thread://${id}/artifacts/${artifact.id}` });
+    expect(JSON.parse(textOf(art.contents))).toMatchObject({ id: artifact.id, title: "Doc" });
+  });
+
+  it("lists the caller's threads as resources and its templates", async () => {
+    const user = await newUser();
+    const thread = await unwrap(user.api.POST("/threads", { body: { title: "listed" } }));
+    const { resources } = await user.mcp.listResources();
+    expect(resources).toEqual([{ uri: `thread://${thread.id}`, name: "listed", mimeType: "application/json" }]);
+    const { resourceTemplates } = await user.mcp.listResourceTemplates();
+    expect(resourceTemplates.map((template) => template.uriTemplate)).toEqual([
+      "thread://{thread_id}",
+      "thread://{thread_id}/messages/{message_id}",
+      "thread://{thread_id}/artifacts/{artifact_id}",
+    ]);
+  });
+
+  it("answers another user's thread, and a URI that is no resource, with the resource-not-found error", async () => {
+    const owner = await newUser();
+    const thread = await unwrap(owner.api.POST("/threads", { body: { title: "private" } }));
+    const other = await newUser();
+    await expect(other.mcp.readResource({ uri: `thread://${thread.id}` })).rejects.toMatchObject({ code: -32002 });
+    await expect(other.mcp.readResource({ uri: "file://nothing" })).rejects.toMatchObject({ code: -32002 });
+  });
+});
