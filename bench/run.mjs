@@ -405,7 +405,7 @@ const BUDGET = { throughput: 0.8, p99: 1.5, bundleGzipKiB: 1024 };
 /** The SSE row: posts one after another to a thread this many watchers follow (npm run bench:streams goes further). */
 const SSE_WATCHERS = 100;
 const SSE_POSTS = 20;
-const budgetsFor = ({ comparisons, pagination, bundle, routes, sse }) => [
+const budgetsFor = ({ comparisons, pagination, bundle, mcpBundle, routes, sse }) => [
   ...comparisons
     .filter((c) => !c.unbudgeted)
     .flatMap((c) => [
@@ -457,6 +457,14 @@ const budgetsFor = ({ comparisons, pagination, bundle, routes, sse }) => [
     measured: bundle.wrangler ? `${bundle.wrangler.gzipKiB} KiB (raw ${bundle.wrangler.uploadKiB} KiB)` : "n/a",
     met: bundle.wrangler !== null && bundle.wrangler.gzipKiB <= BUDGET.bundleGzipKiB,
   },
+  {
+    budget: "MCP worker's deploy bundle, gzip (src/mcp; its own worker)",
+    target: "reported",
+    measured: mcpBundle.wrangler
+      ? `${mcpBundle.wrangler.gzipKiB} KiB (raw ${mcpBundle.wrangler.uploadKiB} KiB)`
+      : "n/a",
+    met: null,
+  },
 ];
 
 /** Keyset pagination: the same first page of a large thread and of a small one should cost the same. */
@@ -480,13 +488,13 @@ const wasmCompileMs = async (bytes) => {
   return median(timings);
 };
 
-/** Sizes of the modules `wrangler deploy` would upload (no network: --dry-run). */
-const measureBundle = async () => {
+/** Sizes of the modules `wrangler deploy` would upload (no network: --dry-run) for the API, or the MCP worker's config. */
+const measureBundle = async (configArgs = []) => {
   const outdir = mkdtempSync(join(tmpdir(), "experience-layer-bundle-"));
   try {
     const { stdout, stderr } = await execFileAsync(
       "npx",
-      ["wrangler", "deploy", "--dry-run", "--outdir", outdir, "--env", "production"],
+      ["wrangler", "deploy", "--dry-run", "--outdir", outdir, "--env", "production", ...configArgs],
       { cwd: repoRoot, env: wranglerEnv(), maxBuffer: 16 * 1024 * 1024 },
     ).catch((error) => {
       throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
@@ -934,6 +942,7 @@ const main = async () => {
 
   log("measuring the deploy bundle (wrangler deploy --dry-run)…");
   const bundle = await measureBundle();
+  const mcpBundle = await measureBundle(["--config", "src/mcp/wrangler.jsonc"]);
 
   const configDir = mkdtempSync(join(tmpdir(), "experience-layer-bench-"));
   const removeConfigDir = () => rmSync(configDir, { recursive: true, force: true });
@@ -1040,7 +1049,7 @@ const main = async () => {
         `${r.name}: ${r.requests} requests, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
     );
 
-  const budgets = budgetsFor({ comparisons, pagination, bundle, routes, sse });
+  const budgets = budgetsFor({ comparisons, pagination, bundle, mcpBundle, routes, sse });
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },

@@ -13,6 +13,7 @@ export const GUIDES = [
   "live-streams",
   "webhooks",
   "build-an-agent",
+  "mcp",
   "conventions",
   "operations",
 ];

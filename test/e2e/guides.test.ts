@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, inject, test } from "vitest";
 import { GUIDES } from "../../scripts/guides.mjs";
+import tools from "../../src/mcp/tools.generated.json";
 import { repoRoot } from "./support/dev-server";
 import { runShellBlocks, shellBlocks } from "./support/shell-blocks";
 
@@ -13,7 +14,7 @@ import { runShellBlocks, shellBlocks } from "./support/shell-blocks";
 const MARKERS = { start: "<!-- curl-examples:start -->", end: "<!-- curl-examples:end -->" };
 
 /** Guides whose blocks run the repository's scripts (tested on their own, below). */
-const FROM_THE_REPOSITORY = ["build-an-agent"];
+const FROM_THE_REPOSITORY = ["build-an-agent", "mcp"];
 
 /** A directory of its own for the files a guide makes (`printf … > q3-report.txt`). */
 const scratch = () => mkdtempSync(join(tmpdir(), "guide-"));
@@ -172,3 +173,20 @@ test("the agent of docs/build-an-agent.md answers a person's message in their th
   const lines = stdout.split("\n").filter((line) => line.trim() !== "");
   expect(lines.at(-1)).toBe("You said: What was churn in Q3?");
 }, 150_000);
+
+// It runs the repository's own example with the MCP SDK's client.
+test("the MCP client of docs/mcp.md lists its tools and answers in the thread over MCP, as written", async () => {
+  const blocks = shellBlocks("docs/mcp.md");
+  const { stdout } = await runShellBlocks(blocks, inject("baseUrl"), { cwd: repoRoot, timeoutMs: 120_000 });
+  const lines = stdout.split("\n").filter((line) => line.trim() !== "");
+  // The key's scopes (threads:read, messages:write) give it the reads and the message writes: 18 tools.
+  expect(lines[0]?.split(" ")).toContain("append_message_delta");
+  expect(lines[0]?.split(" ")).not.toContain("create_thread");
+  expect(lines.slice(-2)).toEqual(["18 tools", "You asked: What was churn in Q3?"]);
+}, 150_000);
+
+test("docs/mcp.md lists every tool the MCP server offers, and no other", () => {
+  const guide = readFileSync(join(repoRoot, "docs", "mcp.md"), "utf8");
+  const listed = [...guide.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((match) => match[1]);
+  expect(listed).toEqual(tools.map((tool) => tool.name));
+});
