@@ -367,7 +367,11 @@ describe("the MCP endpoint", () => {
     expect((await response.json<{ error: { type: string } }>()).error.type).toMatch(/\/validation-error$/);
   });
 
-  it("answers 503 naming the MCP binding when the deployment has no MCP worker", async () => {
+  it.each([
+    ["no MCP binding", undefined],
+    ["an MCP worker that does not answer", { fetch: () => Promise.reject(new Error("Network connection lost.")) }],
+    ["an MCP worker that fails", { fetch: async () => new Response("upstream gone", { status: 502 }) }],
+  ])("answers 503 feature-not-configured naming the MCP worker with %s", async (_case, binding) => {
     const user = await newUser();
     const request = new Request(`${BASE_URL}/mcp`, {
       method: "POST",
@@ -375,13 +379,13 @@ describe("the MCP endpoint", () => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
     const ctx = createExecutionContext();
-    const response = await createApp().fetch(request, { ...env, MCP: undefined }, ctx);
+    const response = await createApp().fetch(request, { ...env, MCP: binding as Fetcher | undefined }, ctx);
     await waitOnExecutionContext(ctx);
     await assertMatchesContract("POST", request.url, response.clone());
     expect(response.status).toBe(503);
     const { error } = await response.json<{ error: { type: string; detail: string } }>();
     expect(error.type).toMatch(/\/feature-not-configured$/);
-    expect(error.detail).toContain("MCP");
+    expect(error.detail).toMatch(/MCP (service binding|binding)/);
   });
 });
 

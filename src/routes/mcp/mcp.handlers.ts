@@ -5,9 +5,17 @@ import type { AppEnv } from "../../env";
 import { missingFor } from "../../features";
 import { ApiError } from "../../http/api-error";
 import { Status } from "../../http/status";
+import { errorMessage } from "../../logging";
 import { CALLER_HEADER, callerSummaryOf } from "../../principal";
 import { SCOPES } from "../../schemas/api-keys";
 import type { getApiResourceMetadata, getMcpResourceMetadata, postMcp } from "./mcp.routes";
+
+/** The binding is there but the worker behind it does not answer (in `wrangler dev`: not started beside the API). */
+const unreachable = () =>
+  new ApiError(
+    "feature-not-configured",
+    "The MCP worker behind the MCP binding does not answer; deploy src/mcp/wrangler.jsonc (`npm run dev` runs it locally).",
+  );
 
 /**
  * A refusal of the MCP worker as the contract's problem: its own come as problems already; the MCP
@@ -16,8 +24,8 @@ import type { getApiResourceMetadata, getMcpResourceMetadata, postMcp } from "./
 const refusal = async (c: Context<AppEnv>, answer: Response) => {
   const payload = (await answer.json().catch(() => null)) as { success?: false; error?: { message?: string } } | null;
   if (payload?.success === false) return c.json(payload, answer.status as 400);
-  const detail = payload?.error?.message ?? `The MCP server answered ${answer.status}.`;
-  throw new ApiError(answer.status < 500 ? "validation-error" : "internal-error", detail);
+  if (answer.status >= 500) throw unreachable();
+  throw new ApiError("validation-error", payload?.error?.message ?? `The MCP server answered ${answer.status}.`);
 };
 
 /**
@@ -25,8 +33,9 @@ const refusal = async (c: Context<AppEnv>, answer: Response) => {
  * credentials go along, and every tool call comes back here as the operation it makes.
  */
 export const postMcpHandler: RouteHandler<typeof postMcp, AppEnv> = async (c) => {
+  const mcp = c.env.MCP;
   const missing = missingFor(c.env, "mcp");
-  if (missing.length > 0 || !c.env.MCP) {
+  if (missing.length > 0 || !mcp) {
     throw new ApiError(
       "feature-not-configured",
       `MCP needs the ${missing.join(", ")} service binding (src/mcp/wrangler.jsonc).`,
@@ -38,9 +47,12 @@ export const postMcpHandler: RouteHandler<typeof postMcp, AppEnv> = async (c) =>
   headers.set("Content-Type", "application/json");
   // The transport insists on both; curl and clients that send only JSON's are answered all the same.
   headers.set("Accept", "application/json, text/event-stream");
-  const answer = await c.env.MCP.fetch(
-    new Request(c.req.url, { method: "POST", headers, body: JSON.stringify(c.req.valid("json")) }),
-  );
+  const answer = await mcp
+    .fetch(new Request(c.req.url, { method: "POST", headers, body: JSON.stringify(c.req.valid("json")) }))
+    .catch((error: unknown) => {
+      c.get("logger").error("the MCP worker cannot be reached", { error: errorMessage(error) });
+      throw unreachable();
+    });
   if (answer.status >= 400) return refusal(c, answer) as never;
   // A fresh response: Hono's middleware adds headers, and a fetched response's are immutable.
   return new Response(answer.body, answer) as never;
