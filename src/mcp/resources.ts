@@ -2,6 +2,9 @@ import { ErrorCode, McpError, type ReadResourceResult, type Resource } from "@mo
 import { type McpEnv, problemIn } from "./call-operation";
 import type { Caller } from "./caller";
 
+/** The protocol's error code for a resource that does not exist (or that the caller cannot see). */
+const RESOURCE_NOT_FOUND = -32002;
+
 /** How many of a thread's newest messages and artifacts its resource holds. */
 export const THREAD_RESOURCE_LIMIT = 50;
 
@@ -37,14 +40,18 @@ const SINGLE: [RegExp, string][] = [
   [new RegExp(`^thread://${ID}/artifacts/${ID}$`), "artifacts"],
 ];
 
-/** GETs one API path as the caller; a problem becomes the MCP error (not found: -32002, as the spec names it). */
+/** GETs one API path as the caller; a problem becomes the MCP error (a 404: resource not found). */
 const read = async (env: McpEnv, caller: Caller, path: string): Promise<{ data: unknown; pagination?: unknown }> => {
   const response = await env.API.fetch(new Request(new URL(path, caller.origin), { headers: caller.headers }));
   const payload = await response.json().catch(() => null);
   if (response.ok) return payload as { data: unknown };
   const problem = problemIn(response.status, payload);
   const code =
-    response.status === 404 ? -32002 : response.status < 500 ? ErrorCode.InvalidRequest : ErrorCode.InternalError;
+    response.status === 404
+      ? RESOURCE_NOT_FOUND
+      : response.status < 500
+        ? ErrorCode.InvalidRequest
+        : ErrorCode.InternalError;
   throw new McpError(code, `${problem.title}${problem.detail ? `: ${problem.detail}` : ""}`, problem);
 };
 
@@ -72,7 +79,7 @@ const readValue = async (env: McpEnv, caller: Caller, uri: string): Promise<unkn
     const match = pattern.exec(uri);
     if (match) return (await read(env, caller, `/threads/${match[1]}/${collection}/${match[2]}`)).data;
   }
-  throw new McpError(-32002, `No resource has the URI ${uri}; see resources/templates/list.`, { uri });
+  throw new McpError(RESOURCE_NOT_FOUND, `No resource has the URI ${uri}; see resources/templates/list.`, { uri });
 };
 
 export const readResource = async (env: McpEnv, caller: Caller, uri: string): Promise<ReadResourceResult> => ({
