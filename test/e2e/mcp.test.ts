@@ -5,6 +5,7 @@ import { unwrap } from "../../sdk/src";
 import { readEventStream } from "../support/event-stream";
 import { harness, type Role } from "../support/harness";
 import { type ListedTool, mcpClient, type Spec, toolData, toolDifferences, toolProblem } from "../support/mcp";
+import { describeToolCalls } from "../support/mcp-tool-calls";
 import { startReceiver } from "./support/webhook-receiver";
 
 // MCP end to end: the MCP SDK's own Client (Streamable HTTP) against the real `wrangler dev` of global-setup.ts,
@@ -143,23 +144,6 @@ describe("MCP tools over the real server", () => {
     expect(frames[3]?.data.data).toMatchObject({ id: started.id, state: "COMPLETE", text: "Churn fell to 3.2%." });
   });
 
-  it("makes one message of a create_message retried with the same idempotency_key", async () => {
-    const user = await newUser();
-    const thread = await newThread(user.mcp, "Retried over MCP");
-    const post = (idempotency_key: string) =>
-      user.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "only once", idempotency_key } });
-    const key = `retry-${randomUUID()}`;
-    const retried = () => post(key);
-    const first = toolData<MessageWire>(await retried()).data;
-    const second = toolData<MessageWire>(await retried()).data;
-    expect(second).toEqual(first);
-    const messages = await unwrap(user.api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }));
-    expect(messages.map((message) => message.id)).toEqual([first.id]);
-    // Another key is another message.
-    const other = toolData<MessageWire>(await post(`retry-${randomUUID()}`)).data;
-    expect(other.id).not.toBe(first.id);
-  });
-
   it("answers another user's thread with the not-found tool error, and a key without the scope with the forbidden one", async () => {
     const owner = await newUser("ADMIN");
     const thread = await newThread(owner.mcp, "Not yours");
@@ -233,3 +217,6 @@ describe("MCP tools over the real server", () => {
     expect(whole.messages).toEqual(oldestFirst);
   });
 });
+
+// Every tool's happy path, as the workers suite runs it, here against wrangler dev.
+describeToolCalls(h);
