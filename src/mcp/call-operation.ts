@@ -8,7 +8,7 @@ export interface McpEnv {
 }
 
 /** The problem members a tool error carries (RFC 9457, as the API answers them). */
-export interface ProblemSummary {
+interface ProblemSummary {
   type: string;
   title: string;
   status: number;
@@ -19,7 +19,7 @@ export interface ProblemSummary {
 const asText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
 /** The operation's request, from the tool's arguments: path and query parameters, headers, then the body. */
-export const requestFor = (operation: ToolOperation, args: Record<string, unknown>, caller: Caller): Request => {
+const requestFor = (operation: ToolOperation, args: Record<string, unknown>, caller: Caller): Request => {
   const taken = new Set<string>();
   let path = operation.path;
   const query = new URLSearchParams();
@@ -71,7 +71,7 @@ const readJson = async (response: Response): Promise<unknown> => {
 };
 
 /** The answer as a tool result: the same wire object (`data`, and `pagination` for a page), or the problem. */
-export const toolResult = async (response: Response): Promise<CallToolResult> => {
+const toolResult = async (response: Response): Promise<CallToolResult> => {
   const payload = await readJson(response);
   if (!response.ok) {
     const problem = problemIn(response.status, payload);

@@ -22,7 +22,7 @@ export interface Tool {
   operation: ToolOperation;
 }
 
-export const TOOLS = generated as Tool[];
+const TOOLS = generated as Tool[];
 
 const byName = new Map(TOOLS.map((tool) => [tool.name, tool]));
 

@@ -6,7 +6,7 @@ import type { Caller } from "./caller";
 const RESOURCE_NOT_FOUND = -32002;
 
 /** How many of a thread's newest messages and artifacts its resource holds. */
-export const THREAD_RESOURCE_LIMIT = 50;
+const THREAD_RESOURCE_LIMIT = 50;
 
 export const RESOURCE_TEMPLATES = [
   {

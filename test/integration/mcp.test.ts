@@ -5,7 +5,7 @@ import { createApp } from "../../src/app";
 import { BASE_URL, workers } from "../support/api";
 import { assertMatchesContract } from "../support/contract";
 import { randomIp } from "../support/harness";
-import { type ListedTool, mcpClient, type Spec, toolData, toolDifferences, toolProblem } from "../support/mcp";
+import { type ListedTool, mcpClient, type Spec, toolDifferences } from "../support/mcp";
 import { describeToolCalls } from "../support/mcp-tool-calls";
 
 /** A user of their own with the SDK and an MCP client, both as that user. */
@@ -70,8 +70,8 @@ describe("MCP tools are the contract's operations", () => {
   });
 
   it("lists only the tools a caller's role or key's scopes can use, and ?tools= narrows them", async () => {
-    const viewer = await newUser("USER");
-    const names = (await viewer.mcp.listTools()).tools.map((tool) => tool.name);
+    const user = await newUser("USER");
+    const names = (await user.mcp.listTools()).tools.map((tool) => tool.name);
     expect(names).toContain("create_message");
     const key = await workers.createApiKey(["threads:read"]);
     const reader = await mcpClient(workers, key.secret);
@@ -79,7 +79,7 @@ describe("MCP tools are the contract's operations", () => {
     expect(readable.length).toBeGreaterThan(0);
     expect(readable.every((tool) => tool.annotations?.readOnlyHint)).toBe(true);
     expect(readable.map((tool) => tool.name)).not.toContain("get_me");
-    const narrowed = await mcpClient(workers, viewer.token, "get_thread,create_message");
+    const narrowed = await mcpClient(workers, user.token, "get_thread,create_message");
     expect((await narrowed.listTools()).tools.map((tool) => tool.name)).toEqual(["get_thread", "create_message"]);
     await expect(narrowed.callTool({ name: "list_threads", arguments: {} })).rejects.toThrow(/list_threads/);
   });
@@ -99,47 +99,6 @@ describe("MCP tools are the contract's operations", () => {
 });
 
 describeToolCalls(workers);
-
-describe("MCP tool errors carry the API's problem", () => {
-  it("answers another user's thread with the not-found tool error", async () => {
-    const owner = await newUser();
-    const thread = await unwrap(owner.api.POST("/threads", { body: { title: "mine" } }));
-    const other = await newUser();
-    const problem = toolProblem(await other.mcp.callTool({ name: "get_thread", arguments: { id: thread.id } }));
-    expect(problem).toMatchObject({ status: 404, title: expect.any(String), detail: expect.any(String) });
-    expect(problem.type).toMatch(/\/not-found$/);
-    const posting = toolProblem(
-      await other.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "hi" } }),
-    );
-    expect(posting.status).toBe(404);
-  });
-
-  it("answers a call the key's scopes do not allow with the forbidden tool error", async () => {
-    const owner = await newUser("ADMIN");
-    const thread = await unwrap(owner.api.POST("/threads", { body: { title: "keyed" } }));
-    const key = await workers.createApiKey(["threads:read", "threads:all"]);
-    const reader = await mcpClient(workers, key.secret);
-    expect(toolData(await reader.callTool({ name: "get_thread", arguments: { id: thread.id } })).data).toMatchObject({
-      id: thread.id,
-    });
-    const problem = toolProblem(
-      await reader.callTool({ name: "create_message", arguments: { id: thread.id, text: "not allowed" } }),
-    );
-    expect(problem).toMatchObject({ status: 403 });
-    expect(problem.type).toMatch(/\/forbidden$/);
-    expect(problem.detail).toContain("messages:write");
-  });
-
-  it("answers invalid arguments with the validation problem listing each failing field", async () => {
-    const user = await newUser();
-    const thread = await unwrap(user.api.POST("/threads", { body: { title: "bad" } }));
-    const problem = toolProblem(
-      await user.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "x".repeat(40_001) } }),
-    );
-    expect(problem.status).toBe(400);
-    expect(problem.errors?.map((error) => error.path)).toEqual(["body.text"]);
-  });
-});
 
 describe("the MCP endpoint", () => {
   it("answers a request without credentials 401, pointing at the protected-resource metadata", async () => {
@@ -168,6 +127,25 @@ describe("the MCP endpoint", () => {
     const response = await postMcp(user.token, { method: "tools/list" });
     expect(response.status).toBe(400);
     expect((await response.json<{ error: { type: string } }>()).error.type).toMatch(/\/validation-error$/);
+  });
+
+  it("answers the MCP transport's own refusal (an unsupported protocol version) with the validation problem", async () => {
+    const user = await newUser();
+    const response = await workers.fetch(
+      new Request(`${BASE_URL}/mcp`, {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${user.token}`,
+          "Content-Type": "application/json",
+          "MCP-Protocol-Version": "1999-01-01",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      }),
+    );
+    expect(response.status).toBe(400);
+    const { error } = await response.json<{ error: { type: string; detail: string } }>();
+    expect(error.type).toMatch(/\/validation-error$/);
+    expect(error.detail).toContain("1999-01-01");
   });
 
   it.each([

@@ -3,19 +3,22 @@ import { unwrap } from "../../sdk/src";
 import type { Harness } from "./harness";
 import { mcpClient, toolData, toolProblem } from "./mcp";
 
-// Runtime-neutral: every tool's happy path, run by the workers suite (test/integration/mcp.test.ts) and against
+// Runtime-neutral: every tool's happy path and the problems tool calls carry, run by the workers suite (test/integration/mcp.test.ts) and against
 // `wrangler dev` (test/e2e/mcp.test.ts), each call's answer compared with the REST call's.
 
 /** A user of their own with the SDK and an MCP client (closed when the test ends), both as that user. */
-const newUser = async (h: Harness) => {
-  const tokens = await h.signIn("USER");
+const newUser = async (h: Harness, role: "ADMIN" | "USER" = "USER") => {
+  const tokens = await h.signIn(role);
   const api = h.clientWith(tokens.access_token);
   const mcp = await mcpClient(h, tokens.access_token);
   onTestFinished(() => mcp.close());
   return { token: tokens.access_token, id: (await unwrap(api.GET("/me"))).id, api, mcp };
 };
 
-/** Each tool called as a user does what its REST operation does, and answers the same wire object. */
+/**
+ * Each tool called as a user does what its REST operation does, and answers the same wire object; a call the
+ * operation refuses is a tool error carrying its problem.
+ */
 export const describeToolCalls = (h: Harness) => {
   describe("MCP tool calls do what the REST calls do", () => {
     it("creates, reads and lists threads, answering the same wire objects as REST", async () => {
@@ -219,6 +222,49 @@ export const describeToolCalls = (h: Harness) => {
       // Another key is another message.
       const other = toolData<{ id: string }>(await post("agent-retry-2")).data;
       expect(other.id).not.toBe(first.id);
+    });
+  });
+
+  describe("MCP tool errors carry the API's problem", () => {
+    it("answers another user's thread with the not-found tool error", async () => {
+      const owner = await newUser(h);
+      const thread = await unwrap(owner.api.POST("/threads", { body: { title: "mine" } }));
+      const other = await newUser(h);
+      const problem = toolProblem(await other.mcp.callTool({ name: "get_thread", arguments: { id: thread.id } }));
+      expect(problem).toMatchObject({ status: 404, title: expect.any(String), detail: expect.any(String) });
+      expect(problem.type).toMatch(/\/not-found$/);
+      const posting = toolProblem(
+        await other.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "hi" } }),
+      );
+      expect(posting.status).toBe(404);
+    });
+
+    it("answers a call the key's scopes do not allow with the forbidden tool error", async () => {
+      const owner = await newUser(h, "ADMIN");
+      const thread = await unwrap(owner.api.POST("/threads", { body: { title: "keyed" } }));
+      const key = await h.createApiKey(["threads:read", "threads:all"]);
+      const reader = await mcpClient(h, key.secret);
+      expect(toolData(await reader.callTool({ name: "get_thread", arguments: { id: thread.id } })).data).toMatchObject({
+        id: thread.id,
+      });
+      const problem = toolProblem(
+        await reader.callTool({ name: "create_message", arguments: { id: thread.id, text: "not allowed" } }),
+      );
+      expect(problem).toMatchObject({ status: 403 });
+      expect(problem.type).toMatch(/\/forbidden$/);
+      expect(problem.detail).toContain("messages:write");
+      const messages = await unwrap(owner.api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }));
+      expect(messages).toEqual([]);
+    });
+
+    it("answers invalid arguments with the validation problem listing each failing field", async () => {
+      const user = await newUser(h);
+      const thread = await unwrap(user.api.POST("/threads", { body: { title: "bad" } }));
+      const problem = toolProblem(
+        await user.mcp.callTool({ name: "create_message", arguments: { id: thread.id, text: "x".repeat(40_001) } }),
+      );
+      expect(problem.status).toBe(400);
+      expect(problem.errors?.map((error) => error.path)).toEqual(["body.text"]);
     });
   });
 };

@@ -45,7 +45,7 @@ export const postMcpHandler: RouteHandler<typeof postMcp, AppEnv> = async (c) =>
   headers.set(CALLER_HEADER, JSON.stringify(callerSummaryOf(principalOf(c))));
   headers.set("X-Request-Id", c.get("requestId"));
   headers.set("Content-Type", "application/json");
-  // The transport insists on both; curl and clients that send only JSON's are answered all the same.
+  // The transport insists on both media types; curl, or a client that names only JSON, is answered all the same.
   headers.set("Accept", "application/json, text/event-stream");
   const answer = await mcp
     .fetch(new Request(c.req.url, { method: "POST", headers, body: JSON.stringify(c.req.valid("json")) }))
