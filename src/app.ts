@@ -27,6 +27,7 @@ import { meRouter } from "./routes/me";
 import { memoryRouter } from "./routes/memory";
 import { messagesRouter } from "./routes/messages";
 import { metaRouter } from "./routes/meta";
+import { oauthRouter } from "./routes/oauth";
 import { previewsRouter } from "./routes/previews";
 import { reactionsRouter } from "./routes/reactions";
 import { searchRouter } from "./routes/search";
@@ -152,6 +153,7 @@ export const createApp = () => {
   app.route("/", uploadsRouter);
   app.route("/", webhooksRouter);
   app.route("/", mcpRouter);
+  app.route("/", oauthRouter);
   app.route("/", metaRouter(app));
   registerErrorResponses(app);
   registerSecuritySchemes(app);

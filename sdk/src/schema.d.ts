@@ -129,7 +129,7 @@ export interface paths {
         };
         /**
          * Finish signing in with Google
-         * @description Where Google sends the browser back. The sign-in cookie must be present and valid and `state` must match it; the code is then exchanged (with the PKCE verifier) for an ID token, which is verified (RS256 by Google's keys, `iss`, `aud`, `exp`, `nonce`, `email_verified`, `hd`). The user is found by Google account, else linked by email, else created with role USER; a new session starts. Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached, and 503 `feature-not-configured` when this deployment has no GOOGLE_CLIENT_ID.
+         * @description Where Google sends the browser back. The sign-in cookie must be present and valid and `state` must match it; the code is then exchanged (with the PKCE verifier) for an ID token, which is verified (RS256 by Google's keys, `iss`, `aud`, `exp`, `nonce`, `email_verified`, `hd`). The user is found by Google account, else linked by email, else created with role USER; a new session starts. When the sign-in was started by an OAuth client at GET /oauth/authorize, the answer is instead a 302 back to that client with a one-use `code` (or an `error`: `access_denied` for a refused sign-in). Every failed sign-in answers 401 `unauthorized` with a specific `detail` (expired, foreign-audience or wrong-issuer token, bad signature, nonce mismatch, unverified email, a domain outside GOOGLE_ALLOWED_DOMAINS, an email already linked to another Google account); 503 `service-unavailable` (with `Retry-After`) when Google cannot be reached, and 503 `feature-not-configured` when this deployment has no GOOGLE_CLIENT_ID.
          */
         get: operations["completeGoogleSignIn"];
         put?: never;
@@ -1261,7 +1261,7 @@ export interface paths {
         };
         /**
          * Describe how to authenticate to the MCP endpoint
-         * @description OAuth 2.0 Protected Resource Metadata (RFC 9728) for the MCP endpoint: its identifier, that bearer credentials go in the `Authorization` header, and the scopes an API key may hold. No authorization server is listed yet: use an access token from this API's sign-in, or an API key.
+         * @description OAuth 2.0 Protected Resource Metadata (RFC 9728) for the MCP endpoint: its identifier, that bearer credentials go in the `Authorization` header, and the scopes an API key may hold. `authorization_servers` names this API itself when Google sign-in is on: an MCP client that cannot be given an API key registers and signs its user in through it (OAuth 2.1, PKCE). Access tokens from this API's sign-in and API keys work the same.
          */
         get: operations["getMcpResourceMetadata"];
         put?: never;
@@ -1281,11 +1281,95 @@ export interface paths {
         };
         /**
          * Describe how to authenticate to the API
-         * @description OAuth 2.0 Protected Resource Metadata (RFC 9728) for the API: its identifier, that bearer credentials go in the `Authorization` header, and the scopes an API key may hold. No authorization server is listed yet: use an access token from this API's sign-in, or an API key.
+         * @description OAuth 2.0 Protected Resource Metadata (RFC 9728) for the API: its identifier, that bearer credentials go in the `Authorization` header, and the scopes an API key may hold. `authorization_servers` names this API itself when Google sign-in is on: an MCP client that cannot be given an API key registers and signs its user in through it (OAuth 2.1, PKCE). Access tokens from this API's sign-in and API keys work the same.
          */
         get: operations["getApiResourceMetadata"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Describe the authorization server
+         * @description OAuth 2.0 Authorization Server Metadata (RFC 8414), for MCP clients and others that cannot be given an API key: they register themselves (POST /oauth/register), send the user here to sign in with Google (authorization code flow with PKCE S256) and get this API's access and refresh tokens. 503 `feature-not-configured` naming GOOGLE_CLIENT_ID when Google sign-in, which signs users in here, is off.
+         */
+        get: operations["getAuthorizationServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an OAuth client
+         * @description Dynamic client registration (RFC 7591), as MCP clients do it: every client is public (no secret; PKCE instead) and its `client_id` is its registration signed by this server, so nothing is stored. Metadata this server does not use is ignored. A redirect URI must be https, http on a loopback host, or an app's own scheme (not javascript:, data:, file:…); a refused one is a 400 `invalid_redirect_uri`, other refused metadata `invalid_client_metadata`. 503 `feature-not-configured` naming GOOGLE_CLIENT_ID when Google sign-in, which signs users in here, is off.
+         */
+        post: operations["registerOAuthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ask the user to let an OAuth client act for them
+         * @description The authorization endpoint, opened in the user's browser. With a registered `client_id` and `redirect_uri` it answers a consent page naming the client and where it will be sent; its buttons post to POST /oauth/authorize. An unknown client or redirect URI is a 400 (never a redirect); other refusals go back to the client. 503 `feature-not-configured` naming GOOGLE_CLIENT_ID when Google sign-in, which signs users in here, is off.
+         */
+        get: operations["authorizeOAuthClient"];
+        put?: never;
+        /**
+         * Answer the consent page
+         * @description What the consent page's buttons post (the authorization request again, plus `decision`); only from this server's own page (`Origin` must be this server, else 403). `approve` sends the browser to Google (as GET /auth/google/start does); once the user has signed in, GET /auth/google/callback sends it back to the client with a one-use `code` valid for 60 s. `deny` goes back to the client with `access_denied`. 503 `feature-not-configured` naming GOOGLE_CLIENT_ID when Google sign-in, which signs users in here, is off.
+         */
+        post: operations["approveOAuthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get tokens for an authorization code or a refresh token
+         * @description The token endpoint (RFC 6749 §3.2), form-encoded. `authorization_code`: the code with the same `client_id` and `redirect_uri` as its request and the PKCE `code_verifier`; a code works once (a second try revokes the session it started). `refresh_token`: as POST /auth/refresh. Answers this API's tokens: an access token that acts as the signed-in user (any operation, `/mcp` included) and a rotating refresh token. Refusals are OAuth errors (`invalid_grant`, `invalid_client`, `invalid_request`, `unsupported_grant_type`, `invalid_target`).
+         */
+        post: operations["exchangeOAuthToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3954,6 +4038,7 @@ export interface components {
              * @description A stable URI naming the problem type. Types:
              *     - `https://docs.experience-layer.dev/problems/validation-error` (400): One or more fields failed validation; `errors` lists each failing field by path.
              *     - `https://docs.experience-layer.dev/problems/malformed-request` (400): The body is not well-formed JSON.
+             *     - `https://docs.experience-layer.dev/problems/oauth-request-refused` (400): An OAuth endpoint refused the request: `error` is the OAuth error code (`invalid_grant`, …), `error_description` says why.
              *     - `https://docs.experience-layer.dev/problems/unauthorized` (401): No valid credentials were sent.
              *     - `https://docs.experience-layer.dev/problems/forbidden` (403): The credentials are valid but lack the permission this operation needs.
              *     - `https://docs.experience-layer.dev/problems/not-found` (404): No resource exists at this path, or it is not visible to you.
@@ -3995,6 +4080,10 @@ export interface components {
             instance: string;
             /** @description Every failing field, up to 100 (validation problems only). */
             errors?: components["schemas"]["FieldError"][];
+            /** @description OAuth endpoints only: the OAuth error code (RFC 6749 §5.2, RFC 7591 §3.2.2), e.g. `invalid_grant`. */
+            error?: string;
+            /** @description OAuth endpoints only: `detail`. */
+            error_description?: string;
             /**
              * Format: date-time
              * @example 2026-11-25T10:00:00.000Z
@@ -7192,6 +7281,9 @@ export interface components {
         /**
          * @example {
          *       "resource": "https://api.experience-layer.dev/mcp",
+         *       "authorization_servers": [
+         *         "https://api.experience-layer.dev"
+         *       ],
          *       "resource_name": "Experience Layer MCP",
          *       "bearer_methods_supported": [
          *         "header"
@@ -7209,12 +7301,129 @@ export interface components {
              * @description The protected resource's identifier (RFC 9728).
              */
             resource: string;
+            /** @description This API's origin, whose OAuth metadata is at /.well-known/oauth-authorization-server; absent when Google sign-in is off. */
+            authorization_servers?: string[];
             resource_name: string;
             bearer_methods_supported: "header"[];
             /** @description The scopes an API key may hold. */
             scopes_supported: string[];
             /** Format: uri */
             resource_documentation: string;
+        };
+        /**
+         * @example {
+         *       "issuer": "https://api.experience-layer.dev",
+         *       "authorization_endpoint": "https://api.experience-layer.dev/oauth/authorize",
+         *       "token_endpoint": "https://api.experience-layer.dev/oauth/token",
+         *       "registration_endpoint": "https://api.experience-layer.dev/oauth/register",
+         *       "response_types_supported": [
+         *         "code"
+         *       ],
+         *       "grant_types_supported": [
+         *         "authorization_code",
+         *         "refresh_token"
+         *       ],
+         *       "code_challenge_methods_supported": [
+         *         "S256"
+         *       ],
+         *       "token_endpoint_auth_methods_supported": [
+         *         "none"
+         *       ],
+         *       "authorization_response_iss_parameter_supported": true,
+         *       "service_documentation": "https://api.experience-layer.dev/docs"
+         *     }
+         */
+        AuthorizationServerMetadata: {
+            /** Format: uri */
+            issuer: string;
+            /** Format: uri */
+            authorization_endpoint: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            registration_endpoint: string;
+            response_types_supported: "code"[];
+            grant_types_supported: ("authorization_code" | "refresh_token")[];
+            code_challenge_methods_supported: "S256"[];
+            token_endpoint_auth_methods_supported: "none"[];
+            /** @enum {boolean} */
+            authorization_response_iss_parameter_supported: true;
+            /** Format: uri */
+            service_documentation: string;
+        };
+        /**
+         * @example {
+         *       "client_id": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWNsaWVudCtqd3QifQ.eyJydSI6WyJodHRwOi8vMTI3LjAuMC4xIl19.sig",
+         *       "client_id_issued_at": 1796371200,
+         *       "client_name": "Claude",
+         *       "redirect_uris": [
+         *         "http://127.0.0.1:33418/callback"
+         *       ],
+         *       "token_endpoint_auth_method": "none",
+         *       "grant_types": [
+         *         "authorization_code",
+         *         "refresh_token"
+         *       ],
+         *       "response_types": [
+         *         "code"
+         *       ]
+         *     }
+         */
+        OAuthClientRegistration: {
+            /** @description Opaque; the registration itself, signed by this server. */
+            client_id: string;
+            /**
+             * Format: int64
+             * @description Unix time, seconds.
+             */
+            client_id_issued_at: number;
+            /** @description Shown to the user on the consent page. */
+            client_name?: string;
+            redirect_uris: string[];
+            /**
+             * @description Every client is public and uses PKCE.
+             * @enum {string}
+             */
+            token_endpoint_auth_method: "none";
+            grant_types: ("authorization_code" | "refresh_token")[];
+            response_types: "code"[];
+        };
+        /**
+         * @example {
+         *       "redirect_uris": [
+         *         "http://127.0.0.1:33418/callback"
+         *       ],
+         *       "client_name": "Claude"
+         *     }
+         */
+        OAuthClientRegistrationRequest: {
+            redirect_uris: string[];
+            /** @description Shown to the user on the consent page. */
+            client_name?: string;
+        };
+        /**
+         * @description This API's tokens, as an OAuth token response (RFC 6749 §5.1).
+         * @example {
+         *       "access_token": "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleS0yMDI2LTExLTI1IiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJjbWlmN3ZqM2sifQ.sig",
+         *       "token_type": "Bearer",
+         *       "expires_in": 900,
+         *       "refresh_token": "cmif7vj3k0000session00001.c2VjcmV0LXJlZnJlc2gtdG9rZW4tdmFsdWU",
+         *       "session_id": "cmif7vj3k0000session00001"
+         *     }
+         */
+        OAuthTokens: {
+            /** @description JWT (ES256) to send as `Authorization: Bearer …`. */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            /** @description Opaque; send to POST /auth/refresh. Rotates on every use. */
+            refresh_token: string;
+            session_id: string;
         };
     };
     responses: {
@@ -7584,6 +7793,24 @@ export interface components {
         };
         /** @description This deployment lacks a setting the operation needs; `detail` names it. */
         FeatureNotConfigured: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request fails validation, or the OAuth request is refused (`oauth-request-refused`, always as `application/problem+json`, as OAuth clients read it): `error` is the OAuth error code — `invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`, `invalid_target`, `invalid_client_metadata` or `invalid_redirect_uri` — and `error_description` says why. */
+        OAuthRefused: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
                 "X-Request-Id"?: string;
@@ -8016,6 +8243,25 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
+            };
+            /** @description The sign-in answered an OAuth client: back to its redirect URI with `code` (or `error` and `error_description`), its `state` and `iss`. */
+            302: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The client's redirect URI with the authorization response. */
+                    Location?: string;
+                    /** @description `no-store`: the answer belongs to one sign-in and must never be cached. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -12255,6 +12501,317 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAuthorizationServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    registerOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthClientRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered. */
+            201: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientRegistration"];
+                };
+            };
+            400: components["responses"]["OAuthRefused"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    authorizeOAuthClient: {
+        parameters: {
+            query: {
+                /** @description From POST /oauth/register. */
+                client_id: string;
+                /** @description One of the client's registered redirect URIs. */
+                redirect_uri: string;
+                /** @description `code`. */
+                response_type?: string;
+                /** @description PKCE: base64url(SHA-256(code_verifier)). Required. */
+                code_challenge?: string;
+                /** @description `S256`. */
+                code_challenge_method?: string;
+                /** @description Returned to the client unchanged. */
+                state?: string;
+                /** @description Accepted and ignored: the tokens act with the signed-in user's role, as their sign-in would. */
+                scope?: string;
+                /** @description RFC 8707: this API's origin or its MCP endpoint (`<origin>/mcp`). */
+                resource?: string;
+            };
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consent page (it may not be framed: `Content-Security-Policy: frame-ancestors 'none'`). */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description `no-store`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Back to the client's redirect URI with `error` and `error_description` (and `state`, `iss`): `unsupported_response_type`, `invalid_request` (no PKCE S256 challenge), `invalid_target` (a `resource` that is not this API), `access_denied` (the user declined). */
+            302: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The client's redirect URI. */
+                    Location?: string;
+                    /** @description `no-store`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["OAuthRefused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    approveOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description From POST /oauth/register. */
+                    client_id: string;
+                    /** @description One of the client's registered redirect URIs. */
+                    redirect_uri: string;
+                    /**
+                     * @description `code`.
+                     * @example code
+                     */
+                    response_type?: string;
+                    /**
+                     * @description PKCE: base64url(SHA-256(code_verifier)). Required.
+                     * @example E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM
+                     */
+                    code_challenge?: string;
+                    /**
+                     * @description `S256`.
+                     * @example S256
+                     */
+                    code_challenge_method?: string;
+                    /** @description Returned to the client unchanged. */
+                    state?: string;
+                    /** @description Accepted and ignored: the tokens act with the signed-in user's role, as their sign-in would. */
+                    scope?: string;
+                    /**
+                     * @description RFC 8707: this API's origin or its MCP endpoint (`<origin>/mcp`).
+                     * @example https://api.experience-layer.dev/mcp
+                     */
+                    resource?: string;
+                    /**
+                     * @description The button the user pressed.
+                     * @enum {string}
+                     */
+                    decision: "approve" | "deny";
+                };
+            };
+        };
+        responses: {
+            /** @description To Google's authorization endpoint (`approve`), setting the sign-in cookie; or back to the client (Back to the client's redirect URI with `error` and `error_description` (and `state`, `iss`): `unsupported_response_type`, `invalid_request` (no PKCE S256 challenge), `invalid_target` (a `resource` that is not this API), `access_denied` (the user declined).) */
+            302: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Where to. */
+                    Location?: string;
+                    /** @description `no-store`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["OAuthRefused"];
+            /** @description The form was not posted from this server's consent page. */
+            403: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemEnvelope"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["GoogleUnavailable"];
+        };
+    };
+    exchangeOAuthToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description `authorization_code` or `refresh_token`. */
+                    grant_type: string;
+                    code?: string;
+                    redirect_uri?: string;
+                    /** @description RFC 7636: 43 to 128 characters of [A-Za-z0-9-._~]. */
+                    code_verifier?: string;
+                    client_id?: string;
+                    refresh_token?: string;
+                    resource?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The tokens (not in an envelope, as OAuth clients expect). */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description `no-store`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthTokens"];
+                };
+            };
+            400: components["responses"]["OAuthRefused"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

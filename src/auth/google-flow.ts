@@ -1,12 +1,11 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
-import { base64url, errors, jwtVerify, SignJWT } from "jose";
-import type { AppEnv, Bindings } from "../env";
+import type { AppEnv } from "../env";
 import { ApiError } from "../http/api-error";
-import { authConfig } from "./config";
+import type { AuthorizationRequest } from "./oauth-codes";
 import { randomSecret } from "./secrets";
-import { keyringFor, TOKEN_ALGORITHM } from "./signing-keys";
+import { signClaims, verifyClaims } from "./signed-claims";
 
 /**
  * What GET /auth/google/start hands to GET /auth/google/callback: `state` (CSRF), `nonce` (ID-token
@@ -19,27 +18,25 @@ export interface SignInFlow {
   verifier: string;
   /** The redirect_uri sent to Google, which the code exchange must repeat exactly. */
   redirectUri: string;
+  /** The OAuth client's request this sign-in answers (POST /oauth/authorize); none for a plain sign-in. */
+  client?: AuthorizationRequest;
 }
 
-const FLOW_TOKEN_TYPE = "oauth-state+jwt";
-const FLOW_AUDIENCE = "google-sign-in";
+const FLOW = { typ: "oauth-state+jwt", audience: "google-sign-in" };
 export const FLOW_TTL_SECONDS = 600;
 const FLOW_COOKIE = "google_sign_in";
 const FLOW_COOKIE_PATH = "/auth/google";
 
 const signInFailed = (detail: string) => new ApiError("unauthorized", detail);
 
-export const newSignInFlow = (redirectUri: string): SignInFlow => ({
+export const newSignInFlow = (redirectUri: string, client?: AuthorizationRequest): SignInFlow => ({
   state: randomSecret(),
   nonce: randomSecret(),
   // 32 random bytes → 43 base64url characters: the shortest verifier RFC 7636 allows, at full entropy.
   verifier: randomSecret(32),
   redirectUri,
+  ...(client ? { client } : {}),
 });
-
-/** RFC 7636 S256: base64url(SHA-256(verifier)). */
-export const pkceChallenge = async (verifier: string): Promise<string> =>
-  base64url.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
 
 const cookieOptions = (c: Context<AppEnv>): CookieOptions => {
   const { protocol, hostname } = new URL(c.req.url);
@@ -49,37 +46,27 @@ const cookieOptions = (c: Context<AppEnv>): CookieOptions => {
 };
 
 export const setSignInFlowCookie = async (c: Context<AppEnv>, flow: SignInFlow) => {
-  const { signing } = await keyringFor(c.env.JWT_SIGNING_KEYS);
-  const token = await new SignJWT({ state: flow.state, nonce: flow.nonce, cv: flow.verifier, ru: flow.redirectUri })
-    .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: signing.kid, typ: FLOW_TOKEN_TYPE })
-    .setIssuer(authConfig(c.env).issuer)
-    .setAudience(FLOW_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${FLOW_TTL_SECONDS}s`)
-    .sign(signing.key);
+  const { state, nonce, verifier, redirectUri, client } = flow;
+  const token = await signClaims(
+    c.env,
+    FLOW,
+    { state, nonce, cv: verifier, ru: redirectUri, cl: client },
+    FLOW_TTL_SECONDS,
+  );
   setCookie(c, FLOW_COOKIE, token, { ...cookieOptions(c), maxAge: FLOW_TTL_SECONDS });
 };
 
 export const clearSignInFlowCookie = (c: Context<AppEnv>) => deleteCookie(c, FLOW_COOKIE, cookieOptions(c));
 
-const verifyFlow = async (env: Bindings, token: string): Promise<SignInFlow> => {
-  const { verify } = await keyringFor(env.JWT_SIGNING_KEYS);
-  try {
-    const { payload } = await jwtVerify(token, verify, {
-      algorithms: [TOKEN_ALGORITHM],
-      typ: FLOW_TOKEN_TYPE,
-      issuer: authConfig(env).issuer,
-      audience: FLOW_AUDIENCE,
-      requiredClaims: ["exp"],
-    });
-    const { state, nonce, cv, ru } = payload;
-    if (typeof state === "string" && typeof nonce === "string" && typeof cv === "string" && typeof ru === "string") {
-      return { state, nonce, verifier: cv, redirectUri: ru };
-    }
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) {
-      throw signInFailed(`This sign-in took longer than ${FLOW_TTL_SECONDS / 60} minutes; start again.`);
-    }
+const verifyFlow = async (c: Context<AppEnv>, token: string): Promise<SignInFlow> => {
+  const payload = await verifyClaims(c.env, FLOW, token);
+  if (payload === "expired") {
+    throw signInFailed(`This sign-in took longer than ${FLOW_TTL_SECONDS / 60} minutes; start again.`);
+  }
+  const { state, nonce, cv, ru, cl } = payload ?? {};
+  if (typeof state === "string" && typeof nonce === "string" && typeof cv === "string" && typeof ru === "string") {
+    // `cl` was written by setSignInFlowCookie, under our signature.
+    return { state, nonce, verifier: cv, redirectUri: ru, ...(cl ? { client: cl as AuthorizationRequest } : {}) };
   }
   throw signInFailed("The sign-in cookie is not valid; start again at GET /auth/google/start.");
 };
@@ -92,7 +79,7 @@ export const signInFlowFor = async (c: Context<AppEnv>, state: string | undefine
       "The sign-in cookie is missing: start at GET /auth/google/start in this browser, with cookies enabled.",
     );
   }
-  const flow = await verifyFlow(c.env, cookie);
+  const flow = await verifyFlow(c, cookie);
   if (flow.state !== state) throw signInFailed("The state parameter does not match this browser's sign-in.");
   return flow;
 };

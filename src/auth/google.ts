@@ -2,7 +2,7 @@ import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { z } from "zod";
 import { ApiError } from "../http/api-error";
 import type { Logger } from "../logging";
-import { pkceChallenge, type SignInFlow } from "./google-flow";
+import type { SignInFlow } from "./google-flow";
 import {
   discover,
   fetchProvider,
@@ -12,6 +12,7 @@ import {
   providerKeys,
   providerUnavailable,
 } from "./google-provider";
+import { pkceChallenge } from "./pkce";
 
 /**
  * Google sign-in (OpenID Connect): the authorization URL, the code exchange and ID-token verification, with

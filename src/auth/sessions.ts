@@ -31,39 +31,55 @@ const tokensFor = async (env: Bindings, user: User, sessionId: string, secret: s
   };
 };
 
-export const startSession = async (env: Bindings, user: User, client: ClientInfo): Promise<TokenSet> => {
-  const secret = randomSecret();
-  const session = await repositories({ env }).sessions.create({
+/** A new session whose refresh secret hashes to `refreshTokenHash`. */
+export const openSession = async (env: Bindings, user: User, client: ClientInfo, refreshTokenHash: string) =>
+  repositories({ env }).sessions.create({
     userId: user.id,
-    refreshTokenHash: await sha256Hex(secret),
+    refreshTokenHash,
     userAgent: client.userAgent?.slice(0, 512) ?? null,
     ip: client.ip,
     expiresAt: new Date(Date.now() + authConfig(env).refreshTokenTtlSeconds * 1000),
   });
+
+export const startSession = async (env: Bindings, user: User, client: ClientInfo): Promise<TokenSet> => {
+  const secret = randomSecret();
+  const session = await openSession(env, user, client, await sha256Hex(secret));
   return tokensFor(env, user, session.id, secret);
 };
 
-export const refreshSession = async (env: Bindings, refreshToken: string): Promise<TokenSet> => {
-  const [sessionId, secret, ...rest] = refreshToken.split(".");
-  if (!sessionId || !secret || rest.length > 0) throw invalidGrant("The refresh token is malformed.");
+/**
+ * New tokens for the session whose stored refresh hash is `presentedHash`, swapped for a new one at
+ * once (compare-and-set): a hash that was already swapped out came back, so the session is revoked.
+ */
+export const renewSession = async (
+  env: Bindings,
+  sessionId: string,
+  presentedHash: string,
+  what = "refresh token",
+): Promise<TokenSet> => {
   const { sessions } = repositories({ env });
   const session = await sessions.findWithUser(sessionId);
   const now = new Date();
   if (!session || session.revokedAt || session.expiresAt <= now) {
     throw invalidGrant("The session has ended; sign in again.");
   }
-  const presented = await sha256Hex(secret);
   const next = randomSecret();
   if (
-    presented !== session.refreshTokenHash ||
-    !(await sessions.rotate(session.id, presented, await sha256Hex(next), now))
+    presentedHash !== session.refreshTokenHash ||
+    !(await sessions.rotate(session.id, presentedHash, await sha256Hex(next), now))
   ) {
     // An old (already rotated) token came back, or lost a race with its twin: assume theft.
     await sessions.revoke(session.id, now);
     sessionCache.forgetSession(session.id);
-    throw invalidGrant("This refresh token was already used; the session has been revoked. Sign in again.");
+    throw invalidGrant(`This ${what} was already used; the session has been revoked. Sign in again.`);
   }
   return tokensFor(env, session.user, session.id, next);
+};
+
+export const refreshSession = async (env: Bindings, refreshToken: string): Promise<TokenSet> => {
+  const [sessionId, secret, ...rest] = refreshToken.split(".");
+  if (!sessionId || !secret || rest.length > 0) throw invalidGrant("The refresh token is malformed.");
+  return renewSession(env, sessionId, await sha256Hex(secret));
 };
 
 export const endSession = async (env: Bindings, sessionId: string) => {

@@ -17,10 +17,19 @@ export class ApiError extends Error {
   constructor(
     readonly type: ProblemType,
     readonly detail: string,
-    readonly options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly options: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      /** An OAuth error code (RFC 6749 §5.2): the problem then also carries `error` and `error_description`. */
+      oauth?: string;
+    } = {},
   ) {
     super(detail);
     this.name = "ApiError";
     this.status = problemTypes[type].status;
   }
 }
+
+/** An OAuth endpoint's refusal, with its OAuth error code (`invalid_grant`, …). */
+export const oauthRefused = (error: string, detail: string, errors?: FieldError[]) =>
+  new ApiError("oauth-request-refused", detail, { oauth: error, ...(errors ? { errors } : {}) });

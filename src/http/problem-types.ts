@@ -17,6 +17,12 @@ export const problemTypes = {
     title: "The request body could not be parsed",
     description: "The body is not well-formed JSON.",
   },
+  "oauth-request-refused": {
+    status: Status.BAD_REQUEST,
+    title: "The OAuth request is refused",
+    description:
+      "An OAuth endpoint refused the request: `error` is the OAuth error code (`invalid_grant`, …), `error_description` says why.",
+  },
   unauthorized: {
     status: Status.UNAUTHORIZED,
     title: "Authentication is required",

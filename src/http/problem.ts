@@ -17,12 +17,14 @@ export const problemResponse = (c: Context<AppEnv>, error: ApiError): Response =
     detail: error.detail,
     instance: c.req.path,
     ...(error.options.errors ? { errors: error.options.errors } : {}),
+    ...(error.options.oauth ? { error: error.options.oauth, error_description: error.detail } : {}),
     timestamp: new Date().toISOString(),
     trace_id: c.get("requestId"),
   };
   const status = error.status as ContentfulStatusCode;
   const headers = error.options.headers ?? {};
-  if (wantsBareProblem(c)) {
+  // OAuth clients read `error` at the top level, whatever they accept.
+  if (wantsBareProblem(c) || error.options.oauth) {
     return c.body(JSON.stringify(problem), status, { ...headers, "Content-Type": PROBLEM_MEDIA_TYPE });
   }
   return c.json({ success: false, error: problem }, status, headers);

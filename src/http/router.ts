@@ -2,7 +2,7 @@ import type { Hook, RouteConfig } from "@hono/zod-openapi";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import type { AppEnv } from "../env";
-import { ApiError, type FieldError, MAX_FIELD_ERRORS } from "./api-error";
+import { ApiError, type FieldError, MAX_FIELD_ERRORS, oauthRefused } from "./api-error";
 
 /** How each validation target is named in `errors[].path`. */
 const targetNames: Record<keyof ValidationTargets, string> = {
@@ -66,6 +66,26 @@ const validationHook: Hook<unknown, AppEnv, string, Promise<void>> = async (resu
   if (errors.length > 0) throw invalid(errors);
 };
 
+/**
+ * For OAuth endpoints, whose clients read an OAuth error code: the same validation, refused as
+ * `oauth-request-refused` with the code `codeFor` picks and the first failures spelled out.
+ */
+export const oauthValidationHook =
+  (codeFor: (errors: FieldError[], path: string) => string): Hook<unknown, AppEnv, string, Promise<void>> =>
+  async (result, c) => {
+    try {
+      await validationHook(result, c);
+    } catch (error) {
+      const errors = error instanceof ApiError ? error.options.errors : undefined;
+      if (!errors) throw error;
+      const detail = errors
+        .slice(0, 3)
+        .map(({ path, message }) => `${path}: ${message}`)
+        .join("; ");
+      throw oauthRefused(codeFor(errors, c.req.path), detail, errors);
+    }
+  };
+
 const mediaTypeOf = (contentType: string | undefined) => (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
 const accepts = (declared: string, mediaType: string) =>
@@ -104,9 +124,9 @@ const withMediaTypeGate = (route: RouteConfig): RouteConfig => {
   return { ...route, middleware: [...own, mediaTypeGate(Object.keys(body.content), body.required === true)] };
 };
 
-/** Every router goes through here: validation failures always become the same problem, media types are exact. */
-export const createRouter = () => {
-  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+/** Every router goes through here: validation failures always become the same problem (or its OAuth form), media types are exact. */
+export const createRouter = (defaultHook = validationHook) => {
+  const router = new OpenAPIHono<AppEnv>({ defaultHook });
   // `openapi` is generic over each route's types, which a wrapper cannot restate: it is called as registered.
   const register = router.openapi as unknown as (route: RouteConfig, ...rest: unknown[]) => typeof router;
   router.openapi = ((route: RouteConfig, ...rest: unknown[]) =>

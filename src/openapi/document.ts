@@ -59,6 +59,11 @@ export const documentConfig = (version: string, guides: string) => ({
         "The Model Context Protocol endpoint for agents: the operations marked for agents as tools, threads as resources.",
     },
     {
+      name: "OAuth",
+      description:
+        "This API as an OAuth 2.1 authorization server, for MCP clients that cannot be given an API key: metadata, dynamic registration, consent through Google sign-in, tokens.",
+    },
+    {
       name: "Uploads",
       description:
         "Resumable uploads of large files: started, sent in retryable parts, completed into a file or aborted.",

@@ -60,6 +60,9 @@ const components = {
   }),
   LinkExpired: problem("The signed link has expired (`link-expired`); ask for a new one."),
   FeatureNotConfigured: problem("This deployment lacks a setting the operation needs; `detail` names it."),
+  OAuthRefused: problem(
+    "The request fails validation, or the OAuth request is refused (`oauth-request-refused`, always as `application/problem+json`, as OAuth clients read it): `error` is the OAuth error code — `invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`, `invalid_target`, `invalid_client_metadata` or `invalid_redirect_uri` — and `error_description` says why.",
+  ),
   InternalError: problem("An unexpected error; nothing about it is disclosed beyond `trace_id`."),
   ServiceUnavailable: problem("A dependency such as the database is unreachable.", {
     "Retry-After": {
@@ -158,4 +161,5 @@ export const uploadRefused = { [Status.UNPROCESSABLE_ENTITY]: ref("UploadRefused
 export const uploadConflict = { [Status.CONFLICT]: ref("UploadConflict") };
 export const rangeNotSatisfiable = { [Status.RANGE_NOT_SATISFIABLE]: ref("RangeNotSatisfiable") };
 export const linkExpired = { [Status.FORBIDDEN]: ref("LinkExpired") };
+export const oauthRefused = { [Status.BAD_REQUEST]: ref("OAuthRefused") };
 export const featureNotConfigured = { [Status.SERVICE_UNAVAILABLE]: ref("FeatureNotConfigured") };

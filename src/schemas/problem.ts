@@ -37,6 +37,10 @@ export const Problem = z
       .max(MAX_FIELD_ERRORS)
       .optional()
       .openapi({ description: `Every failing field, up to ${MAX_FIELD_ERRORS} (validation problems only).` }),
+    error: z.string().max(64).optional().openapi({
+      description: "OAuth endpoints only: the OAuth error code (RFC 6749 §5.2, RFC 7591 §3.2.2), e.g. `invalid_grant`.",
+    }),
+    error_description: z.string().max(2000).optional().openapi({ description: "OAuth endpoints only: `detail`." }),
     timestamp: Timestamp,
     trace_id: z.string().max(255).openapi({ description: "The request id; quote it when reporting a problem." }),
   })

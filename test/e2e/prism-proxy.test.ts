@@ -105,6 +105,11 @@ beforeAll(async () => {
     startGoogleSignIn: 503,
     completeGoogleSignIn: 503,
     signInWithGoogleIdToken: 503,
+    // This API's OAuth server signs users in with Google.
+    getAuthorizationServerMetadata: 503,
+    registerOAuthClient: 503,
+    authorizeOAuthClient: 503,
+    approveOAuthClient: 503,
   });
 });
 

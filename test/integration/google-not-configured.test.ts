@@ -27,6 +27,27 @@ describe("Google sign-in when it is not configured", () => {
       "/auth/google/id-token",
       { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ id_token: "a.b.c" }) },
     ],
+    // This API's OAuth server signs users in with Google: off with it.
+    ["the OAuth server's metadata", "/.well-known/oauth-authorization-server", {}],
+    [
+      "an OAuth client's registration",
+      "/oauth/register",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ redirect_uris: ["http://127.0.0.1:9/cb"] }),
+      },
+    ],
+    ["an OAuth authorization request", "/oauth/authorize?client_id=a&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb", {}],
+    [
+      "an OAuth consent",
+      "/oauth/authorize",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE_URL },
+        body: "client_id=a&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&decision=approve",
+      },
+    ],
   ] as const) {
     it(`answers ${name} with 503 feature-not-configured naming GOOGLE_CLIENT_ID`, async () => {
       const response = await call(path, init);
@@ -36,4 +57,9 @@ describe("Google sign-in when it is not configured", () => {
       expect(problem.detail).toContain("GOOGLE_CLIENT_ID");
     });
   }
+});
+
+it("lists no authorization server in the MCP endpoint's protected-resource metadata", async () => {
+  const response = await call("/.well-known/oauth-protected-resource/mcp");
+  expect(await response.json()).not.toHaveProperty("authorization_servers");
 });

@@ -22,6 +22,8 @@ export const ACTION_AND_INPUT: components["schemas"]["Block"][] = [
 
 /** Where the matrix's webhook subscriptions point: a closed local port (allowed in development). */
 const MATRIX_WEBHOOK_URL = "http://127.0.0.1:9/matrix-hook";
+/** Where the matrix's OAuth clients are sent back to (nothing follows the redirect). */
+const MATRIX_OAUTH_REDIRECT = "http://127.0.0.1:9/oauth-callback";
 
 /**
  * Cells of the access matrix: one operation called by one kind of caller, with the status the operation's
@@ -136,6 +138,20 @@ export const expectedStatus = (operation: Operation, caller: Caller, fixture: Fi
  * (e.g. Google sign-in not configured at all).
  */
 export const operationCells = (h: Harness, publicStatus: Record<string, number> = {}) => {
+  /** An authorization request of a client registered for it (where Google sign-in is off, registering fails too). */
+  const oauthRequest = async () => {
+    const { data } = await h.anonymous.POST("/oauth/register", {
+      body: { redirect_uris: [MATRIX_OAUTH_REDIRECT] },
+      headers: { "CF-Connecting-IP": randomIp() },
+    });
+    return {
+      client_id: data?.client_id ?? "not-registered",
+      redirect_uri: MATRIX_OAUTH_REDIRECT,
+      response_type: "code",
+      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+      code_challenge_method: "S256",
+    };
+  };
   const fixtures: Record<string, Fixture> = {
     getHealth: { request: async () => ({}) },
     getLiveness: { request: async () => ({}) },
@@ -168,6 +184,29 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     // Without a state cookie and a provider's code the callback refuses everyone alike.
     completeGoogleSignIn: { request: async () => ({}), publicStatus: 401 },
     signInWithGoogleIdToken: { request: async () => ({ body: { id_token: "not.a.token" } }), publicStatus: 401 },
+    getAuthorizationServerMetadata: { request: async () => ({}) },
+    registerOAuthClient: {
+      request: async () => ({ body: { redirect_uris: [MATRIX_OAUTH_REDIRECT], client_name: "Matrix" } }),
+    },
+    authorizeOAuthClient: { request: async () => ({ query: await oauthRequest() }), success: 200 },
+    // Declined, which needs no Google: straight back to the client. The form must come from the consent page.
+    approveOAuthClient: {
+      request: async () => ({
+        body: new URLSearchParams({ ...(await oauthRequest()), decision: "deny" }).toString(),
+        contentType: "application/x-www-form-urlencoded",
+        headers: { Origin: new URL(h.baseUrl).origin },
+      }),
+      success: 302,
+    },
+    exchangeOAuthToken: {
+      request: async () => ({
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: (await h.signIn("USER")).refresh_token,
+        }).toString(),
+        contentType: "application/x-www-form-urlencoded",
+      }),
+    },
     createThread: {
       // API keys name the user the thread is for; users create their own.
       request: async ({ ownerId, callerKind }) => ({

@@ -1,47 +1,35 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { clientInfo } from "../../auth/client-info";
-import {
-  authorizationUrl,
-  exchangeCode,
-  type GoogleIdentity,
-  OAUTH_ERROR_CODE,
-  verifyIdToken,
-} from "../../auth/google";
-import { clearSignInFlowCookie, newSignInFlow, setSignInFlowCookie, signInFlowFor } from "../../auth/google-flow";
-import { discover, googleConfig } from "../../auth/google-provider";
+import { exchangeCode, type GoogleIdentity, OAUTH_ERROR_CODE, verifyIdToken } from "../../auth/google";
+import { clearSignInFlowCookie, type SignInFlow, signInFlowFor } from "../../auth/google-flow";
+import { discover, type GoogleConfig, googleConfig } from "../../auth/google-provider";
+import { redirectToGoogle } from "../../auth/google-sign-in";
+import { type AuthorizationRequest, issueCode } from "../../auth/oauth-codes";
+import { redirectToClient } from "../../auth/oauth-redirect";
 import { startSession } from "../../auth/sessions";
 import type { AppEnv } from "../../env";
+import type { User } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { Status } from "../../http/status";
 import { repositories } from "../../repositories";
 import type { completeGoogleSignIn, signInWithGoogleIdToken, startGoogleSignIn } from "./google.routes";
 
-const CALLBACK_PATH = "/auth/google/callback";
-
-/** The user of this Google identity (found, linked by email or created), with a new session. */
-const signIn = async (c: Context<AppEnv>, identity: GoogleIdentity) => {
+/** The user of this Google identity: found, linked by email or created. */
+const userOf = async (c: Context<AppEnv>, identity: GoogleIdentity) => {
   const user = await repositories(c).users.upsertByGoogleSub(identity);
   if (!user) {
     throw new ApiError("unauthorized", "This email address belongs to an account linked to another Google account.");
   }
-  return startSession(c.env, user, clientInfo(c));
+  return user;
 };
 
-export const startGoogleSignInHandler: RouteHandler<typeof startGoogleSignIn, AppEnv> = async (c) => {
-  const config = googleConfig(c.env);
-  const provider = await discover(config, c.get("logger"));
-  const flow = newSignInFlow(config.redirectUri ?? `${new URL(c.req.url).origin}${CALLBACK_PATH}`);
-  await setSignInFlowCookie(c, flow);
-  c.header("Cache-Control", "no-store");
-  return c.redirect(await authorizationUrl(provider, config, flow), Status.FOUND);
-};
+type CallbackQuery = { code?: string | undefined; error?: string | undefined; iss?: string | undefined };
 
-export const completeGoogleSignInHandler: RouteHandler<typeof completeGoogleSignIn, AppEnv> = async (c) => {
-  const { code, state, error, iss } = c.req.valid("query");
-  const config = googleConfig(c.env);
-  const flow = await signInFlowFor(c, state);
+/** Who Google says signed in, from what it sent back to the callback. */
+const signedInUser = async (c: Context<AppEnv>, config: GoogleConfig, flow: SignInFlow, query: CallbackQuery) => {
+  const { code, error, iss } = query;
   if (iss !== undefined && iss !== config.issuer) {
     throw new ApiError("unauthorized", "The authorization response came from another issuer.");
   }
@@ -54,16 +42,45 @@ export const completeGoogleSignInHandler: RouteHandler<typeof completeGoogleSign
   }
   if (code === undefined) throw new ApiError("unauthorized", "The callback carries no authorization code.");
   const log = c.get("logger");
-  const provider = await discover(config, log);
-  const idToken = await exchangeCode(provider, config, flow, code, log);
-  const tokens = await signIn(c, await verifyIdToken(config, idToken, flow.nonce, log));
-  clearSignInFlowCookie(c);
+  const idToken = await exchangeCode(await discover(config, log), config, flow, code, log);
+  return userOf(c, await verifyIdToken(config, idToken, flow.nonce, log));
+};
+
+/**
+ * The sign-in answered an OAuth client's request: back to the client with a code, or with why not —
+ * `access_denied` for a refused sign-in, `temporarily_unavailable` when Google could not be reached.
+ */
+const answerClient = async (c: Context<AppEnv>, request: AuthorizationRequest, user: Promise<User>) => {
+  try {
+    const code = await issueCode(c.env, await user, clientInfo(c), request);
+    return redirectToClient(c, request, { code });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const reason = error.status === Status.UNAUTHORIZED ? "access_denied" : "temporarily_unavailable";
+    return redirectToClient(c, request, { error: reason, error_description: error.detail });
+  }
+};
+
+export const startGoogleSignInHandler: RouteHandler<typeof startGoogleSignIn, AppEnv> = (c) =>
+  redirectToGoogle(c) as never;
+
+export const completeGoogleSignInHandler: RouteHandler<typeof completeGoogleSignIn, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const config = googleConfig(c.env);
+  const flow = await signInFlowFor(c, query.state);
+  const user = signedInUser(c, config, flow, query);
   c.header("Cache-Control", "no-store");
+  if (flow.client) {
+    clearSignInFlowCookie(c);
+    return answerClient(c, flow.client, user) as never;
+  }
+  const tokens = await startSession(c.env, await user, clientInfo(c));
+  clearSignInFlowCookie(c);
   return ok(c, tokens, Status.OK);
 };
 
 export const signInWithGoogleIdTokenHandler: RouteHandler<typeof signInWithGoogleIdToken, AppEnv> = async (c) => {
   const { id_token, nonce } = c.req.valid("json");
-  const identity = await verifyIdToken(googleConfig(c.env), id_token, nonce, c.get("logger"));
-  return ok(c, await signIn(c, identity), Status.OK);
+  const user = await userOf(c, await verifyIdToken(googleConfig(c.env), id_token, nonce, c.get("logger")));
+  return ok(c, await startSession(c.env, user, clientInfo(c)), Status.OK);
 };

@@ -59,7 +59,7 @@ export const completeGoogleSignIn = createRoute({
   path: "/auth/google/callback",
   tags,
   summary: "Finish signing in with Google",
-  description: `Where Google sends the browser back. The sign-in cookie must be present and valid and \`state\` must match it; the code is then exchanged (with the PKCE verifier) for an ID token, which is verified (RS256 by Google's keys, \`iss\`, \`aud\`, \`exp\`, \`nonce\`, \`email_verified\`, \`hd\`). The user is found by Google account, else linked by email, else created with role USER; a new session starts. ${FAILURES}`,
+  description: `Where Google sends the browser back. The sign-in cookie must be present and valid and \`state\` must match it; the code is then exchanged (with the PKCE verifier) for an ID token, which is verified (RS256 by Google's keys, \`iss\`, \`aud\`, \`exp\`, \`nonce\`, \`email_verified\`, \`hd\`). The user is found by Google account, else linked by email, else created with role USER; a new session starts. When the sign-in was started by an OAuth client at GET /oauth/authorize, the answer is instead a 302 back to that client with a one-use \`code\` (or an \`error\`: \`access_denied\` for a refused sign-in). ${FAILURES}`,
   ...publicAccess(rateLimit(authRateLimit)),
   request: { query: GoogleCallbackQuery },
   responses: {
@@ -74,6 +74,17 @@ export const completeGoogleSignIn = createRoute({
         "RateLimit-Policy": rateLimitPolicyHeader,
       },
       content: { "application/json": { schema: TokenResponse } },
+    },
+    [Status.FOUND]: {
+      description:
+        "The sign-in answered an OAuth client: back to its redirect URI with `code` (or `error` and `error_description`), its `state` and `iss`.",
+      headers: {
+        Location: {
+          description: "The client's redirect URI with the authorization response.",
+          schema: { type: "string", format: "uri", maxLength: 8192 },
+        },
+        "Cache-Control": noStore,
+      },
     },
     ...commonErrors,
     ...unauthorized,

@@ -60,6 +60,8 @@ export const postMcpHandler: RouteHandler<typeof postMcp, AppEnv> = async (c) =>
 
 const metadataOf = (c: Context<AppEnv>, resourcePath: string) => ({
   resource: new URL(resourcePath, c.req.url).href,
+  // This API is the authorization server (GET /.well-known/oauth-authorization-server) once Google sign-in is on.
+  ...(missingFor(c.env, "google_sign_in").length === 0 ? { authorization_servers: [new URL(c.req.url).origin] } : {}),
   resource_name: resourcePath === "/mcp" ? "Experience Layer MCP" : "Experience Layer API",
   bearer_methods_supported: ["header" as const],
   scopes_supported: [...SCOPES],

@@ -62,7 +62,7 @@ const metadataRoute = (path: string, operationId: string, what: string) =>
     ...publicAccess(rateLimit(readRateLimit)),
     tags,
     summary: `Describe how to authenticate to ${what}`,
-    description: `OAuth 2.0 Protected Resource Metadata (RFC 9728) for ${what}: its identifier, that bearer credentials go in the \`Authorization\` header, and the scopes an API key may hold. No authorization server is listed yet: use an access token from this API's sign-in, or an API key.`,
+    description: `OAuth 2.0 Protected Resource Metadata (RFC 9728) for ${what}: its identifier, that bearer credentials go in the \`Authorization\` header, and the scopes an API key may hold. \`authorization_servers\` names this API itself when Google sign-in is on: an MCP client that cannot be given an API key registers and signs its user in through it (OAuth 2.1, PKCE). Access tokens from this API's sign-in and API keys work the same.`,
     responses: {
       [Status.OK]: jsonResponse(ProtectedResourceMetadata, "The metadata."),
       ...commonErrors,

@@ -59,6 +59,10 @@ export const McpQuery = z.object({
 export const ProtectedResourceMetadata = z
   .object({
     resource: z.string().url().max(2048).openapi({ description: "The protected resource's identifier (RFC 9728)." }),
+    authorization_servers: z.array(z.url().max(2048)).max(1).optional().openapi({
+      description:
+        "This API's origin, whose OAuth metadata is at /.well-known/oauth-authorization-server; absent when Google sign-in is off.",
+    }),
     resource_name: z.string().max(100),
     bearer_methods_supported: z.array(z.literal("header")).max(1),
     scopes_supported: z.array(z.string().max(64)).max(50).openapi({ description: "The scopes an API key may hold." }),
@@ -67,6 +71,7 @@ export const ProtectedResourceMetadata = z
   .openapi("ProtectedResourceMetadata", {
     example: {
       resource: "https://api.experience-layer.dev/mcp",
+      authorization_servers: ["https://api.experience-layer.dev"],
       resource_name: "Experience Layer MCP",
       bearer_methods_supported: ["header"],
       scopes_supported: ["threads:read", "messages:write"],
