@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "./support/dev-server";
+import { InMemoryOAuthClient } from "./support/mcp-oauth-client";
 import { type IdTokenClaims, type OidcProvider, startOidcProvider } from "./support/oidc-provider";
 
 // Google sign-in end to end: a real `wrangler dev` of its own, configured against a real local OpenID
@@ -330,5 +335,94 @@ describe("sign-in with a Google ID token (One Tap, mobile)", () => {
       await postJson("/auth/google/id-token", { id_token, nonce: "second-nonce" }),
       "The Google ID token's nonce does not match this sign-in.",
     );
+  });
+});
+
+describe("an MCP client that signs its user in through OAuth (Google behind this API)", () => {
+  const HTML_ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
+  /** The consent form's fields as a browser submits them (hidden inputs, then the button pressed). */
+  const consentForm = (page: string, decision: "approve" | "deny") => {
+    const fields = new URLSearchParams();
+    for (const [, name, value] of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      fields.set(
+        name ?? "",
+        (value ?? "").replace(/&(amp|lt|gt|quot|#39);/g, (entity) => HTML_ENTITIES[entity] ?? entity),
+      );
+    }
+    fields.set("decision", decision);
+    return fields;
+  };
+
+  /** The user's browser: the consent page, its answer, Google, and back through our callback to the client. */
+  const consentInBrowser = async (authorizationUrl: URL, decision: "approve" | "deny") => {
+    const page = await send(`${authorizationUrl.pathname}${authorizationUrl.search}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Allow E2E agent to use Experience Layer as you?");
+    const answered = await send("/oauth/authorize", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: api.url },
+      body: consentForm(html, decision).toString(),
+    });
+    if (decision === "deny") return location(answered);
+    const [setCookie] = answered.headers.getSetCookie();
+    const back = await callback(await approve(location(answered)), setCookie?.split(";")[0]);
+    expect(back.headers.getSetCookie()).toEqual([expect.stringMatching(/^google_sign_in=; Max-Age=0;/)]);
+    return location(back);
+  };
+
+  const connect = (oauth: InMemoryOAuthClient) => {
+    const transport = new StreamableHTTPClientTransport(new URL("/mcp", api.url), { authProvider: oauth });
+    return { transport, client: new Client({ name: "e2e-oauth", version: "1.0.0" }) };
+  };
+
+  it("discovers the server from the 401, registers, gets the user's consent and Google sign-in, then calls tools as that user", async () => {
+    const user = googleUser("mcp-oauth");
+    provider.nextIdToken(user);
+    const oauth = new InMemoryOAuthClient();
+    const first = connect(oauth);
+    await expect(first.client.connect(first.transport)).rejects.toThrow(UnauthorizedError);
+    const authorizationUrl = oauth.authorizationUrl;
+    if (!authorizationUrl) throw new Error("the MCP client was not sent to authorize");
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe(`${api.url}/oauth/authorize`);
+    expect(authorizationUrl.searchParams.get("resource")).toBe(`${api.url}/mcp`);
+
+    const back = await consentInBrowser(authorizationUrl, "approve");
+    expect(`${back.origin}${back.pathname}`).toBe(oauth.redirectUrl);
+    expect(back.searchParams.get("iss")).toBe(api.url);
+    const code = back.searchParams.get("code");
+    if (code === null) throw new Error(`no code: ${back.search}`);
+    await first.transport.finishAuth(code);
+
+    const { client, transport } = connect(oauth);
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain("create_thread");
+    const result = (await client.callTool({ name: "get_me", arguments: {} })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ data: { email: user.email, role: "USER" } });
+    await client.close();
+    expect(oauth.tokens()?.refresh_token).toMatch(/^\w+\.[\w-]+$/);
+  });
+
+  it("tells the client when the user declines, and issues nothing", async () => {
+    const oauth = new InMemoryOAuthClient();
+    const { client, transport } = connect(oauth);
+    await expect(client.connect(transport)).rejects.toThrow(UnauthorizedError);
+    const back = await consentInBrowser(oauth.authorizationUrl ?? new URL(api.url), "deny");
+    expect(Object.fromEntries(back.searchParams)).toMatchObject({ error: "access_denied", iss: api.url });
+    expect(back.searchParams.has("code")).toBe(false);
+  });
+
+  it("sends a refused Google sign-in back to the client as access_denied, with why", async () => {
+    provider.nextIdToken({ ...googleUser("elsewhere"), hd: "other.example", email: `x-${randomUUID()}@other.example` });
+    const oauth = new InMemoryOAuthClient();
+    const { client, transport } = connect(oauth);
+    await expect(client.connect(transport)).rejects.toThrow(UnauthorizedError);
+    const back = await consentInBrowser(oauth.authorizationUrl ?? new URL(api.url), "approve");
+    expect(Object.fromEntries(back.searchParams)).toMatchObject({
+      error: "access_denied",
+      error_description: "Only accounts of the allowed Google Workspace domains may sign in.",
+    });
   });
 });
