@@ -116,7 +116,8 @@ export const createApp = () => {
   // Before the timing, so the statements it counts are the session's.
   app.use(readReplication());
   app.use(...serverTiming());
-  app.use(secureHeaders());
+  // A handler's own header wins: the consent page's Referrer-Policy must let the browser send `Origin`.
+  app.use(secureHeaders({ overwrite: false }));
   app.use(corsFromConfig);
   app.use(bodyLimitFromConfig);
   app.use(

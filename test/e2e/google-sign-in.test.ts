@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { generateKeyPair, SignJWT } from "jose";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "./support/dev-server";
 import { InMemoryOAuthClient } from "./support/mcp-oauth-client";
@@ -403,6 +404,63 @@ describe("an MCP client that signs its user in through OAuth (Google behind this
     expect(result.structuredContent).toMatchObject({ data: { email: user.email, role: "USER" } });
     await client.close();
     expect(oauth.tokens()?.refresh_token).toMatch(/^\w+\.[\w-]+$/);
+  });
+
+  it("works in a real browser: the consent form keeps its Origin, the cookie survives Google, the client gets a code", async () => {
+    const redirectUri = "http://127.0.0.1:33419/callback";
+    const registered = await postJson("/oauth/register", {
+      redirect_uris: [redirectUri],
+      client_name: "Browser agent",
+    });
+    const { client_id } = (await registered.json()) as { client_id: string };
+    const verifier = `browser-${randomUUID()}-${randomUUID()}`;
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const query = new URLSearchParams({
+      client_id,
+      redirect_uri: redirectUri,
+      response_type: "code",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      state: "browser-state",
+    });
+    const user = googleUser("browser");
+    provider.nextIdToken(user);
+    // Debian's chromium, as the docs' browser test uses it.
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox"],
+    });
+    try {
+      const page = await browser.newPage();
+      // Nothing listens at the client's redirect URI: the browser's arrival there is answered here.
+      await page.route(`${redirectUri}**`, (route) => route.fulfill({ status: 200, body: "signed in" }));
+      await page.goto(`${api.url}/oauth/authorize?${query}`);
+      const [consented] = await Promise.all([
+        page.waitForResponse((response) => response.request().method() === "POST"),
+        page.getByRole("button", { name: "Continue with Google" }).click(),
+      ]);
+      // 403 if the browser had sent `Origin: null`, as it does under `Referrer-Policy: no-referrer`.
+      expect(consented.status()).toBe(302);
+      await page.waitForURL(`${redirectUri}**`);
+      const back = new URL(page.url());
+      expect(Object.fromEntries(back.searchParams)).toMatchObject({ state: "browser-state", iss: api.url });
+      const code = back.searchParams.get("code") ?? "";
+      const answer = await send("/oauth/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code,
+          client_id,
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+        }).toString(),
+      });
+      expect(answer.status).toBe(200);
+      expect(await me((await answer.json()) as Tokens)).toMatchObject({ email: user.email });
+    } finally {
+      await browser.close();
+    }
   });
 
   it("tells the client when the user declines, and issues nothing", async () => {

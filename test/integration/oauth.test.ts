@@ -140,6 +140,9 @@ describe("the consent page (GET /oauth/authorize)", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toContain("text/html");
     expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+    // Browsers send the form's Origin, which its answer is checked by, only under a policy that keeps it.
+    expect(response.headers.get("Referrer-Policy")).toBe("same-origin");
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const page = await response.text();
     expect(page).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Agent");

@@ -1,8 +1,17 @@
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 
-/** The page's own rules: nothing loads, nothing runs, and no other site may frame it (clickjacking). */
-export const CONSENT_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+/**
+ * The page's own headers. Nothing loads, nothing runs, and no other site may frame it (clickjacking). Its
+ * form's `Origin` is what proves the answer came from this page, and under the API's usual
+ * `Referrer-Policy: no-referrer` a browser would send `Origin: null`; `same-origin` keeps it.
+ */
+export const CONSENT_PAGE_HEADERS = {
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "same-origin",
+  "Cache-Control": "no-store",
+};
 
 export interface Consent {
   /** The name the client registered under, if any (its own claim: the redirect host is what we know). */

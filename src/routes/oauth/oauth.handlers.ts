@@ -9,7 +9,7 @@ import { refreshSession } from "../../auth/sessions";
 import type { AppEnv } from "../../env";
 import { ApiError, oauthRefused } from "../../http/api-error";
 import { Status } from "../../http/status";
-import { CONSENT_PAGE_POLICY, consentPage } from "./consent-page";
+import { CONSENT_PAGE_HEADERS, consentPage } from "./consent-page";
 import type {
   approveOAuthClient,
   authorizeOAuthClient,
@@ -110,8 +110,7 @@ export const authorizeOAuthClientHandler: RouteHandler<typeof authorizeOAuthClie
   const query = c.req.valid("query");
   const { client, request, refusal } = await authorizationRequest(c, query);
   if (refusal) return redirectToClient(c, request, refusal) as never;
-  c.header("Content-Security-Policy", CONSENT_PAGE_POLICY);
-  c.header("Cache-Control", "no-store");
+  for (const [name, value] of Object.entries(CONSENT_PAGE_HEADERS)) c.header(name, value);
   return c.html(consentPage({ clientName: client.name, redirectUri: request.redirectUri, fields: query }), Status.OK);
 };
 
