@@ -115,6 +115,7 @@ export const authorizeOAuthClientHandler: RouteHandler<typeof authorizeOAuthClie
 };
 
 export const approveOAuthClientHandler: RouteHandler<typeof approveOAuthClient, AppEnv> = async (c) => {
+  googleConfig(c.env);
   // Only the consent page may post here: a form on another site (posting cross-site, so with its own Origin)
   // must not be able to approve for the user.
   if (c.req.header("Origin") !== originOf(c)) {
