@@ -472,6 +472,16 @@ describe("an MCP client that signs its user in through OAuth (Google behind this
     expect(back.searchParams.has("code")).toBe(false);
   });
 
+  it("sends a Google that fails the code exchange back to the client as temporarily_unavailable", async () => {
+    provider.failNextExchange(500, { error: "server_error" });
+    const oauth = new InMemoryOAuthClient();
+    const { client, transport } = connect(oauth);
+    await expect(client.connect(transport)).rejects.toThrow(UnauthorizedError);
+    const back = await consentInBrowser(oauth.authorizationUrl ?? new URL(api.url), "approve");
+    expect(Object.fromEntries(back.searchParams)).toMatchObject({ error: "temporarily_unavailable", iss: api.url });
+    expect(back.searchParams.has("code")).toBe(false);
+  });
+
   it("sends a refused Google sign-in back to the client as access_denied, with why", async () => {
     provider.nextIdToken({ ...googleUser("elsewhere"), hd: "other.example", email: `x-${randomUUID()}@other.example` });
     const oauth = new InMemoryOAuthClient();

@@ -17,9 +17,8 @@ import type {
   getAuthorizationServerMetadata,
   registerOAuthClient,
 } from "./oauth.routes";
-import type { AuthorizeQuery } from "./oauth.schemas";
+import { type AuthorizeQuery, GRANT_TYPES } from "./oauth.schemas";
 
-const GRANT_TYPES: ["authorization_code", "refresh_token"] = ["authorization_code", "refresh_token"];
 /** base64url(SHA-256(…)): 43 characters. */
 const S256_CHALLENGE = /^[\w-]{43}$/;
 
@@ -51,7 +50,6 @@ const refusalOf = (c: Context<AppEnv>, query: AuthorizeParams): Record<string, s
 
 /** The client and its request; an unknown client or redirect URI is answered here (400), never redirected to. */
 const authorizationRequest = async (c: Context<AppEnv>, query: AuthorizeParams) => {
-  googleConfig(c.env);
   const client = await clientOf(c.env, query.client_id);
   if (!isRegisteredRedirect(client, query.redirect_uri)) {
     throw oauthRefused("invalid_request", "This redirect_uri is not one the client registered.");
@@ -77,7 +75,7 @@ export const getAuthorizationServerMetadataHandler: RouteHandler<typeof getAutho
       token_endpoint: at("/oauth/token"),
       registration_endpoint: at("/oauth/register"),
       response_types_supported: ["code" as const],
-      grant_types_supported: GRANT_TYPES,
+      grant_types_supported: [...GRANT_TYPES],
       code_challenge_methods_supported: ["S256" as const],
       token_endpoint_auth_methods_supported: ["none" as const],
       authorization_response_iss_parameter_supported: true as const,
@@ -99,7 +97,7 @@ export const registerOAuthClientHandler: RouteHandler<typeof registerOAuthClient
       ...(client_name === undefined ? {} : { client_name }),
       redirect_uris,
       token_endpoint_auth_method: "none" as const,
-      grant_types: GRANT_TYPES,
+      grant_types: [...GRANT_TYPES],
       response_types: ["code" as const],
     },
     Status.CREATED,
@@ -107,6 +105,7 @@ export const registerOAuthClientHandler: RouteHandler<typeof registerOAuthClient
 };
 
 export const authorizeOAuthClientHandler: RouteHandler<typeof authorizeOAuthClient, AppEnv> = async (c) => {
+  googleConfig(c.env);
   const query = c.req.valid("query");
   const { client, request, refusal } = await authorizationRequest(c, query);
   if (refusal) return redirectToClient(c, request, refusal) as never;

@@ -3,7 +3,7 @@ import { redirectUriRefusal } from "../../auth/oauth-clients";
 import { TokenSetSchema, tokenSetExample } from "../../wire/tokens";
 
 const Url = z.url().max(2048);
-const GRANT_TYPES = ["authorization_code", "refresh_token"] as const;
+export const GRANT_TYPES = ["authorization_code", "refresh_token"] as const;
 
 export const AuthorizationServerMetadata = z
   .object({
