@@ -10,6 +10,7 @@ export const IDEMPOTENT_OPERATIONS: readonly (readonly [string, RegExp])[] = [
   ["POST", /^\/threads\/[^/]+\/messages$/],
   ["PATCH", /^\/threads\/[^/]+\/messages\/[^/]+$/],
   ["POST", /^\/threads\/[^/]+\/messages\/[^/]+\/complete$/],
+  ["POST", /^\/threads\/[^/]+\/messages\/[^/]+\/stop$/],
   ["PUT", /^\/threads\/[^/]+\/messages\/[^/]+\/reactions\/[^/]+$/],
   ["POST", /^\/threads\/[^/]+\/artifacts$/],
   ["PATCH", /^\/threads\/[^/]+\/artifacts\/[^/]+$/],

@@ -540,6 +540,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{id}/messages/{message_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a streamed message
+         * @description A user's "stop generating": the STREAMING message ends at once as INCOMPLETE with `incomplete_reason` STOPPED, keeping the text that arrived, logged as `message.updated` — its author sees that on its live stream and webhooks, and its next delta or completion answers 409 `message-stopped`. The thread's owner, an admin or the message's author may stop it; another API key gets 403. Stopping a message already stopped answers it again (a retry); one that is not streaming otherwise (completed, timed out, deleted) answers 409 `message-not-streaming`. Closing a live stream or a chat connection never stops a message: only this operation does.
+         */
+        post: operations["stopMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/messages/{message_id}/reactions": {
         parameters: {
             query?: never;
@@ -1923,6 +1943,7 @@ export interface components {
             parent_id: string | null;
             role: components["schemas"]["MessageRole"] & unknown;
             state: components["schemas"]["MessageState"];
+            incomplete_reason: components["schemas"]["IncompleteReason"];
             author: components["schemas"]["Actor"];
             /** @description Empty once the message was deleted. */
             text: string;
@@ -1963,10 +1984,15 @@ export interface components {
          */
         MessageRole: "USER" | "ASSISTANT" | "SYSTEM" | "TOOL";
         /**
-         * @description COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: its author went quiet for `MESSAGE_STREAM_IDLE_SECONDS` (300) before completing it; the text is what arrived.
+         * @description COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: the stream ended before its author completed it — `incomplete_reason` says why; the text is what arrived.
          * @enum {string}
          */
         MessageState: "COMPLETE" | "STREAMING" | "INCOMPLETE";
+        /**
+         * @description Set when `state` is INCOMPLETE: why the stream ended early. Null otherwise.
+         * @enum {string|null}
+         */
+        IncompleteReason: "TIMED_OUT" | "STOPPED" | null;
         /**
          * @description Slack-compatible Block Kit blocks, at most 50. `block_id`s are unique within the message, and so are `action_id`s.
          * @example [
@@ -4048,6 +4074,7 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
              *     - `https://docs.experience-layer.dev/problems/thread-archived` (409): Archived threads are read-only; set its status to ACTIVE to change what is in it.
              *     - `https://docs.experience-layer.dev/problems/message-not-streaming` (409): Text can be appended to a STREAMING message only, and only its author completes it; this one was completed, timed out (INCOMPLETE) or deleted, as `detail` says.
+             *     - `https://docs.experience-layer.dev/problems/message-stopped` (409): Someone stopped this streamed message (its thread's owner, an admin, or its author): stop generating. It is INCOMPLETE with `incomplete_reason` STOPPED and keeps the text that arrived; edit it with PATCH if needed.
              *     - `https://docs.experience-layer.dev/problems/stream-offset-mismatch` (409): A delta's `offset` must be the length of the message's text so far; `detail` gives that length. Resend what is missing from there.
              *     - `https://docs.experience-layer.dev/problems/upload-closed` (409): The resumable upload was completed, aborted, has expired or is being completed; `detail` says which. Start a new one.
              *     - `https://docs.experience-layer.dev/problems/upload-incomplete` (409): Parts are missing or not of the size the upload needs; `detail` names them. Send them, then complete again.
@@ -4962,6 +4989,7 @@ export interface components {
          *         "parent_id": null,
          *         "role": "ASSISTANT",
          *         "state": "COMPLETE",
+         *         "incomplete_reason": null,
          *         "author": {
          *           "type": "api_key",
          *           "id": "cmif7vj3k0000apikey000001"
@@ -5023,6 +5051,7 @@ export interface components {
             parent_id: string | null;
             role: components["schemas"]["MessageRole"] & unknown;
             state: components["schemas"]["MessageState"];
+            incomplete_reason: components["schemas"]["IncompleteReason"];
             author: components["schemas"]["Actor"];
             /** @description Empty once the message was deleted. */
             text: string;
@@ -5135,6 +5164,7 @@ export interface components {
          *           "parent_id": null,
          *           "role": "ASSISTANT",
          *           "state": "COMPLETE",
+         *           "incomplete_reason": null,
          *           "author": {
          *             "type": "api_key",
          *             "id": "cmif7vj3k0000apikey000001"
@@ -5785,6 +5815,7 @@ export interface components {
          *           "parent_id": null,
          *           "role": "ASSISTANT",
          *           "state": "COMPLETE",
+         *           "incomplete_reason": null,
          *           "author": {
          *             "type": "api_key",
          *             "id": "cmif7vj3k0000apikey000001"
@@ -6070,6 +6101,7 @@ export interface components {
          *               "parent_id": null,
          *               "role": "ASSISTANT",
          *               "state": "COMPLETE",
+         *               "incomplete_reason": null,
          *               "author": {
          *                 "type": "api_key",
          *                 "id": "cmif7vj3k0000apikey000001"
@@ -7591,7 +7623,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The message is not streaming (`message-not-streaming`: completed, timed out or deleted), the delta's offset does not continue its text (`stream-offset-mismatch`: `detail` gives its length), or the thread is archived (`thread-archived`). */
+        /** @description The message is not streaming (`message-not-streaming`: completed, timed out or deleted; `message-stopped`: someone stopped it), the delta's offset does not continue its text (`stream-offset-mismatch`: `detail` gives its length), or the thread is archived (`thread-archived`). */
         StreamConflict: {
             headers: {
                 /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
@@ -9941,6 +9973,60 @@ export interface operations {
             409: components["responses"]["StreamConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    stopMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stopped message: INCOMPLETE, `incomplete_reason` STOPPED. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Version of the message as you see it (with its reactions); send it back as If-None-Match or If-Match. */
+                    ETag?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StreamConflict"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];

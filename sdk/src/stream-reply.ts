@@ -19,6 +19,8 @@ export interface StreamReplyOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const wasStopped = (error: unknown) => error instanceof ApiProblemError && error.type.endsWith("/message-stopped");
+
 const isRetryable = (error: unknown) =>
   !(error instanceof ApiProblemError) || error.status >= 500 || error.status === 429;
 
@@ -36,7 +38,9 @@ const delayAfter = (error: unknown, attempt: number) => {
  * stream, say) at its offset — retrying a failed append, which the server applies once — and
  * completes the message. Watchers see `message.delta` frames as the chunks arrive. Resolves to the
  * completed message; if `chunks` throws, the error is rethrown and the message is left to time out
- * into INCOMPLETE with the text that arrived.
+ * into INCOMPLETE with the text that arrived. When someone stops the reply (a user's "stop
+ * generating": 409 `message-stopped`), `chunks` is closed — ending the generation behind it — and
+ * the stopped message is returned (`state` INCOMPLETE, `incomplete_reason` STOPPED).
  */
 export const streamReply = async (
   client: Client,
@@ -65,16 +69,23 @@ export const streamReply = async (
         length = position.length;
         break;
       } catch (error) {
+        // Returning from the loop closes `chunks`.
+        if (wasStopped(error)) return unwrap(client.GET("/threads/{id}/messages/{message_id}", { params: message }));
         if (attempt >= attempts || !isRetryable(error)) throw error;
         await sleep(delayAfter(error, attempt));
       }
     }
   }
-  return unwrap(
-    client.POST("/threads/{id}/messages/{message_id}/complete", {
-      params: message,
-      body: options.complete ?? {},
-      headers: { "Idempotency-Key": crypto.randomUUID() },
-    }),
-  );
+  try {
+    return await unwrap(
+      client.POST("/threads/{id}/messages/{message_id}/complete", {
+        params: message,
+        body: options.complete ?? {},
+        headers: { "Idempotency-Key": crypto.randomUUID() },
+      }),
+    );
+  } catch (error) {
+    if (wasStopped(error)) return unwrap(client.GET("/threads/{id}/messages/{message_id}", { params: message }));
+    throw error;
+  }
 };

@@ -75,17 +75,28 @@ export const assertCanEdit = (principal: Principal, message: { authorId: string 
   if (!wrote(principal, message)) throw new ApiError("forbidden", "Only the author of a message can edit it.");
 };
 
+/** The thread's owner or an admin: who may end or remove what others wrote in it. */
+const runsThread = (principal: Principal, threadOwnerId: string) =>
+  principal.kind === "user" && (principal.role === "ADMIN" || principal.id === threadOwnerId);
+
+/** Its author, the thread's owner and admins may stop a streamed message (a user's "stop generating"). */
+export const assertCanStop = (
+  principal: Principal,
+  message: { authorId: string | null; apiKeyId: string | null },
+  threadOwnerId: string,
+) => {
+  if (!wrote(principal, message) && !runsThread(principal, threadOwnerId)) {
+    throw new ApiError("forbidden", "Only the thread's owner, an admin or its author can stop a message.");
+  }
+};
+
 /** Its author, the thread's owner, admins and agents (API keys) may delete a message. */
 export const assertCanDelete = (
   principal: Principal,
   message: { authorId: string | null; apiKeyId: string | null },
   threadOwnerId: string,
 ) => {
-  const allowed =
-    wrote(principal, message) ||
-    principal.kind === "api_key" ||
-    principal.role === "ADMIN" ||
-    principal.id === threadOwnerId;
-  if (!allowed)
+  if (!wrote(principal, message) && principal.kind !== "api_key" && !runsThread(principal, threadOwnerId)) {
     throw new ApiError("forbidden", "Only the author, the thread's owner or an admin can delete a message.");
+  }
 };

@@ -69,6 +69,12 @@ export const problemTypes = {
     description:
       "Text can be appended to a STREAMING message only, and only its author completes it; this one was completed, timed out (INCOMPLETE) or deleted, as `detail` says.",
   },
+  "message-stopped": {
+    status: Status.CONFLICT,
+    title: "The message was stopped",
+    description:
+      "Someone stopped this streamed message (its thread's owner, an admin, or its author): stop generating. It is INCOMPLETE with `incomplete_reason` STOPPED and keeps the text that arrived; edit it with PATCH if needed.",
+  },
   "stream-offset-mismatch": {
     status: Status.CONFLICT,
     title: "The delta does not continue the message",

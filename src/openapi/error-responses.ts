@@ -37,7 +37,7 @@ const components = {
     "The thread is archived (`thread-archived`), or what you act on changed or was deleted meanwhile (`conflict`).",
   ),
   StreamConflict: problem(
-    "The message is not streaming (`message-not-streaming`: completed, timed out or deleted), the delta's offset does not continue its text (`stream-offset-mismatch`: `detail` gives its length), or the thread is archived (`thread-archived`).",
+    "The message is not streaming (`message-not-streaming`: completed, timed out or deleted; `message-stopped`: someone stopped it), the delta's offset does not continue its text (`stream-offset-mismatch`: `detail` gives its length), or the thread is archived (`thread-archived`).",
   ),
   PayloadTooLarge: problem("The request body exceeds the size limit."),
   UnsupportedMediaType: problem("The request body's `Content-Type` is not one this operation accepts."),

@@ -160,11 +160,17 @@ export class ThreadHub extends LogHub {
         }
         const row = await messages.findInThread(threadId, streaming.id);
         if (!row) continue;
-        const payload = messageSnapshot({ ...row, state: "INCOMPLETE", streamedLength: 0, updatedAt: now });
+        const payload = messageSnapshot({
+          ...row,
+          state: "INCOMPLETE",
+          incompleteReason: "TIMED_OUT",
+          streamedLength: 0,
+          updatedAt: now,
+        });
         const ended = await streamedMessages.endStream(
           { threadId, type: "message.updated", actor: null, payload, now },
           streaming.id,
-          { state: "INCOMPLETE", idleSince },
+          { state: "INCOMPLETE", reason: "TIMED_OUT", idleSince },
         );
         await publish({ env: this.env, waitUntil: (task) => this.ctx.waitUntil(task), logger: this.logger }, ended);
         // A delta came in meanwhile: look again one idle period from now.

@@ -1,4 +1,4 @@
-import type { MessageState, Prisma } from "../generated/prisma/client";
+import type { IncompleteReason, MessageState, Prisma } from "../generated/prisma/client";
 import type { Actor } from "../principal";
 import { and, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
@@ -20,18 +20,24 @@ export type AppendResult =
       reason: "gone" | "not_author" | "deleted" | "not_streaming" | "archived" | "too_long" | "mismatch";
       length: number;
       state?: MessageState;
+      incompleteReason?: IncompleteReason | null;
     };
 
-/** The end of a streamed message: completed by its author, or timed out. */
-export interface StreamEnd {
-  state: Extract<MessageState, "COMPLETE" | "INCOMPLETE">;
+/** The end of a streamed message: completed by its author, or cut short (timed out, stopped). */
+export type StreamEnd = {
   /** Replaces the streamed text when given. */
   text?: string;
   blocks?: Prisma.JsonArray;
   metadata?: Prisma.JsonObject;
-  /** INCOMPLETE only: the message must not have changed since (no delta came in the meantime). */
-  idleSince?: Date;
-}
+} & (
+  | { state: "COMPLETE" }
+  | {
+      state: "INCOMPLETE";
+      reason: IncompleteReason;
+      /** Timing out: the message must not have changed since (no delta came in the meantime). */
+      idleSince?: Date;
+    }
+);
 
 export const streamedMessagesRepository = ({ d1 }: Store) => ({
   /**
@@ -72,12 +78,13 @@ export const streamedMessagesRepository = ({ d1 }: Store) => ({
     if (written) return { applied: true, length: written.streamed_length, seq: written.seq };
     const current = await d1
       .prepare(
-        `SELECT m.state, m.streamed_length, m.deleted_at, t.status, m.${authorColumn} = ? AS by_author
+        `SELECT m.state, m.incomplete_reason, m.streamed_length, m.deleted_at, t.status, m.${authorColumn} = ? AS by_author
          FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.id = ? AND m.thread_id = ?`,
       )
       .bind(delta.author.id, id, threadId)
       .first<{
         state: MessageState;
+        incomplete_reason: IncompleteReason | null;
         streamed_length: number;
         deleted_at: string | null;
         status: string;
@@ -87,7 +94,15 @@ export const streamedMessagesRepository = ({ d1 }: Store) => ({
     const length = current.streamed_length;
     if (current.by_author !== 1) return { applied: false, reason: "not_author", length };
     if (current.deleted_at !== null) return { applied: false, reason: "deleted", length };
-    if (current.state !== "STREAMING") return { applied: false, reason: "not_streaming", length, state: current.state };
+    if (current.state !== "STREAMING") {
+      return {
+        applied: false,
+        reason: "not_streaming",
+        length,
+        state: current.state,
+        incompleteReason: current.incomplete_reason,
+      };
+    }
     if (end <= length) return { applied: true, length };
     if (current.status !== "ACTIVE") return { applied: false, reason: "archived", length };
     if (offset === length) return { applied: false, reason: "too_long", length };
@@ -95,7 +110,7 @@ export const streamedMessagesRepository = ({ d1 }: Store) => ({
   },
 
   /**
-   * Ends a STREAMING message — COMPLETE (its author finished it) or INCOMPLETE (timed out) —
+   * Ends a STREAMING message — COMPLETE (its author finished it) or INCOMPLETE (timed out, stopped) —
    * logging `message.updated` with the text as stored at that moment. Null when it is no longer
    * streaming (or, timing out, a delta came in since `idleSince`), or the thread is gone or archived.
    */
@@ -104,7 +119,7 @@ export const streamedMessagesRepository = ({ d1 }: Store) => ({
     id: string,
     end: StreamEnd,
   ): Promise<Committed | null> => {
-    const idle = end.idleSince ? [sql("m.updated_at <= ?", sqlDate(end.idleSince))] : [];
+    const idle = end.state === "INCOMPLETE" && end.idleSince ? [sql("m.updated_at <= ?", sqlDate(end.idleSince))] : [];
     const change = {
       ...event,
       guard: and(
@@ -122,7 +137,12 @@ export const streamedMessagesRepository = ({ d1 }: Store) => ({
     return commitOne(d1, {
       change,
       write: updateMessage(d1, id, [
-        sql("state = ?, streamed_length = 0, updated_at = ?", end.state, sqlDate(event.now)),
+        sql(
+          "state = ?, incomplete_reason = ?, streamed_length = 0, updated_at = ?",
+          end.state,
+          end.state === "INCOMPLETE" ? end.reason : null,
+          sqlDate(event.now),
+        ),
         ...contentSets(end),
       ]),
     });

@@ -21,7 +21,12 @@ export const MessageRoleSchema = z.enum(["USER", "ASSISTANT", "SYSTEM", "TOOL"])
 
 export const MessageStateSchema = z.enum(["COMPLETE", "STREAMING", "INCOMPLETE"]).openapi("MessageState", {
   description:
-    "COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: its author went quiet for `MESSAGE_STREAM_IDLE_SECONDS` (300) before completing it; the text is what arrived.",
+    "COMPLETE: written in one go, or streamed and completed. STREAMING: its author is still appending text (`message.delta` frames on the live stream). INCOMPLETE: the stream ended before its author completed it — `incomplete_reason` says why; the text is what arrived.",
+});
+
+export const IncompleteReasonSchema = z.enum(["TIMED_OUT", "STOPPED"]).openapi("IncompleteReason", {
+  description:
+    "Why a message is INCOMPLETE. TIMED_OUT: its author sent nothing for `MESSAGE_STREAM_IDLE_SECONDS` (300). STOPPED: someone stopped it (`POST …/stop`: the thread's owner, an admin or its author) — a user's \"stop generating\".",
 });
 
 const AttachmentSchema = z
@@ -43,6 +48,9 @@ const messageFields = {
   parent_id: Id.nullable().openapi({ description: "The message this one replies to; null for a top-level message." }),
   role: MessageRoleSchema,
   state: MessageStateSchema,
+  incomplete_reason: IncompleteReasonSchema.nullable().openapi({
+    description: "Set when `state` is INCOMPLETE: why the stream ended early. Null otherwise.",
+  }),
   author: ActorSchema.nullable().openapi({ description: "Who wrote it; null once that user was deleted." }),
   text: z.string().max(MESSAGE_LIMITS.maxTextLength).openapi({ description: "Empty once the message was deleted." }),
   blocks: Blocks,
@@ -89,6 +97,7 @@ export const messageExample: z.input<typeof MessageSchema> = {
   parent_id: null,
   role: "ASSISTANT",
   state: "COMPLETE",
+  incomplete_reason: null,
   author: { type: "api_key", id: "cmif7vj3k0000apikey000001" },
   text: "Churn fell from 4.1% to 3.2%.",
   blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } }],
@@ -125,6 +134,7 @@ export const messageSnapshot = (message: MessageRow): MessageSnapshot => ({
   parent_id: message.parentId,
   role: message.role,
   state: message.state,
+  incomplete_reason: message.incompleteReason,
   author: authorOf(message),
   text: message.text,
   // Stored only after validation against the Block Kit schemas.

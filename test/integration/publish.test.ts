@@ -137,6 +137,13 @@ const LOGGED: Record<string, Write & { logs: EventType }> = {
     body: {},
     logs: "message.updated",
   },
+  stopMessage: {
+    as: "owner",
+    method: "POST",
+    prepare: streaming,
+    path: (s) => `/threads/${s.threadId}/messages/${(s as Scene & { streamingId: string }).streamingId}/stop`,
+    logs: "message.updated",
+  },
   addReaction: {
     as: "owner",
     method: "PUT",

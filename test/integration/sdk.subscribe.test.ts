@@ -202,6 +202,40 @@ describe("SDK subscribe", () => {
     await subscription.done;
   });
 
+  it("ends a streamed reply that a user stops: the chunks' generator is closed and the stopped message returned", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    const api = createClient({ baseUrl: BASE_URL, token: agent.token, fetch: contractFetch });
+    let closed = false;
+    let produced = 0;
+    async function* tokens() {
+      try {
+        for (;;) {
+          produced += 1;
+          if (produced === 3) {
+            // The user presses stop while the agent is generating.
+            const [streaming] = (
+              await unwrap(ada.api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }))
+            ).filter((message) => message.state === "STREAMING");
+            await unwrap(
+              ada.api.POST("/threads/{id}/messages/{message_id}/stop", {
+                params: { path: { id: thread.id, message_id: streaming?.id ?? "" } },
+              }),
+            );
+          }
+          yield `token ${produced} `;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const message = await streamReply(api, thread.id, tokens());
+    expect(message).toMatchObject({ state: "INCOMPLETE", incomplete_reason: "STOPPED", text: "token 1 token 2 " });
+    expect(closed).toBe(true);
+    expect(produced).toBe(3);
+  });
+
   it("follows my user stream: my threads and new messages in them, typed, and nobody else's", async () => {
     const ada = await newUser();
     const bob = await newUser();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyDelta, unwrap } from "../../sdk/src";
-import { json, newAgent, newThread, newUser, problemOf } from "../support/conversations";
+import { json, newAgent, newThread, newUser, post, problemOf } from "../support/conversations";
 import { connectSocket, type Frame, readEventStream } from "../support/event-stream";
 
 // test/vitest.config.ts sets MESSAGE_STREAM_IDLE_SECONDS=2 and STREAM_HEARTBEAT_SECONDS=1.
@@ -273,5 +273,131 @@ describe("streamed replies", () => {
     const refused = await append(agent, thread.id, message.id, 0, "late");
     expect(refused.status).toBe(409);
     expect((await problemOf(refused)).type).toMatch(/thread-archived$/);
+  });
+
+  describe("stop", () => {
+    const stop = (who: Pick<Agent, "http">, threadId: string, messageId: string, headers = {}) =>
+      who.http(`/threads/${threadId}/messages/${messageId}/stop`, { method: "POST", headers });
+
+    it("ends a STREAMING reply as INCOMPLETE (STOPPED) with the text so far, which its author sees live, and refuses its next delta as stopped", async () => {
+      const ada = await newUser();
+      const agent = await newAgent();
+      const thread = await newThread(ada.api);
+      const message = await start(agent, thread.id);
+      const agentStream = await watch(agent, thread.id);
+      // The log so far, then the message's text so far (empty) as a joining watcher gets it.
+      await agentStream.take(3);
+      await appended(agent, thread.id, message.id, 0, "Half an answ");
+
+      const stopped = await stop(ada, thread.id, message.id);
+      expect(stopped.status, await stopped.clone().text()).toBe(200);
+      expect((await stopped.json<{ data: unknown }>()).data).toMatchObject({
+        state: "INCOMPLETE",
+        incomplete_reason: "STOPPED",
+        text: "Half an answ",
+      });
+      const [delta, updated] = await agentStream.take(2);
+      expect(delta?.event).toBe("message.delta");
+      expect(updated?.event).toBe("message.updated");
+      expect(updated?.data).toMatchObject({
+        actor: { type: "user", id: ada.id },
+        data: { id: message.id, state: "INCOMPLETE", incomplete_reason: "STOPPED", text: "Half an answ" },
+      });
+
+      const late = await append(agent, thread.id, message.id, 12, "er");
+      expect(late.status).toBe(409);
+      const problem = await problemOf(late);
+      expect(problem.type).toMatch(/message-stopped$/);
+      expect(problem.detail).toContain("stop generating");
+      const completing = await complete(agent, thread.id, message.id, { text: "A whole answer" });
+      expect(completing.status).toBe(409);
+      expect((await problemOf(completing)).type).toMatch(/message-stopped$/);
+      expect(await getMessage(agent, thread.id, message.id)).toMatchObject({
+        state: "INCOMPLETE",
+        text: "Half an answ",
+      });
+      await agentStream.close();
+    });
+
+    it("answers a stopped message again when stopped twice, logging one stop", async () => {
+      const ada = await newUser();
+      const agent = await newAgent();
+      const thread = await newThread(ada.api);
+      const message = await start(agent, thread.id, { text: "So" });
+      expect((await stop(ada, thread.id, message.id)).status).toBe(200);
+      const again = await stop(ada, thread.id, message.id);
+      expect(again.status).toBe(200);
+      expect((await again.json<{ data: unknown }>()).data).toMatchObject({ incomplete_reason: "STOPPED" });
+      const events = await unwrap(
+        ada.api.GET("/threads/{id}/events", { params: { path: { id: thread.id }, query: { after: 0 } } }),
+      );
+      expect(events.map((event) => event.type)).toEqual(["thread.created", "message.created", "message.updated"]);
+    });
+
+    it("is for the thread's owner, an admin or the reply's author: another agent gets 403, a stranger 404", async () => {
+      const ada = await newUser();
+      const admin = await newUser("ADMIN");
+      const stranger = await newUser();
+      const agent = await newAgent();
+      const otherAgent = await newAgent();
+      const thread = await newThread(ada.api);
+      const first = await start(agent, thread.id);
+      const refused = await stop(otherAgent, thread.id, first.id);
+      expect(refused.status).toBe(403);
+      expect((await problemOf(refused)).detail).toContain("owner, an admin or its author");
+      expect((await stop(stranger, thread.id, first.id)).status).toBe(404);
+      expect((await stop(admin, thread.id, first.id)).status).toBe(200);
+      const second = await start(agent, thread.id);
+      expect((await stop(agent, thread.id, second.id)).status).toBe(200);
+      expect((await stop(ada, thread.id, "cmif7vj3k0000nosuchmessage")).status).toBe(404);
+    });
+
+    it("refuses a message that is not streaming: completed, timed out or deleted (409 message-not-streaming)", async () => {
+      const ada = await newUser();
+      const agent = await newAgent();
+      const thread = await newThread(ada.api);
+      const written = await post(agent.api, thread.id, "Written in one go");
+      const completed = await start(agent, thread.id, { text: "Done" });
+      expect((await complete(agent, thread.id, completed.id)).status).toBe(200);
+      const deleted = await start(agent, thread.id, { text: "Gone" });
+      expect((await agent.http(`/threads/${thread.id}/messages/${deleted.id}`, { method: "DELETE" })).status).toBe(204);
+      for (const [id, detail] of [
+        [written.id, "is complete"],
+        [completed.id, "is complete"],
+        [deleted.id, "was deleted"],
+      ] as const) {
+        const refused = await stop(ada, thread.id, id);
+        expect(refused.status).toBe(409);
+        const problem = await problemOf(refused);
+        expect(problem.type).toMatch(/message-not-streaming$/);
+        expect(problem.detail).toContain(detail);
+      }
+    });
+
+    it("does not happen when a watcher disconnects: the reply goes on streaming", async () => {
+      const ada = await newUser();
+      const agent = await newAgent();
+      const thread = await newThread(ada.api);
+      const stream = await watch(ada, thread.id);
+      const message = await start(agent, thread.id);
+      await stream.take(2);
+      await stream.close();
+      expect(await appended(agent, thread.id, message.id, 0, "Still here")).toBe(10);
+      expect(await getMessage(agent, thread.id, message.id)).toMatchObject({ state: "STREAMING" });
+    });
+
+    it("records a timed-out message as TIMED_OUT", async () => {
+      const ada = await newUser();
+      const agent = await newAgent();
+      const thread = await newThread(ada.api);
+      const stream = await watch(ada, thread.id);
+      const message = await start(agent, thread.id, { text: "Quiet" });
+      const [, , timedOut] = await stream.take(3, 10_000);
+      expect(timedOut?.data).toMatchObject({ data: { state: "INCOMPLETE", incomplete_reason: "TIMED_OUT" } });
+      expect(await getMessage(agent, thread.id, message.id)).toMatchObject({ incomplete_reason: "TIMED_OUT" });
+      const refused = await stop(ada, thread.id, message.id);
+      expect((await problemOf(refused)).detail).toContain("timed out");
+      await stream.close();
+    });
   });
 });

@@ -11,4 +11,5 @@ export const messagesRouter = createRouter()
   .openapi(routes.updateMessage, handlers.updateMessageHandler)
   .openapi(routes.deleteMessage, handlers.deleteMessageHandler)
   .openapi(streamingRoutes.appendMessageDelta, streamingHandlers.appendMessageDeltaHandler)
-  .openapi(streamingRoutes.completeMessage, streamingHandlers.completeMessageHandler);
+  .openapi(streamingRoutes.completeMessage, streamingHandlers.completeMessageHandler)
+  .openapi(streamingRoutes.stopMessage, streamingHandlers.stopMessageHandler);

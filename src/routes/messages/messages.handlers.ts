@@ -57,6 +57,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
   const row: MessageRow = {
     ...message,
     streamedLength: body.streaming ? message.text.length : 0,
+    incompleteReason: null,
     replyCount: 0,
     editedAt: null,
     deletedAt: null,

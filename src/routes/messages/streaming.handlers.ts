@@ -2,9 +2,10 @@ import { isDeepStrictEqual } from "node:util";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
-import { assertCanEdit } from "../../auth/message-authoring";
+import { assertCanEdit, assertCanStop } from "../../auth/message-authoring";
 import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
+import type { IncompleteReason } from "../../generated/prisma/client";
 import { ApiError } from "../../http/api-error";
 import { ok } from "../../http/envelope";
 import { etagOfRepresentation } from "../../http/etag";
@@ -16,9 +17,21 @@ import { publishStreamed } from "../../realtime/streamed";
 import { repositories } from "../../repositories";
 import { MESSAGE_LIMITS, type MessageRow, messageSnapshot } from "../../wire/messages";
 import { messageNotFound, visibleMessage } from "./message-views";
-import type { appendMessageDelta, completeMessage } from "./streaming.routes";
+import type { appendMessageDelta, completeMessage, stopMessage } from "./streaming.routes";
 
-const notStreaming = (c: { env: AppEnv["Bindings"] }, id: string, state: "deleted" | MessageRow["state"]) => {
+/** Why a message takes no more text: stopped (its own problem type, so an agent stops generating), or otherwise over. */
+const notStreaming = (
+  c: { env: AppEnv["Bindings"] },
+  id: string,
+  state: "deleted" | MessageRow["state"],
+  reason?: IncompleteReason | null,
+) => {
+  if (state === "INCOMPLETE" && reason === "STOPPED") {
+    return new ApiError(
+      "message-stopped",
+      `Message ${id} was stopped (INCOMPLETE: STOPPED); it keeps the text that arrived — stop generating.`,
+    );
+  }
   const why = {
     deleted: "was deleted",
     COMPLETE: "is complete",
@@ -55,7 +68,7 @@ export const appendMessageDeltaHandler: RouteHandler<typeof appendMessageDelta, 
     case "deleted":
       throw notStreaming(c, message_id, "deleted");
     case "not_streaming":
-      throw notStreaming(c, message_id, result.state ?? "COMPLETE");
+      throw notStreaming(c, message_id, result.state ?? "COMPLETE", result.incompleteReason);
     case "archived":
       throw threadArchived(id);
     case "too_long":
@@ -83,7 +96,7 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
   assertCanEdit(principal, current);
   if (alreadyCompletedAs(current, body)) return answer(c, id, message_id, actor);
   if (current.deletedAt) throw notStreaming(c, message_id, "deleted");
-  if (current.state !== "STREAMING") throw notStreaming(c, message_id, current.state);
+  if (current.state !== "STREAMING") throw notStreaming(c, message_id, current.state, current.incompleteReason);
   // Deltas only add text: what is not blank now stays so.
   if (body.text === undefined && current.text.trim().length === 0) {
     throw invalidText("Nothing was streamed: send the message's text", "blank");
@@ -109,10 +122,54 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
     const again = await messages.findInThread(id, message_id);
     if (!again) throw messageNotFound(id, message_id);
     if (alreadyCompletedAs(again, body)) return answer(c, id, message_id, actor);
-    throw notStreaming(c, message_id, again.deletedAt ? "deleted" : again.state);
+    throw notStreaming(c, message_id, again.deletedAt ? "deleted" : again.state, again.incompleteReason);
   }
   return answer(c, id, message_id, actor);
 };
+
+/**
+ * A user's "stop generating": the STREAMING message ends INCOMPLETE (STOPPED) with the text that arrived,
+ * logged as `message.updated` — which its author sees live and by webhook — and its next delta is a 409
+ * `message-stopped`. Stopping a stopped message answers it again (a retry).
+ */
+export const stopMessageHandler: RouteHandler<typeof stopMessage, AppEnv> = async (c) => {
+  const { id, message_id } = c.req.valid("param");
+  const principal = principalOf(c);
+  const actor = actorOf(principal);
+  const thread = await writableThread(c, id);
+  const messages = repositories(c).messages;
+  const current = await messages.findInThread(id, message_id);
+  if (!current) throw messageNotFound(id, message_id);
+  assertCanStop(principal, current, thread.ownerId);
+  if (stopped(current)) return answer(c, id, message_id, actor);
+  if (current.deletedAt) throw notStreaming(c, message_id, "deleted");
+  if (current.state !== "STREAMING") throw notStreaming(c, message_id, current.state, current.incompleteReason);
+  const now = new Date();
+  const payload = messageSnapshot({
+    ...current,
+    state: "INCOMPLETE",
+    incompleteReason: "STOPPED",
+    streamedLength: 0,
+    updatedAt: now,
+  });
+  const ended = await repositories(c).streamedMessages.endStream(
+    { threadId: id, type: "message.updated", actor, payload, now },
+    message_id,
+    { state: "INCOMPLETE", reason: "STOPPED" },
+  );
+  await publish(c, ended);
+  if (!ended) {
+    await assertThreadStillWritable(c, id);
+    const again = await messages.findInThread(id, message_id);
+    if (!again) throw messageNotFound(id, message_id);
+    if (stopped(again)) return answer(c, id, message_id, actor);
+    throw notStreaming(c, message_id, again.deletedAt ? "deleted" : again.state, again.incompleteReason);
+  }
+  return answer(c, id, message_id, actor);
+};
+
+const stopped = (message: MessageRow) =>
+  message.state === "INCOMPLETE" && message.incompleteReason === "STOPPED" && message.deletedAt === null;
 
 /**
  * Completing a message that is already complete as asked (the retry of a completion whose answer

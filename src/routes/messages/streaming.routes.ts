@@ -85,3 +85,27 @@ export const completeMessage = createRoute({
     ...rateLimited,
   },
 });
+
+export const stopMessage = createRoute({
+  operationId: "stopMessage",
+  method: "post",
+  path: "/threads/{id}/messages/{message_id}/stop",
+  ...guarded(write, rateLimit(writeRateLimit), idempotency()),
+  tags,
+  summary: "Stop a streamed message",
+  description:
+    "A user's \"stop generating\": the STREAMING message ends at once as INCOMPLETE with `incomplete_reason` STOPPED, keeping the text that arrived, logged as `message.updated` — its author sees that on its live stream and webhooks, and its next delta or completion answers 409 `message-stopped`. The thread's owner, an admin or the message's author may stop it; another API key gets 403. Stopping a message already stopped answers it again (a retry); one that is not streaming otherwise (completed, timed out, deleted) answers 409 `message-not-streaming`. Closing a live stream or a chat connection never stops a message: only this operation does.",
+  request: { params: MessageParams, headers: IdempotencyHeaders },
+  responses: {
+    [Status.OK]: {
+      ...jsonResponse(MessageResponse, "The stopped message: INCOMPLETE, `incomplete_reason` STOPPED."),
+      headers: { ETag: etagHeader("message as you see it (with its reactions)"), ...writeHeaders },
+    },
+    ...commonErrors,
+    ...authErrors,
+    ...notFound,
+    ...idempotencyErrors,
+    ...streamConflict,
+    ...rateLimited,
+  },
+});

@@ -114,6 +114,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
         ...message,
         replyCount: 0,
         streamedLength: 0,
+        incompleteReason: null,
         editedAt: null,
         deletedAt: null,
         updatedAt: now,
