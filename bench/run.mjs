@@ -405,7 +405,7 @@ const BUDGET = { throughput: 0.8, p99: 1.5, bundleGzipKiB: 1024 };
 /** The SSE row: posts one after another to a thread this many watchers follow (npm run bench:streams goes further). */
 const SSE_WATCHERS = 100;
 const SSE_POSTS = 20;
-const budgetsFor = ({ comparisons, pagination, bundle, mcpBundle, routes, sse }) => [
+const budgetsFor = ({ comparisons, pagination, bundle, companionBundles, routes, sse }) => [
   ...comparisons
     .filter((c) => !c.unbudgeted)
     .flatMap((c) => [
@@ -457,14 +457,12 @@ const budgetsFor = ({ comparisons, pagination, bundle, mcpBundle, routes, sse })
     measured: bundle.wrangler ? `${bundle.wrangler.gzipKiB} KiB (raw ${bundle.wrangler.uploadKiB} KiB)` : "n/a",
     met: bundle.wrangler !== null && bundle.wrangler.gzipKiB <= BUDGET.bundleGzipKiB,
   },
-  {
-    budget: "MCP worker's deploy bundle, gzip (src/mcp; its own worker)",
+  ...companionBundles.map(({ name, bundle: measured }) => ({
+    budget: `${name} worker's deploy bundle, gzip (src/${name.toLowerCase()}; its own worker)`,
     target: "reported",
-    measured: mcpBundle.wrangler
-      ? `${mcpBundle.wrangler.gzipKiB} KiB (raw ${mcpBundle.wrangler.uploadKiB} KiB)`
-      : "n/a",
+    measured: measured.wrangler ? `${measured.wrangler.gzipKiB} KiB (raw ${measured.wrangler.uploadKiB} KiB)` : "n/a",
     met: null,
-  },
+  })),
 ];
 
 /** Keyset pagination: the same first page of a large thread and of a small one should cost the same. */
@@ -942,7 +940,10 @@ const main = async () => {
 
   log("measuring the deploy bundle (wrangler deploy --dry-run)…");
   const bundle = await measureBundle();
-  const mcpBundle = await measureBundle(["--config", "src/mcp/wrangler.jsonc"]);
+  const companionBundles = [
+    { name: "MCP", bundle: await measureBundle(["--config", "src/mcp/wrangler.jsonc"]) },
+    { name: "Chat", bundle: await measureBundle(["--config", "src/chat/wrangler.jsonc"]) },
+  ];
 
   const configDir = mkdtempSync(join(tmpdir(), "experience-layer-bench-"));
   const removeConfigDir = () => rmSync(configDir, { recursive: true, force: true });
@@ -1049,7 +1050,7 @@ const main = async () => {
         `${r.name}: ${r.requests} requests, ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors`,
     );
 
-  const budgets = budgetsFor({ comparisons, pagination, bundle, mcpBundle, routes, sse });
+  const budgets = budgetsFor({ comparisons, pagination, bundle, companionBundles, routes, sse });
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },

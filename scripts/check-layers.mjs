@@ -21,8 +21,9 @@ const FLOORS = [
   ["routes/"],
   // worker-globals.d.ts types `cloudflare:workers` from what index.ts exports.
   ["app.ts", "index.ts", "worker-globals.d.ts"],
-  // The MCP worker, a second entry: it reaches the API through a service binding, not through imports.
-  ["mcp/"],
+  // The companion workers (MCP, chat front-ends), entries of their own: they reach the API through a service
+  // binding, not through imports.
+  ["mcp/", "chat/"],
 ];
 
 /** Generated code (Prisma's client, the SDK's types) is read like a library: not checked, not a floor. */

@@ -14,6 +14,7 @@ export const GUIDES = [
   "webhooks",
   "build-an-agent",
   "mcp",
+  "chat-front-ends",
   "conventions",
   "operations",
 ];

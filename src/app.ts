@@ -18,6 +18,7 @@ import { activityRouter } from "./routes/activity";
 import { apiKeysRouter } from "./routes/api-keys";
 import { artifactsRouter } from "./routes/artifacts";
 import { authRouter } from "./routes/auth";
+import { chatRouter } from "./routes/chat";
 import { eventsRouter } from "./routes/events";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
@@ -154,6 +155,7 @@ export const createApp = () => {
   app.route("/", uploadsRouter);
   app.route("/", webhooksRouter);
   app.route("/", mcpRouter);
+  app.route("/", chatRouter);
   app.route("/", oauthRouter);
   app.route("/", metaRouter(app));
   registerErrorResponses(app);

@@ -21,6 +21,8 @@ export interface Bindings {
   WEBHOOKS?: Queue<WebhookJob>;
   /** The MCP worker (src/mcp, a service binding): `POST /mcp` is forwarded to it; unset: 503. */
   MCP?: Fetcher;
+  /** The chat worker (src/chat, a service binding): the AI SDK's `useChat` endpoints are forwarded to it; unset: 503. */
+  CHAT?: Fetcher;
   /** Cloudflare Images, for thumbnails and dimensions; unset: images get no preview. */
   IMAGES?: ImagesBinding;
   /** One ThreadHub per thread: its live streams (src/realtime/thread-hub.ts; typed in src/realtime/hubs.ts). */

@@ -1,7 +1,15 @@
 import type { Bindings } from "./env";
 
 /** The optional features: each works only when the deployment has what it needs. */
-export const FEATURES = ["google_sign_in", "download_links", "previews", "image_previews", "webhooks", "mcp"] as const;
+export const FEATURES = [
+  "google_sign_in",
+  "download_links",
+  "previews",
+  "image_previews",
+  "webhooks",
+  "mcp",
+  "chat",
+] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** What each feature needs, by the name of its setting or binding (as wrangler.jsonc and .dev.vars spell it). */
@@ -12,6 +20,7 @@ const NEEDS: Record<Feature, (env: Bindings) => Record<string, unknown>> = {
   image_previews: (env) => ({ PREVIEWS: env.PREVIEWS, IMAGES: env.IMAGES }),
   webhooks: (env) => ({ WEBHOOKS: env.WEBHOOKS, WEBHOOK_SECRET_KEYS: env.WEBHOOK_SECRET_KEYS }),
   mcp: (env) => ({ MCP: env.MCP }),
+  chat: (env) => ({ CHAT: env.CHAT }),
 };
 
 /** Whether each optional feature is configured here, and which settings it lacks; for GET /health. */

@@ -14,12 +14,13 @@ export interface Actor {
 export const actorOf = (principal: Principal): Actor => ({ type: principal.kind, id: principal.id });
 
 /**
- * What the API's `POST /mcp` tells the MCP worker (src/mcp) about its caller, in the `X-MCP-Caller` header:
- * enough to list the tools the caller may use. Every tool call is still authorised by its own operation.
+ * What the API tells a companion worker (MCP: src/mcp, chat front-ends: src/chat) about the caller it forwards,
+ * in the `X-Forwarded-Caller` header: enough to list the MCP tools the caller may use. Every operation the
+ * worker then makes as the caller is still authorised by that operation.
  */
 export type CallerSummary = { kind: "user"; role: Role } | { kind: "api_key"; scopes: string[] };
 
-export const CALLER_HEADER = "X-MCP-Caller";
+export const CALLER_HEADER = "X-Forwarded-Caller";
 
 export const callerSummaryOf = (principal: Principal): CallerSummary =>
   principal.kind === "user" ? { kind: "user", role: principal.role } : { kind: "api_key", scopes: principal.scopes };

@@ -9,21 +9,25 @@ import { generateKeyring, generateSigningKeys } from "../scripts/signing-keys.mj
 const root = join(import.meta.dirname, "..");
 
 /**
- * The MCP worker (src/mcp), built by wrangler as `npm run deploy` would, to run beside the API as an
- * auxiliary worker: the API's MCP service binding reaches it by name.
+ * A companion worker (src/mcp, src/chat), built by wrangler as `npm run deploy` would, to run beside the API as
+ * an auxiliary worker: the API's service binding reaches it by name.
  */
-const buildMcpWorker = () => {
-  const outdir = mkdtempSync(join(tmpdir(), "experience-layer-mcp-"));
-  execFileSync("npx", ["wrangler", "deploy", "--config", "src/mcp/wrangler.jsonc", "--dry-run", "--outdir", outdir], {
-    cwd: root,
-    stdio: "ignore",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
+const buildWorker = (name: string) => {
+  const outdir = mkdtempSync(join(tmpdir(), `experience-layer-${name}-`));
+  execFileSync(
+    "npx",
+    ["wrangler", "deploy", "--config", `src/${name}/wrangler.jsonc`, "--dry-run", "--outdir", outdir],
+    {
+      cwd: root,
+      stdio: "ignore",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
+  );
   // As source, not `scriptPath`: the pool fails to start an auxiliary worker given by path (an internal error).
   return readFileSync(join(outdir, "index.js"), "utf8");
 };
 
-/** What the pool names the worker under test (its configured name is replaced), for the MCP worker's API binding. */
+/** What the pool names the worker under test (its configured name is replaced), for the companions' API binding. */
 const RUNNER_NAME = "vitest-plugin-runner-";
 
 // Unit and integration tests run inside workerd with the real bindings of wrangler.jsonc (local D1,
@@ -38,10 +42,20 @@ export default defineConfig(async () => ({
           {
             name: "experience-layer-mcp",
             modules: true,
-            script: buildMcpWorker(),
+            script: buildWorker("mcp"),
             compatibilityDate: "2026-11-01",
             compatibilityFlags: ["no_nodejs_compat"],
             serviceBindings: { API: RUNNER_NAME },
+          },
+          {
+            name: "experience-layer-chat",
+            modules: true,
+            script: buildWorker("chat"),
+            compatibilityDate: "2026-11-01",
+            compatibilityFlags: ["no_nodejs_compat"],
+            serviceBindings: { API: RUNNER_NAME },
+            // Tests of "no reply" wait 2 s, not a minute.
+            bindings: { CHAT_REPLY_WAIT_SECONDS: "2" },
           },
         ],
         bindings: {

@@ -1312,6 +1312,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a chat message and stream the reply (AI SDK useChat)
+         * @description The endpoint for the AI SDK's `useChat` (`DefaultChatTransport({ api: "<base>/chat", headers: { Authorization: "Bearer <token>" } })`, with `useChat({ id: <thread id> })`). Stores the last message of `messages` as your USER message in the thread — once per client message id, so a retried submit stores one message — then answers the agent's reply to it as the AI SDK's UI message stream, as the agent streams it through the streamed-reply operations: `start` (`messageId`: the reply's message id), one text part (`text-start`, a `text-delta` per piece of text as the agent streams it, `text-end`), `data-activity` (transient) for statuses such as "thinking…", `data-artifact` for each artifact published meanwhile, `data-blocks` for the reply's Block Kit blocks, `file` for its attachments, then `finish` (`stop` when completed, `interrupted` when it timed out) — or `abort` (`stopped`) when someone stopped it — and `data: [DONE]`. The reply is the first ASSISTANT message after yours. If no agent starts one within `CHAT_REPLY_WAIT_SECONDS` (60), the stream ends with `finish` whose `messageMetadata` is `{ "reply": "none" }`; your message stays. Closing the connection never stops the reply (POST …/stop does); reconnect with GET /chat/{id}/stream. Users only; the thread must be yours (or you an admin). The guide: docs/chat-front-ends.md.
+         */
+        post: operations["sendChatMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resume a chat's reply in progress
+         * @description Where `useChat({ resume: true })` reconnects (`DefaultChatTransport` builds `{api}/{id}/stream`): 204 when no agent's reply is streaming in the thread (among its 50 newest messages); otherwise that reply from its start as one replay — its text so far at once — then live: `start` (`messageId`: the reply's message id), one text part (`text-start`, a `text-delta` per piece of text as the agent streams it, `text-end`), `data-activity` (transient) for statuses such as "thinking…", `data-artifact` for each artifact published meanwhile, `data-blocks` for the reply's Block Kit blocks, `file` for its attachments, then `finish` (`stop` when completed, `interrupted` when it timed out) — or `abort` (`stopped`) when someone stopped it — and `data: [DONE]`. It is read from the thread's log and its hub, with nothing kept per connection, so it works after a page reload, on another device and after a restart of the service.
+         */
+        get: operations["resumeChatStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a chat's messages as AI SDK UIMessages
+         * @description The thread's top-level messages as the AI SDK's `UIMessage` objects, for `useChat({ messages })`: the newest page first, each page oldest first; `pagination.next_cursor` gives the page before. Each has its plain text as a text part (`state: streaming` while it streams), its Block Kit blocks as a `data-blocks` part, its attachments as `file` parts (signed links valid for an hour where download links are configured), and `metadata` naming the message (`message_id`, `seq`, `state`, `incomplete_reason`, `author`). Deleted messages are left out.
+         */
+        get: operations["listChatMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ag-ui": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the thread's agents over AG-UI
+         * @description The endpoint for AG-UI clients (`@ag-ui/client`'s `HttpAgent({ url: "<base>/ag-ui", headers: { Authorization: "Bearer <token>" } })`, CopilotKit), with `threadId` = the thread's id. When the input's last message is a `user` message with text, it is stored as your USER message (once per its `id`) and the run streams the agent's reply to it; otherwise it shows the reply in progress, if any (a reconnecting client). The events, as server-sent events: `RUN_STARTED`, `MESSAGES_SNAPSHOT` (the thread's 50 newest messages, so a client hydrates from the thread, not from its own memory), `ACTIVITY_SNAPSHOT` for statuses, `TEXT_MESSAGE_START` / `_CONTENT` / `_END` for the reply as the agent streams it, `CUSTOM` (`artifact`) for artifacts published meanwhile, then `RUN_FINISHED` (`outcome.type` `cancelled` when someone stopped the reply; `result` names the message, or says `reply: none` when no agent started one within `CHAT_REPLY_WAIT_SECONDS`) or `RUN_ERROR`. Closing the connection never stops the reply. Users only; the thread must be yours (or you an admin).
+         */
+        post: operations["runAgUiAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/oauth-authorization-server": {
         parameters: {
             query?: never;
@@ -4197,6 +4277,10 @@ export interface components {
          *           "mcp": {
          *             "configured": true,
          *             "missing": []
+         *           },
+         *           "chat": {
+         *             "configured": true,
+         *             "missing": []
          *           }
          *         }
          *       },
@@ -4248,6 +4332,7 @@ export interface components {
                 image_previews?: components["schemas"]["FeatureStatus"];
                 webhooks?: components["schemas"]["FeatureStatus"];
                 mcp?: components["schemas"]["FeatureStatus"];
+                chat?: components["schemas"]["FeatureStatus"];
             };
         };
         FeatureStatus: {
@@ -7341,6 +7426,390 @@ export interface components {
             scopes_supported: string[];
             /** Format: uri */
             resource_documentation: string;
+        };
+        /** @description One chunk of the AI SDK's UI message stream (protocol `v1`, header `x-vercel-ai-ui-message-stream: v1`): on the wire each is a server-sent event `data: {…}`, and the stream ends with `data: [DONE]`; a `: heartbeat` comment comes every 15 s while nothing else does. */
+        UiMessageChunk: components["schemas"]["UiStartChunk"] | components["schemas"]["UiTextStartChunk"] | components["schemas"]["UiTextDeltaChunk"] | components["schemas"]["UiTextEndChunk"] | components["schemas"]["UiActivityChunk"] | components["schemas"]["UiArtifactChunk"] | components["schemas"]["UiBlocksChunk"] | components["schemas"]["UiFileChunk"] | components["schemas"]["UiMessageMetadataChunk"] | components["schemas"]["UiFinishChunk"] | components["schemas"]["UiAbortChunk"] | components["schemas"]["UiErrorChunk"];
+        UiStartChunk: {
+            /** @enum {string} */
+            type: "start";
+            /**
+             * @description The reply's message id in the thread.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            messageId: string;
+            messageMetadata: components["schemas"]["ChatMessageMetadata"];
+        };
+        /** @description A chat message's `metadata`. */
+        ChatMessageMetadata: components["schemas"]["ChatReplyMetadata"] | components["schemas"]["ChatNoReplyMetadata"];
+        /** @description The message behind a chat message: its id and place in the thread, and how a reply ended (`state`, `incomplete_reason`: STOPPED when someone pressed stop). */
+        ChatReplyMetadata: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            message_id: string;
+            /** Format: int32 */
+            seq: number;
+            state: components["schemas"]["MessageState"];
+            incomplete_reason: components["schemas"]["IncompleteReason"] & unknown;
+            author: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            deleted: boolean;
+        };
+        /** @description No agent started a reply within `CHAT_REPLY_WAIT_SECONDS`; your message is stored all the same. */
+        ChatNoReplyMetadata: {
+            /** @enum {string} */
+            reply: "none";
+            /** Format: int32 */
+            waited_seconds: number;
+        };
+        UiTextStartChunk: {
+            /** @enum {string} */
+            type: "text-start";
+            id: string;
+        };
+        UiTextDeltaChunk: {
+            /** @enum {string} */
+            type: "text-delta";
+            id: string;
+            delta: string;
+        };
+        UiTextEndChunk: {
+            /** @enum {string} */
+            type: "text-end";
+            id: string;
+        };
+        /** @description Someone's status ("thinking…"): not kept in the message. */
+        UiActivityChunk: {
+            /** @enum {string} */
+            type: "data-activity";
+            data: components["schemas"]["ActivityChange"];
+            /** @enum {boolean} */
+            transient: true;
+        };
+        /** @description An artifact published or changed during the reply: one part per artifact id, replaced as it changes. */
+        UiArtifactChunk: {
+            /** @enum {string} */
+            type: "data-artifact";
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            data: components["schemas"]["Artifact"];
+        };
+        /** @description The reply's Block Kit blocks, when it has any. */
+        UiBlocksChunk: {
+            /** @enum {string} */
+            type: "data-blocks";
+            id: string;
+            data: components["schemas"]["Blocks"];
+        };
+        /** @description A file attached to the reply: a signed link valid for an hour, or the file's content URL (`GET /files/{id}/content`, with your credentials) where download links are not configured. */
+        UiFileChunk: {
+            /** @enum {string} */
+            type: "file";
+            /** Format: uri */
+            url: string;
+            mediaType: string;
+        };
+        UiMessageMetadataChunk: {
+            /** @enum {string} */
+            type: "message-metadata";
+            messageMetadata: components["schemas"]["ChatMessageMetadata"];
+        };
+        UiFinishChunk: {
+            /** @enum {string} */
+            type: "finish";
+            /**
+             * @description `stop`: the reply was completed; `interrupted`: it timed out (INCOMPLETE, TIMED_OUT); `other`: it was deleted, or no agent replied (`reply: "none"`).
+             * @enum {string}
+             */
+            finishReason: "stop" | "interrupted" | "other";
+            messageMetadata: components["schemas"]["ChatMessageMetadata"];
+        };
+        /** @description Someone stopped the reply (POST …/stop). */
+        UiAbortChunk: {
+            /** @enum {string} */
+            type: "abort";
+            /** @enum {string} */
+            reason: "stopped";
+        };
+        /** @description The thread's stream could not go on: reconnect to resume. */
+        UiErrorChunk: {
+            /** @enum {string} */
+            type: "error";
+            errorText: string;
+        };
+        /**
+         * @description What the AI SDK's `DefaultChatTransport` posts (`ai` 7): the chat id, its messages and the trigger.
+         * @example {
+         *       "id": "cmif7vj3k0000thr000000001",
+         *       "messages": [
+         *         {
+         *           "id": "x7Hq2",
+         *           "role": "user",
+         *           "parts": [
+         *             {
+         *               "type": "text",
+         *               "text": "How did churn do in Q3?"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "trigger": "submit-message"
+         *     }
+         */
+        ChatRequest: {
+            /**
+             * @description The chat's id, which is the thread's id (`useChat({ id })`).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            id: string;
+            /** @description The chat's messages; only the last is read (send only it with `prepareSendMessagesRequest`). It must be a `user` message with text. */
+            messages: ({
+                id: string;
+                /** @enum {string} */
+                role: "system" | "user" | "assistant";
+                parts: ({
+                    type: string;
+                    text?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            })[];
+            /**
+             * @description A new message (`sendMessage`).
+             * @enum {string}
+             */
+            trigger: "submit-message";
+            messageId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "id": "cmif7vj3k0000msg000000001",
+         *           "role": "assistant",
+         *           "parts": [
+         *             {
+         *               "type": "text",
+         *               "text": "Churn fell from 4.1% to 3.2%.",
+         *               "state": "done"
+         *             },
+         *             {
+         *               "type": "data-blocks",
+         *               "id": "blocks-cmif7vj3k0000msg000000001",
+         *               "data": [
+         *                 {
+         *                   "type": "section",
+         *                   "text": {
+         *                     "type": "mrkdwn",
+         *                     "text": "*Churn* fell from 4.1% to 3.2%."
+         *                   }
+         *                 }
+         *               ]
+         *             }
+         *           ],
+         *           "metadata": {
+         *             "thread_id": "cmif7vj3k0000thr000000001",
+         *             "message_id": "cmif7vj3k0000msg000000001",
+         *             "seq": 2,
+         *             "state": "COMPLETE",
+         *             "incomplete_reason": null,
+         *             "author": {
+         *               "type": "api_key",
+         *               "id": "cmif7vj3k0000apikey000001"
+         *             },
+         *             "created_at": "2026-11-25T10:00:00.000Z",
+         *             "deleted": false
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ChatMessagePage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["UiMessage"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description A message of the thread as the AI SDK's `UIMessage` (for `useChat({ messages })`): the plain text as a text part, Block Kit blocks as a `data-blocks` part, attachments as `file` parts. */
+        UiMessage: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * @description USER messages are `user`, SYSTEM `system`, ASSISTANT and TOOL `assistant`.
+             * @enum {string}
+             */
+            role: "user" | "assistant" | "system";
+            parts: components["schemas"]["UiMessagePart"][];
+            metadata: components["schemas"]["ChatMessageMetadata"];
+        };
+        UiMessagePart: components["schemas"]["UiTextPart"] | components["schemas"]["UiBlocksPart"] | components["schemas"]["UiFilePart"];
+        UiTextPart: {
+            /** @enum {string} */
+            type: "text";
+            text: string;
+            /** @enum {string} */
+            state: "streaming" | "done";
+        };
+        UiBlocksPart: {
+            /** @enum {string} */
+            type: "data-blocks";
+            id: string;
+            data: components["schemas"]["Blocks"];
+        };
+        UiFilePart: {
+            /** @enum {string} */
+            type: "file";
+            /** Format: uri */
+            url: string;
+            mediaType: string;
+            filename: string;
+        };
+        /** @description One AG-UI event: on the wire a server-sent event `data: {…}` (AG-UI's SSE encoding); `: heartbeat` comments every 15 s while nothing else comes. */
+        AgUiEvent: components["schemas"]["AgUiRunStarted"] | components["schemas"]["AgUiMessagesSnapshot"] | components["schemas"]["AgUiTextMessageStart"] | components["schemas"]["AgUiTextMessageContent"] | components["schemas"]["AgUiTextMessageEnd"] | components["schemas"]["AgUiActivitySnapshot"] | components["schemas"]["AgUiArtifact"] | components["schemas"]["AgUiRunFinished"] | components["schemas"]["AgUiRunError"];
+        AgUiRunStarted: {
+            /** @enum {string} */
+            type: "RUN_STARTED";
+            /** @example cmif7vj3k0000abcd12345678 */
+            threadId: string;
+            runId: string;
+        };
+        /** @description The thread's newest messages (up to 50, oldest first), your new one included: what a client hydrates from. */
+        AgUiMessagesSnapshot: {
+            /** @enum {string} */
+            type: "MESSAGES_SNAPSHOT";
+            messages: components["schemas"]["AgUiMessage"][];
+        };
+        /** @description A message of the thread as AG-UI's `Message` (its plain text). */
+        AgUiMessage: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @enum {string} */
+            role: "user" | "assistant" | "system";
+            content: string;
+        };
+        AgUiTextMessageStart: {
+            /** @enum {string} */
+            type: "TEXT_MESSAGE_START";
+            /** @example cmif7vj3k0000abcd12345678 */
+            messageId: string;
+            /** @enum {string} */
+            role: "assistant";
+        };
+        AgUiTextMessageContent: {
+            /** @enum {string} */
+            type: "TEXT_MESSAGE_CONTENT";
+            /** @example cmif7vj3k0000abcd12345678 */
+            messageId: string;
+            delta: string;
+        };
+        AgUiTextMessageEnd: {
+            /** @enum {string} */
+            type: "TEXT_MESSAGE_END";
+            /** @example cmif7vj3k0000abcd12345678 */
+            messageId: string;
+        };
+        /** @description Someone's status ("thinking…"), one activity per actor (`messageId` = `status-<actor id>`). */
+        AgUiActivitySnapshot: {
+            /** @enum {string} */
+            type: "ACTIVITY_SNAPSHOT";
+            messageId: string;
+            /** @enum {string} */
+            activityType: "status";
+            content: components["schemas"]["ActivityChange"];
+            /** @enum {boolean} */
+            replace: true;
+        };
+        /** @description An artifact published or changed during the run. */
+        AgUiArtifact: {
+            /** @enum {string} */
+            type: "CUSTOM";
+            /** @enum {string} */
+            name: "artifact";
+            value: components["schemas"]["Artifact"];
+        };
+        AgUiRunFinished: {
+            /** @enum {string} */
+            type: "RUN_FINISHED";
+            /** @example cmif7vj3k0000abcd12345678 */
+            threadId: string;
+            runId: string;
+            /** @description `cancelled` when someone stopped the reply (POST …/stop). */
+            outcome: {
+                /** @enum {string} */
+                type: "success" | "cancelled";
+            };
+            result: components["schemas"]["ChatMessageMetadata"];
+        };
+        /** @description The thread's stream could not go on: run again to resume. */
+        AgUiRunError: {
+            /** @enum {string} */
+            type: "RUN_ERROR";
+            message: string;
+        };
+        /**
+         * @description AG-UI's `RunAgentInput` (`@ag-ui/core` 1.0), as `HttpAgent` posts it.
+         * @example {
+         *       "threadId": "cmif7vj3k0000thr000000001",
+         *       "runId": "run-1",
+         *       "messages": [
+         *         {
+         *           "id": "m1",
+         *           "role": "user",
+         *           "content": "How did churn do in Q3?"
+         *         }
+         *       ],
+         *       "state": {},
+         *       "tools": [],
+         *       "context": []
+         *     }
+         */
+        AgUiRunAgentInput: {
+            /**
+             * @description The thread's id.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            threadId: string;
+            runId: string;
+            /** @description The conversation as the client has it; only the last is read: when it is a `user` message with text, it is stored (once per its `id`) and the run streams the agent's reply to it. Otherwise the run shows the reply in progress, if any. */
+            messages: ({
+                id: string;
+                /** @enum {string} */
+                role: "developer" | "system" | "assistant" | "user" | "tool" | "activity" | "reasoning";
+                content?: string | ({
+                    type: string;
+                    text?: string;
+                } & {
+                    [key: string]: unknown;
+                })[] | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            state?: unknown;
+            tools?: unknown[];
+            context?: unknown[];
+            forwardedProps?: unknown;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @example {
@@ -12589,6 +13058,214 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    sendChatMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description The reply, as the UI message stream. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The UI message stream protocol's version, which the AI SDK checks. */
+                    "x-vercel-ai-ui-message-stream"?: "v1";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["UiMessageChunk"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    resumeChatStream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The chat's id: the thread's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reply so far, then live, as the UI message stream. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The UI message stream protocol's version, which the AI SDK checks. */
+                    "x-vercel-ai-ui-message-stream"?: "v1";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["UiMessageChunk"];
+                };
+            };
+            /** @description No reply is streaming in this thread. */
+            204: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyStreams"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    listChatMessages: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page: the messages before it. */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The chat's id: the thread's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the chat's messages. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
+        };
+    };
+    runAgUiAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgUiRunAgentInput"];
+            };
+        };
+        responses: {
+            /** @description The run's events. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["AgUiEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["FeatureNotConfigured"];
         };
     };
     getAuthorizationServerMetadata: {

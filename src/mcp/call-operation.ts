@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Caller } from "./caller";
+import type { Caller } from "../http/forwarded-caller";
 import type { ToolOperation } from "./catalogue";
 
 export interface McpEnv {

@@ -1,8 +1,8 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { type ProblemType, problemTypes, problemTypeUri } from "../http/problem-types";
+import { callerOf } from "../http/forwarded-caller";
+import { workerProblem } from "../http/worker-problem";
 import { createLogger, errorMessage } from "../logging";
 import type { McpEnv } from "./call-operation";
-import { callerOf } from "./caller";
 import { selectTools } from "./catalogue";
 import { createMcpServer } from "./server";
 
@@ -20,35 +20,23 @@ export interface Env extends McpEnv {
   API_VERSION?: string;
 }
 
-/** A problem in the API's envelope (src/http/problem.ts), so an MCP client reads it as it reads the API's. */
-const problem = (type: ProblemType, detail: string, requestId: string) => {
-  const { status, title } = problemTypes[type];
-  const error = {
-    type: problemTypeUri(type),
-    title,
-    status,
-    detail,
-    instance: "/mcp",
-    timestamp: new Date().toISOString(),
-    trace_id: requestId,
-  };
-  return Response.json({ success: false, error }, { status, headers: { "X-Request-Id": requestId } });
-};
-
 export default {
   async fetch(request, env) {
     const caller = callerOf(request);
     if (!caller) {
       // Only the API reaches this worker, and it always says who calls: anything else is misrouted.
-      return problem("unauthorized", "Call /mcp on the API, which authenticates the request.", crypto.randomUUID());
+      return workerProblem("unauthorized", "Call /mcp on the API, which authenticates the request.", {
+        requestId: crypto.randomUUID(),
+        instance: "/mcp",
+      });
     }
     const log = createLogger({ request_id: caller.requestId, worker: "mcp" });
     const { unknown, ...tools } = selectTools(caller.principal, new URL(request.url).searchParams.get("tools"));
     if (unknown.length > 0) {
-      return problem(
+      return workerProblem(
         "validation-error",
         `?tools= names no tool called ${unknown.join(", ")}; tools/list without ?tools= shows every tool your credentials can use.`,
-        caller.requestId,
+        { requestId: caller.requestId, instance: "/mcp" },
       );
     }
     const server = createMcpServer(env, caller, tools, env.API_VERSION ?? "1.0.0");
@@ -72,7 +60,10 @@ export default {
       return response;
     } catch (error) {
       log.error("mcp request failed", { error: errorMessage(error) });
-      return problem("internal-error", "The MCP request failed; quote trace_id when reporting it.", caller.requestId);
+      return workerProblem("internal-error", "The MCP request failed; quote trace_id when reporting it.", {
+        requestId: caller.requestId,
+        instance: "/mcp",
+      });
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,6 @@
 import { ErrorCode, McpError, type ReadResourceResult, type Resource } from "@modelcontextprotocol/sdk/types.js";
+import type { Caller } from "../http/forwarded-caller";
 import { type McpEnv, problemIn } from "./call-operation";
-import type { Caller } from "./caller";
 
 /** The protocol's error code for a resource that does not exist (or that the caller cannot see). */
 const RESOURCE_NOT_FOUND = -32002;

@@ -9,8 +9,8 @@ import {
   ReadResourceRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker-provider.js";
+import type { Caller } from "../http/forwarded-caller";
 import { callOperation, type McpEnv } from "./call-operation";
-import type { Caller } from "./caller";
 import type { Tool } from "./catalogue";
 import { listThreadResources, RESOURCE_TEMPLATES, readResource } from "./resources";
 

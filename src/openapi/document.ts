@@ -59,6 +59,11 @@ export const documentConfig = (version: string, guides: string) => ({
         "The Model Context Protocol endpoint for agents: the operations marked for agents as tools, threads as resources.",
     },
     {
+      name: "Chat",
+      description:
+        "Chat front-ends as they are: the AI SDK's `useChat` posts, resumes and loads history here, over the thread's log and the streamed-reply operations.",
+    },
+    {
       name: "OAuth",
       description:
         "This API as an OAuth 2.1 authorization server, for MCP clients that cannot be given an API key: metadata, dynamic registration, consent through Google sign-in, tokens.",

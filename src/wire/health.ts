@@ -49,6 +49,7 @@ export const healthExample: z.input<typeof HealthSchema> = {
     image_previews: { configured: false, missing: ["IMAGES"] },
     webhooks: { configured: true, missing: [] },
     mcp: { configured: true, missing: [] },
+    chat: { configured: true, missing: [] },
   },
 };
 

@@ -36,6 +36,15 @@ const PROXY_CALLERS = CALLERS.filter((caller) =>
   ].includes(callerName(caller)),
 );
 
+/**
+ * POST /chat and POST /ag-ui answer only a live stream (the AI SDK's UI message stream, AG-UI's events), which Prism
+ * would buffer until the reply or the chat's wait ends; their refusals are in the workers suite's access matrix,
+ * their frames checked by the protocols' own clients (test/integration/chat.test.ts, ag-ui.test.ts).
+ */
+const PROXIED = operations.filter(
+  (entry) => !["sendChatMessage", "runAgUiAgent"].includes(entry.operation.operationId),
+);
+
 let prism: PrismProxy;
 let cells: ReturnType<typeof operationCells>;
 let reported: Reported[] = [];
@@ -130,7 +139,7 @@ describe("contract proxy run through Prism", () => {
     expect(violations.map((violation) => violation.location.slice(0, 2))).toContainEqual(["request", "body"]);
   });
 
-  describe.each(operations)("$method $path", (entry) => {
+  describe.each(PROXIED)("$method $path", (entry) => {
     it.each(PROXY_CALLERS.map((caller: Caller) => ({ caller, name: callerName(caller) })))(
       "$name: the documented status, and no violation",
       async ({ caller }) => {

@@ -219,7 +219,7 @@ describe("API keys: authenticating with them", () => {
 
   it("writes last_used_at at most once a minute", async () => {
     const { id, secret } = await createKey(["users:read"]);
-    const useKey = async () => {
+    const callWithKey = async () => {
       const request = new Request(new URL("/users", BASE_URL), { headers: { "X-API-Key": secret } });
       const ctx = createExecutionContext();
       const response = await createApp().fetch(request, env, ctx);
@@ -231,12 +231,12 @@ describe("API keys: authenticating with them", () => {
 
     const recent = new Date(Date.now() - 30_000);
     await db.apiKey.update({ where: { id }, data: { lastUsedAt: recent } });
-    await useKey();
+    await callWithKey();
     expect(await lastUsedAt()).toBe(recent.getTime());
 
     const stale = new Date(Date.now() - 90_000);
     await db.apiKey.update({ where: { id }, data: { lastUsedAt: stale } });
-    await useKey();
+    await callWithKey();
     expect(await lastUsedAt()).toBeGreaterThan(stale.getTime() + 60_000);
   });
 });

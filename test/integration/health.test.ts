@@ -61,6 +61,7 @@ describe("GET /health", () => {
       image_previews: { configured: true, missing: [] },
       webhooks: { configured: true, missing: [] },
       mcp: { configured: true, missing: [] },
+      chat: { configured: true, missing: [] },
     });
     const request = new Request("https://api.test/health");
     const bare = {
@@ -72,6 +73,7 @@ describe("GET /health", () => {
       WEBHOOKS: undefined,
       WEBHOOK_SECRET_KEYS: undefined,
       MCP: undefined,
+      CHAT: undefined,
     };
     const response = await createApp().fetch(request, bare, {} as ExecutionContext);
     await assertMatchesContract("GET", request.url, response.clone());
@@ -83,6 +85,7 @@ describe("GET /health", () => {
       image_previews: { configured: false, missing: ["PREVIEWS", "IMAGES"] },
       webhooks: { configured: false, missing: ["WEBHOOKS", "WEBHOOK_SECRET_KEYS"] },
       mcp: { configured: false, missing: ["MCP"] },
+      chat: { configured: false, missing: ["CHAT"] },
     });
   });
 

@@ -257,6 +257,8 @@ const NOT_LOGGED: Record<string, string> = {
   testWebhook: "a test delivery has no event; it is queued by the operation itself",
   retryWebhookDelivery: "the delivery is queued again by the operation itself",
   postMcp: "a tool call is the operation it makes, which logs (or not) as above",
+  sendChatMessage: "the chat worker stores the message through createMessage, which logs it",
+  runAgUiAgent: "the chat worker stores the message through createMessage, which logs it",
 };
 
 const writeOperations = Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap(

@@ -164,6 +164,27 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     postMcp: { request: async () => ({ body: { jsonrpc: "2.0", id: 1, method: "tools/list" } }) },
     getMcpResourceMetadata: { request: async () => ({}) },
     getApiResourceMetadata: { request: async () => ({}) },
+    sendChatMessage: {
+      request: async (ctx) => ({
+        body: {
+          id: (await ownerThread(ctx)).id,
+          messages: [{ id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text: "matrix" }] }],
+          trigger: "submit-message",
+        },
+      }),
+    },
+    // Nothing streams in the owner's thread: resuming answers 204.
+    resumeChatStream: { request: async (ctx) => ({ params: { id: (await ownerThread(ctx)).id } }), success: 204 },
+    listChatMessages: { request: async (ctx) => ({ params: { id: (await ownerThread(ctx)).id } }) },
+    runAgUiAgent: {
+      request: async (ctx) => ({
+        body: {
+          threadId: (await ownerThread(ctx)).id,
+          runId: crypto.randomUUID(),
+          messages: [{ id: crypto.randomUUID(), role: "user", content: "matrix" }],
+        },
+      }),
+    },
     updateMe: { request: async () => ({ body: { name: "Matrix" } }) },
     listMySessions: { request: async () => ({}) },
     revokeMySession: {

@@ -1,21 +1,19 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { principalOf } from "../../auth/access";
 import type { AppEnv } from "../../env";
 import { missingFor } from "../../features";
 import { ApiError } from "../../http/api-error";
 import { Status } from "../../http/status";
-import { errorMessage } from "../../logging";
-import { CALLER_HEADER, callerSummaryOf } from "../../principal";
+import { type CompanionWorker, forwardTo, unreachable } from "../../middleware/companion-worker";
 import { SCOPES } from "../../schemas/api-keys";
 import type { getApiResourceMetadata, getMcpResourceMetadata, postMcp } from "./mcp.routes";
 
-/** The binding is there but the worker behind it does not answer (in `wrangler dev`: not started beside the API). */
-const unreachable = () =>
-  new ApiError(
-    "feature-not-configured",
-    "The MCP worker behind the MCP binding does not answer; deploy src/mcp/wrangler.jsonc (`npm run dev` runs it locally).",
-  );
+const MCP_WORKER: CompanionWorker = {
+  feature: "mcp",
+  name: "The MCP worker",
+  config: "src/mcp/wrangler.jsonc",
+  binding: (env) => env.MCP,
+};
 
 /**
  * A refusal of the MCP worker as the contract's problem: its own come as problems already; the MCP
@@ -24,7 +22,7 @@ const unreachable = () =>
 const refusal = async (c: Context<AppEnv>, answer: Response) => {
   const payload = (await answer.json().catch(() => null)) as { success?: false; error?: { message?: string } } | null;
   if (payload?.success === false) return c.json(payload, answer.status as 400);
-  if (answer.status >= 500) throw unreachable();
+  if (answer.status >= 500) throw unreachable(MCP_WORKER);
   throw new ApiError("validation-error", payload?.error?.message ?? `The MCP server answered ${answer.status}.`);
 };
 
@@ -33,26 +31,12 @@ const refusal = async (c: Context<AppEnv>, answer: Response) => {
  * credentials go along, and every tool call comes back here as the operation it makes.
  */
 export const postMcpHandler: RouteHandler<typeof postMcp, AppEnv> = async (c) => {
-  const mcp = c.env.MCP;
-  const missing = missingFor(c.env, "mcp");
-  if (missing.length > 0 || !mcp) {
-    throw new ApiError(
-      "feature-not-configured",
-      `MCP needs the ${missing.join(", ")} service binding (src/mcp/wrangler.jsonc).`,
-    );
-  }
-  const headers = new Headers(c.req.raw.headers);
-  headers.set(CALLER_HEADER, JSON.stringify(callerSummaryOf(principalOf(c))));
-  headers.set("X-Request-Id", c.get("requestId"));
-  headers.set("Content-Type", "application/json");
-  // The transport insists on both media types; curl, or a client that names only JSON, is answered all the same.
-  headers.set("Accept", "application/json, text/event-stream");
-  const answer = await mcp
-    .fetch(new Request(c.req.url, { method: "POST", headers, body: JSON.stringify(c.req.valid("json")) }))
-    .catch((error: unknown) => {
-      c.get("logger").error("the MCP worker cannot be reached", { error: errorMessage(error) });
-      throw unreachable();
-    });
+  const answer = await forwardTo(c, MCP_WORKER, {
+    method: "POST",
+    // The transport insists on both media types; curl, or a client that names only JSON, is answered all the same.
+    headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+    body: JSON.stringify(c.req.valid("json")),
+  });
   if (answer.status >= 400) return refusal(c, answer) as never;
   // A fresh response: Hono's middleware adds headers, and a fetched response's are immutable.
   return new Response(answer.body, answer) as never;

@@ -147,11 +147,13 @@ export const startDevServer = async ({
         "--persist-to",
         state,
         "--show-interactive-dev-session=false",
-        // The API first (it is the one served on the port), then the MCP worker behind its service binding.
+        // The API first (it is the one served on the port), then the MCP and chat workers behind its bindings.
         "--config",
         configPath ?? "wrangler.jsonc",
         "--config",
         "src/mcp/wrangler.jsonc",
+        "--config",
+        "src/chat/wrangler.jsonc",
         ...varArgs,
       ],
       // detached: its own process group, so stop() also reaches workerd and esbuild behind npx.

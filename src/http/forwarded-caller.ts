@@ -1,15 +1,16 @@
 import { CALLER_HEADER, type CallerSummary } from "../principal";
 
 /**
- * Who is calling, as the API's `POST /mcp` forwards it (src/routes/mcp): the API has already checked the
- * credentials and the rate limit; the MCP worker is reached only through its service binding. The
- * credentials themselves travel on, so each tool call is authorised again by the operation it makes.
+ * Who is calling, as the API forwards a request to a companion worker (src/mcp, src/chat; see
+ * src/middleware/companion-worker.ts): the API has already checked the credentials and the rate limit; the
+ * worker is reached only through its service binding. The credentials themselves travel on, so each
+ * operation the worker makes is authorised again by that operation.
  */
 export interface Caller {
   principal: CallerSummary;
-  /** The request id of the `POST /mcp`: on every log line and on each operation it makes. */
+  /** The request id of the forwarded request: on every log line and on each operation it makes. */
   requestId: string;
-  /** Where the API answers (the origin of the MCP request), so links in answers point at it. */
+  /** Where the API answers (the origin of the forwarded request), so links in answers point at it. */
   origin: string;
   /** The headers every operation call carries: the credentials, the request id, the client's address. */
   headers: Headers;

@@ -1,0 +1,27 @@
+import type { UiMessage } from "../wire/chat";
+import type { MessageWire } from "../wire/messages";
+import type { FileUrl } from "./file-links";
+import { chatMetadataOf } from "./reply";
+
+const ROLES = { USER: "user", ASSISTANT: "assistant", TOOL: "assistant", SYSTEM: "system" } as const;
+
+/** A message as the AI SDK's `UIMessage`: text, then blocks, then attachments; where it lives, as metadata. */
+export const toUiMessage = async (message: MessageWire, fileUrl: FileUrl): Promise<UiMessage> => ({
+  id: message.id,
+  role: ROLES[message.role],
+  parts: [
+    { type: "text", text: message.text, state: message.state === "STREAMING" ? "streaming" : "done" },
+    ...(message.blocks.length > 0
+      ? [{ type: "data-blocks" as const, id: `blocks-${message.id}`, data: message.blocks }]
+      : []),
+    ...(await Promise.all(
+      message.attachments.map(async (file) => ({
+        type: "file" as const,
+        url: await fileUrl(file.id),
+        mediaType: file.content_type,
+        filename: file.filename,
+      })),
+    )),
+  ],
+  metadata: chatMetadataOf(message),
+});
