@@ -1,45 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { EventSource, type FetchLike } from "eventsource";
 import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyDelta, createClient, subscribe, subscribeUser } from "../../sdk/src";
+import { api, base, signIn } from "./support/api";
 
 // Live thread streams end to end: the `eventsource` package (a WHATWG EventSource for Node) and Chromium's own
 // EventSource against the real `wrangler dev` of global-setup.ts, which runs with STREAM_HEARTBEAT_SECONDS=1 and
 // STREAM_MAX_PER_HOLDER=200 (see there).
 
-const base = () => inject("baseUrl");
 const EVENT_TYPES = ["thread.created", "message.created", "message.updated", "message.delta", "reset"];
-
-// Sign-in is limited to 10 requests a minute per client IP: every sign-in comes from an address of its own.
-let lastIp = 0;
-const nextIp = () => {
-  lastIp += 1;
-  return `10.88.${lastIp >> 8}.${lastIp & 255}`;
-};
-
-const api = async <T>(token: string | null, method: string, path: string, body?: unknown): Promise<T> => {
-  const response = await fetch(`${base()}${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      "CF-Connecting-IP": nextIp(),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return (text ? JSON.parse(text).data : undefined) as T;
-};
-
-const signIn = async (role: "ADMIN" | "USER") =>
-  (
-    await api<{ access_token: string }>(null, "POST", "/auth/dev/sign-in", {
-      email: `e2e-${randomUUID()}@example.com`,
-      role,
-    })
-  ).access_token;
 
 const newThread = async (token: string) => (await api<{ id: string }>(token, "POST", "/threads", { title: "live" })).id;
 const post = (token: string, threadId: string, text: string) =>

@@ -1,4 +1,4 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env, evictDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import {
   DefaultChatTransport,
   readUIMessageStream,
@@ -289,6 +289,25 @@ describe("resuming (GET /chat/{id}/stream)", () => {
     const text = chunks.flatMap((chunk) => (chunk.type === "text-delta" ? [chunk.delta] : [])).join("");
     expect(text).toBe("Part one, part two, part three.");
     expect((await chat.message)?.parts[0]).toMatchObject({ type: "text", text: "Part one, part two, part three." });
+  });
+
+  it("resumes after the thread's hub restarts mid-reply: nothing of the chat was kept in it, all is read from the log", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    await post(ada.api, thread.id, "Still there?");
+    const replyId = await startReply(agent, thread.id, "Before ");
+    // A restart with nothing in flight (the test tool evicts only such an object), mid-reply.
+    await evictDurableObject(env.THREAD_HUB.get(env.THREAD_HUB.idFromName(thread.id)));
+    await delta(agent, thread.id, replyId, 7, "and ");
+    const stream = await transportFor(ada).reconnectToStream({ chatId: thread.id });
+    const resumed = reader(stream as ReadableStream<UIMessageChunk>);
+    await resumed.until((chunk) => chunk.type === "text-delta", "the text so far");
+    await delta(agent, thread.id, replyId, 11, "after.");
+    await complete(agent, thread.id, replyId);
+    const chunks = await resumed.end();
+    expect(chunks[0]).toMatchObject({ type: "start", messageId: replyId });
+    expect((await resumed.message)?.parts[0]).toMatchObject({ type: "text", text: "Before and after." });
   });
 });
 
