@@ -150,6 +150,35 @@ describe("useChat (POST /chat)", () => {
     ]);
   });
 
+  it("gives a reply's attachments as `file` parts with signed links that open the file", async () => {
+    const ada = await newUser();
+    const agent = await newAgent(["threads:read", "threads:write", "messages:write", "files:write"]);
+    const thread = await newThread(ada.api);
+    const chat = reader(await send(ada, thread.id, userMessage("The report, please")));
+    const uploaded = await agent.http("/files?filename=report.txt", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: "Q3 churn: 3.2%",
+    });
+    expect(uploaded.status).toBe(201);
+    const file = (await uploaded.json<{ data: { id: string } }>()).data;
+    const reply = await agent.http(
+      `/threads/${thread.id}/messages`,
+      json("POST", { text: "Here it is.", file_ids: [file.id] }),
+    );
+    expect(reply.status).toBe(201);
+    const chunks = await chat.end();
+    const [part] = chunks.filter((chunk) => chunk.type === "file");
+    expect(part).toMatchObject({ type: "file", mediaType: "text/plain" });
+    // A browser opens the link with no credentials.
+    const opened = await contractFetch(new Request(part && "url" in part ? part.url : ""));
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toBe("Q3 churn: 3.2%");
+    const history = await ada.http(`/chat/${thread.id}/messages`);
+    const { data } = await history.json<{ data: UIMessage[] }>();
+    expect(data.at(-1)?.parts.at(-1)).toMatchObject({ type: "file", mediaType: "text/plain", filename: "report.txt" });
+  });
+
   it("stores a retried submit (same client message id) once, and answers it with the same reply", async () => {
     const ada = await newUser();
     const agent = await newAgent();
