@@ -5,15 +5,13 @@ import type { AgUiInput } from "../routes/chat/chat.schemas";
 import type { AgUiEvent, AgUiMessage } from "../wire/chat";
 import type { MessageWire } from "../wire/messages";
 import { type ChatEnv, callApi, dataOf } from "./api";
-import { chatMetadataOf, followReply, type ReplyEvent, replyWaitMs } from "./reply";
+import { CHAT_ROLES, chatMetadataOf, followReply, type ReplyEvent, replyWaitMs } from "./reply";
 import { sseBody } from "./sse-body";
 import { openThreadFeed } from "./thread-feed";
 
-const ROLES = { USER: "user", ASSISTANT: "assistant", TOOL: "assistant", SYSTEM: "system" } as const;
-
 const toAgUiMessage = (message: MessageWire): AgUiMessage => ({
   id: message.id,
-  role: ROLES[message.role],
+  role: CHAT_ROLES[message.role],
   content: message.text,
 });
 

@@ -34,6 +34,9 @@ export const chatMetadataOf = (message: MessageSnapshot): ChatMessageMetadata =>
   deleted: message.deleted_at !== null,
 });
 
+/** A message's role as both protocols name it: ASSISTANT and TOOL messages are the assistant's. */
+export const CHAT_ROLES = { USER: "user", ASSISTANT: "assistant", TOOL: "assistant", SYSTEM: "system" } as const;
+
 /** How long a chat waits for an agent to start replying (CHAT_REPLY_WAIT_SECONDS). */
 export const replyWaitMs = (env: ChatEnv) => {
   const seconds = Number(env.CHAT_REPLY_WAIT_SECONDS ?? "60");

@@ -1,14 +1,12 @@
 import type { UiMessage } from "../wire/chat";
 import type { MessageWire } from "../wire/messages";
 import type { FileUrl } from "./file-links";
-import { chatMetadataOf } from "./reply";
-
-const ROLES = { USER: "user", ASSISTANT: "assistant", TOOL: "assistant", SYSTEM: "system" } as const;
+import { CHAT_ROLES, chatMetadataOf } from "./reply";
 
 /** A message as the AI SDK's `UIMessage`: text, then blocks, then attachments; where it lives, as metadata. */
 export const toUiMessage = async (message: MessageWire, fileUrl: FileUrl): Promise<UiMessage> => ({
   id: message.id,
-  role: ROLES[message.role],
+  role: CHAT_ROLES[message.role],
   parts: [
     { type: "text", text: message.text, state: message.state === "STREAMING" ? "streaming" : "done" },
     ...(message.blocks.length > 0
