@@ -11,6 +11,7 @@ export const IDEMPOTENT_OPERATIONS: readonly (readonly [string, RegExp])[] = [
   ["PATCH", /^\/threads\/[^/]+\/messages\/[^/]+$/],
   ["POST", /^\/threads\/[^/]+\/messages\/[^/]+\/complete$/],
   ["POST", /^\/threads\/[^/]+\/messages\/[^/]+\/stop$/],
+  ["POST", /^\/threads\/[^/]+\/messages\/[^/]+\/regenerate$/],
   ["PUT", /^\/threads\/[^/]+\/messages\/[^/]+\/reactions\/[^/]+$/],
   ["POST", /^\/threads\/[^/]+\/artifacts$/],
   ["PATCH", /^\/threads\/[^/]+\/artifacts\/[^/]+$/],

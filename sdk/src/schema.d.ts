@@ -560,6 +560,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{id}/messages/{message_id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a new reply to a message
+         * @description A chat's "regenerate": logs `message.reply_requested` for the message (usually a user's), naming the reply it would replace (`previous_reply_id`, the newest live ASSISTANT message after it at its level, or null). Agents see the event on their live stream and webhooks and answer with a new message; the previous reply stays in the thread, and nothing else changes. The new reply is the first ASSISTANT message after the request's `seq`. Anyone who may post in the thread may ask; a deleted message, or an archived thread, answers 409. `POST /chat` with `trigger: "regenerate-message"` calls this and streams the new reply.
+         */
+        post: operations["regenerateReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/messages/{message_id}/reactions": {
         parameters: {
             query?: never;
@@ -1323,7 +1343,7 @@ export interface paths {
         put?: never;
         /**
          * Send a chat message and stream the reply (AI SDK useChat)
-         * @description The endpoint for the AI SDK's `useChat` (`DefaultChatTransport({ api: "<base>/chat", headers: { Authorization: "Bearer <token>" } })`, with `useChat({ id: <thread id> })`). Stores the last message of `messages` as your USER message in the thread — once per client message id, so a retried submit stores one message — then answers the agent's reply to it as the AI SDK's UI message stream, as the agent streams it through the streamed-reply operations: `start` (`messageId`: the reply's message id), one text part (`text-start`, a `text-delta` per piece of text as the agent streams it, `text-end`), `data-activity` (transient) for statuses such as "thinking…", `data-artifact` for each artifact published meanwhile, `data-blocks` for the reply's Block Kit blocks, `file` for its attachments, then `finish` (`stop` when completed, `interrupted` when it timed out) — or `abort` (`stopped`) when someone stopped it — and `data: [DONE]`. The reply is the first ASSISTANT message after yours. If no agent starts one within `CHAT_REPLY_WAIT_SECONDS` (60), the stream ends with `finish` whose `messageMetadata` is `{ "reply": "none" }`; your message stays. Closing the connection never stops the reply (POST …/stop does); reconnect with GET /chat/{id}/stream. Users only; the thread must be yours (or you an admin). The guide: docs/chat-front-ends.md.
+         * @description The endpoint for the AI SDK's `useChat` (`DefaultChatTransport({ api: "<base>/chat", headers: { Authorization: "Bearer <token>" } })`, with `useChat({ id: <thread id> })`). Stores the last message of `messages` as your USER message in the thread — once per client message id, so a retried submit stores one message — then answers the agent's reply to it as the AI SDK's UI message stream, as the agent streams it through the streamed-reply operations: `start` (`messageId`: the reply's message id), one text part (`text-start`, a `text-delta` per piece of text as the agent streams it, `text-end`), `data-activity` (transient) for statuses such as "thinking…", `data-artifact` for each artifact published meanwhile, `data-blocks` for the reply's Block Kit blocks, `file` for its attachments, then `finish` (`stop` when completed, `interrupted` when it timed out) — or `abort` (`stopped`) when someone stopped it — and `data: [DONE]`. The reply is the first ASSISTANT message after yours. With `trigger: "regenerate-message"` (`regenerate()`) nothing is stored: the last message (a user's message this chat sent or listed) gets a new reply through POST /threads/{id}/messages/{message_id}/regenerate, and the stream is that reply; the previous one stays in the thread. If no agent starts one within `CHAT_REPLY_WAIT_SECONDS` (60), the stream ends with `finish` whose `messageMetadata` is `{ "reply": "none" }`; your message stays. Closing the connection never stops the reply (POST …/stop does); reconnect with GET /chat/{id}/stream. Users only; the thread must be yours (or you an admin). The guide: docs/chat-front-ends.md.
          */
         post: operations["sendChatMessage"];
         delete?: never;
@@ -1612,6 +1632,26 @@ export interface webhooks {
          * @description Sent for each `message.deleted` event the subscription sees: A message became a tombstone. The body's `data` is the event as GET /threads/{id}/events returns it.
          */
         post: operations["messageDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.reply_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.reply_requested delivery
+         * @description Sent for each `message.reply_requested` event the subscription sees: Someone asked for a new reply to a message (a chat's "regenerate"); agents answer with a new message, the previous reply stays. The body's `data` is the event as GET /threads/{id}/events returns it.
+         */
+        post: operations["messageReplyRequestedWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3205,6 +3245,80 @@ export interface components {
              */
             type: "message.deleted";
             data: components["schemas"]["MessageSnapshot"];
+        };
+        /** @description The body of a `message.reply_requested` delivery; `data` is the event as the event feed returns it. */
+        MessageReplyRequestedWebhook: {
+            /** @enum {string} */
+            type: "message.reply_requested";
+            /**
+             * Format: date-time
+             * @description When the event happened (its `created_at`).
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            timestamp: string;
+            data: components["schemas"]["MessageReplyRequestedEvent"];
+        };
+        /** @description Someone asked for a new reply to a message (a chat's "regenerate"); agents answer with a new message, the previous reply stays. */
+        MessageReplyRequestedEvent: {
+            /**
+             * Format: int32
+             * @description Position in the thread's log: strictly increasing, no gaps.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.reply_requested";
+            data: components["schemas"]["ReplyRequest"];
+        };
+        /**
+         * @description Someone asked the thread's agents for a new reply to a message. Nothing else changes: agents that see the `message.reply_requested` event (live stream, webhooks) answer with a new message.
+         * @example {
+         *       "thread_id": "cmif7vj3k0000thr000000001",
+         *       "message_id": "cmif7vj3k0000msg000000001",
+         *       "previous_reply_id": "cmif7vj3k0000msg000000002",
+         *       "requested_by": {
+         *         "type": "user",
+         *         "id": "cmif7vj3k0000usr000000001"
+         *       },
+         *       "seq": 9,
+         *       "requested_at": "2026-11-25T10:02:00.000Z"
+         *     }
+         */
+        ReplyRequest: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * @description The message to answer again (usually a user's).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id: string;
+            /**
+             * @description The newest live ASSISTANT message after it at the same level (top level, or the same parent): the reply a new one would replace. It stays in the thread; null when there was none.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            previous_reply_id: string | null;
+            requested_by: components["schemas"]["Actor"];
+            /**
+             * Format: int32
+             * @description The request's place in the thread's log: the new reply is the first ASSISTANT message after it.
+             */
+            seq: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            requested_at: string;
         };
         /** @description The body of a `reaction.added` delivery; `data` is the event as the event feed returns it. */
         ReactionAddedWebhook: {
@@ -5490,6 +5604,33 @@ export interface components {
         /**
          * @example {
          *       "success": true,
+         *       "data": {
+         *         "thread_id": "cmif7vj3k0000thr000000001",
+         *         "message_id": "cmif7vj3k0000msg000000001",
+         *         "previous_reply_id": "cmif7vj3k0000msg000000002",
+         *         "requested_by": {
+         *           "type": "user",
+         *           "id": "cmif7vj3k0000usr000000001"
+         *         },
+         *         "seq": 9,
+         *         "requested_at": "2026-11-25T10:02:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ReplyRequestResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ReplyRequest"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
          *       "data": [
          *         {
          *           "emoji": "thumbsup",
@@ -6088,7 +6229,7 @@ export interface components {
             metadata: components["schemas"]["ResponseMetadata"];
         };
         /** @description One change to a thread (its messages, reactions, memory, artifacts or agents). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events. */
-        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"] | components["schemas"]["ThreadAgentAddedEvent"] | components["schemas"]["ThreadAgentRemovedEvent"];
+        ThreadEvent: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["MessageReplyRequestedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"] | components["schemas"]["ThreadAgentAddedEvent"] | components["schemas"]["ThreadAgentRemovedEvent"];
         EventPagination: {
             /** Format: int32 */
             limit: number;
@@ -7038,7 +7179,7 @@ export interface components {
          * @description An event type of the thread log, or `*` for every type.
          * @enum {string}
          */
-        WebhookEventType: "*" | "thread.created" | "thread.updated" | "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "memory.updated" | "artifact.created" | "artifact.updated" | "artifact.deleted" | "interaction.created" | "thread.agent_added" | "thread.agent_removed";
+        WebhookEventType: "*" | "thread.created" | "thread.updated" | "message.created" | "message.updated" | "message.deleted" | "message.reply_requested" | "reaction.added" | "reaction.removed" | "memory.updated" | "artifact.created" | "artifact.updated" | "artifact.deleted" | "interaction.created" | "thread.agent_added" | "thread.agent_removed";
         /** @description A webhook subscription: events of the thread log, signed per Standard Webhooks and POSTed to `url`, each delivered at least once. */
         Webhook: {
             /** @example cmif7vj3k0000abcd12345678 */
@@ -7581,10 +7722,11 @@ export interface components {
                 [key: string]: unknown;
             })[];
             /**
-             * @description A new message (`sendMessage`).
+             * @description `submit-message`: a new message (`sendMessage`). `regenerate-message` (`regenerate()`): a new reply to the last message — a user's message that this chat sent or its history listed, among the thread's 50 newest; the previous reply stays in the thread.
              * @enum {string}
              */
-            trigger: "submit-message";
+            trigger: "submit-message" | "regenerate-message";
+            /** @description The message being regenerated, when the client names it; not read. */
             messageId?: string;
         } & {
             [key: string]: unknown;
@@ -10496,6 +10638,58 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["StreamConflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    regenerateReply: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe for 24 hours: the same key with the same body replays the first successful response (with `Idempotent-Replayed: true`); with another body it is rejected (422); while the first request runs, 409. */
+                "idempotency-key"?: string;
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                /** @description The thread's id. */
+                id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request is logged; the agents answer it. */
+            202: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyRequestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ThreadConflict"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -13796,6 +13990,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MessageDeletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received: any 2xx within 10 s counts as delivered; anything else is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    messageReplyRequestedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id: the same on every attempt of it, so deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in Unix seconds; refuse one too far from your clock (replays). */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with your secret's bytes (after `whsec_`); during a rotation, two such signatures separated by a space. Verify with the `standardwebhooks` package or the SDK's `verifyWebhook`. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageReplyRequestedWebhook"];
             };
         };
         responses: {

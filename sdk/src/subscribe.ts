@@ -21,6 +21,7 @@ const EVENT_TYPES = Object.keys({
   "message.created": true,
   "message.updated": true,
   "message.deleted": true,
+  "message.reply_requested": true,
   "reaction.added": true,
   "reaction.removed": true,
   "memory.updated": true,

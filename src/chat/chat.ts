@@ -1,8 +1,10 @@
 import type { Caller } from "../http/forwarded-caller";
+import { workerProblem } from "../http/worker-problem";
 import type { Logger } from "../logging";
 import { errorMessage } from "../logging";
 import type { ChatRequest } from "../routes/chat/chat.schemas";
 import type { MessageWire } from "../wire/messages";
+import type { ReplyRequest } from "../wire/reply-requests";
 import { ApiRefusal, type ChatEnv, callApi, dataOf } from "./api";
 import { fileUrl } from "./file-links";
 import { followReply, replyWaitMs } from "./reply";
@@ -35,35 +37,68 @@ const streamReply = async (
 const textOf = (message: ChatRequest["messages"][number]) =>
   message.parts.flatMap((part) => (part.type === "text" && typeof part.text === "string" ? [part.text] : [])).join("");
 
+/** The newest messages looked at for a reply in progress, or for the message a regenerate answers. */
+const RECENT = 50;
+
+const recentMessages = async (env: ChatEnv, caller: Caller, threadId: string) =>
+  dataOf<MessageWire[]>(
+    await callApi(env, caller, `/threads/${threadId}/messages?order=desc&top_level=true&limit=${RECENT}`),
+  );
+
+/** The client's id of a message this chat stored, kept in its metadata so a regenerate can find it. */
+const CHAT_MESSAGE_ID = "chat_message_id";
+
+/** The user's message a chat message is: ours by id (the history's), or stored by this chat under the client's id. */
+const storedMessageOf = async (env: ChatEnv, caller: Caller, threadId: string, chatMessageId: string) => {
+  const found = (await recentMessages(env, caller, threadId)).find(
+    (message) =>
+      message.role === "USER" &&
+      message.deleted_at === null &&
+      (message.id === chatMessageId || message.metadata?.[CHAT_MESSAGE_ID] === chatMessageId),
+  );
+  if (found) return found;
+  throw new ApiRefusal(
+    workerProblem(
+      "not-found",
+      `Message ${chatMessageId} is not a user's message among the thread's ${RECENT} newest: regenerate answers a message this chat sent or listed.`,
+      { requestId: caller.requestId, instance: "/chat" },
+    ),
+  );
+};
+
 /**
- * `POST /chat` (DefaultChatTransport's request): stores the last message as the caller's message in the
- * thread — once per client message id, so a retried submit stores one — then streams the agent's reply to it.
+ * `POST /chat` (DefaultChatTransport's request). `submit-message`: stores the last message as the caller's message
+ * in the thread — once per client message id, so a retried submit stores one — then streams the agent's reply to
+ * it. `regenerate-message`: asks the agents for a new reply to the last message, and streams that.
  */
 export const sendChatMessage = async (env: ChatEnv, caller: Caller, log: Logger, chat: ChatRequest) => {
   const last = chat.messages[chat.messages.length - 1];
   if (!last) throw new Error("the API checks that a chat request has a message");
+  if (chat.trigger === "regenerate-message") {
+    const message = await storedMessageOf(env, caller, chat.id, last.id);
+    const request = await dataOf<ReplyRequest>(
+      await callApi(env, caller, `/threads/${chat.id}/messages/${message.id}/regenerate`, { method: "POST" }),
+    );
+    return streamReply(env, caller, log, chat.id, { afterSeq: request.seq, replyId: null });
+  }
   const message = await dataOf<MessageWire>(
     await callApi(env, caller, `/threads/${chat.id}/messages`, {
       method: "POST",
-      body: { text: textOf(last) },
+      body: { text: textOf(last), metadata: { [CHAT_MESSAGE_ID]: last.id } },
       headers: { "Idempotency-Key": `chat:${chat.id}:${last.id}` },
     }),
   );
   return streamReply(env, caller, log, chat.id, { afterSeq: message.seq, replyId: null });
 };
 
-/** The newest messages looked at for a reply in progress. */
-const RECENT = 50;
-
 /**
  * `GET /chat/{id}/stream` (DefaultChatTransport's reconnect): 204 when no agent's reply is streaming in the
  * thread; else the reply from its start — the text so far at once, then live — read from the thread's log.
  */
 export const resumeChatStream = async (env: ChatEnv, caller: Caller, log: Logger, threadId: string) => {
-  const recent = await dataOf<MessageWire[]>(
-    await callApi(env, caller, `/threads/${threadId}/messages?order=desc&top_level=true&limit=${RECENT}`),
+  const streaming = (await recentMessages(env, caller, threadId)).find(
+    (message) => message.role === "ASSISTANT" && message.state === "STREAMING",
   );
-  const streaming = recent.find((message) => message.role === "ASSISTANT" && message.state === "STREAMING");
   if (!streaming) return new Response(null, { status: 204 });
   return streamReply(env, caller, log, threadId, { afterSeq: streaming.seq - 1, replyId: streaming.id });
 };

@@ -250,6 +250,31 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
     });
   },
 
+  /**
+   * Logs `message.reply_requested` for a live message: its `seq` and `previous_reply_id` (the newest live
+   * ASSISTANT message after it at its level) are read in the same write. Null when the message was deleted
+   * meanwhile or the thread is gone or archived.
+   */
+  requestReply: (
+    event: Omit<ThreadChange<"message.reply_requested">, "guard" | "computed">,
+    message: { id: string; seq: number; parentId: string | null },
+  ): Promise<Committed | null> =>
+    commitOne(d1, {
+      change: {
+        ...event,
+        guard: and(ACTIVE_THREAD, liveMessage(message.id)),
+        computed: {
+          seq: NEXT_SEQ,
+          previous_reply_id: sql(
+            `SELECT m.id FROM messages m WHERE m.thread_id = t.id AND m.seq > ? AND m.parent_id IS ?
+               AND m.role = 'ASSISTANT' AND m.deleted_at IS NULL ORDER BY m.seq DESC LIMIT 1`,
+            message.seq,
+            message.parentId,
+          ),
+        },
+      },
+    }),
+
   findInThread: async (threadId: string, id: string): Promise<MessageRow | null> => {
     const message = await db.message.findFirst({ where: { id, threadId } });
     return message ? ((await withAttachments(d1, [message]))[0] ?? null) : null;

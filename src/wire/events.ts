@@ -7,6 +7,7 @@ import { InteractionSchema } from "./interactions";
 import { ThreadMemorySchema } from "./memory";
 import { MessageSnapshotSchema } from "./messages";
 import { ReactionChangeSchema } from "./reactions";
+import { ReplyRequestSchema } from "./reply-requests";
 import { ThreadAgentSchema } from "./thread-agents";
 import { ThreadSchema } from "./threads";
 
@@ -46,6 +47,13 @@ const CATALOGUE = {
     data: MessageSnapshotSchema,
     name: "MessageDeletedEvent",
     description: "A message became a tombstone.",
+    toOwner: false,
+  },
+  "message.reply_requested": {
+    data: ReplyRequestSchema,
+    name: "MessageReplyRequestedEvent",
+    description:
+      'Someone asked for a new reply to a message (a chat\'s "regenerate"); agents answer with a new message, the previous reply stays.',
     toOwner: false,
   },
   "reaction.added": {
@@ -153,6 +161,9 @@ export const UserEventSchema = z
 export type ThreadEvent = z.infer<typeof ThreadEventSchema>;
 export type UserEvent = z.infer<typeof UserEventSchema>;
 
+/** The events whose `data` is a message. */
+const CARRIES_MESSAGE = new Set<string>(EVENT_TYPES.filter((type) => CATALOGUE[type].data === MessageSnapshotSchema));
+
 /** An event as the JSON feed and the live streams send it. */
 export const eventToWire = (row: ThreadEventRow): ThreadEvent =>
   // Payloads were written from the same wire schemas; the type is the discriminated union.
@@ -163,7 +174,7 @@ export const eventToWire = (row: ThreadEventRow): ThreadEvent =>
     created_at: row.createdAt.toISOString(),
     type: row.type,
     // Message events logged before messages had a `state` were all of complete messages.
-    data: row.type.startsWith("message.") ? { state: "COMPLETE", ...(row.payload as object) } : row.payload,
+    data: CARRIES_MESSAGE.has(row.type) ? { state: "COMPLETE", ...(row.payload as object) } : row.payload,
   }) as ThreadEvent;
 
 /** A user event: its place in the user's stream, and the thread event it copies. */

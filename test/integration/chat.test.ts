@@ -12,7 +12,7 @@ import { unwrap } from "../../sdk/src";
 import { createApp } from "../../src/app";
 import { BASE_URL, contractFetch } from "../support/api";
 import { assertFrameMatchesContract, assertMatchesContract } from "../support/contract";
-import { json, newAgent, newThread, newUser, post, problemOf } from "../support/conversations";
+import { eventsOf, json, newAgent, newThread, newUser, post, problemOf } from "../support/conversations";
 
 // The AI SDK's own client (`DefaultChatTransport` from `ai`) against POST /chat and GET /chat/{id}/stream: it parses
 // every chunk with its `uiMessageChunkSchema` and throws on one it does not accept; each is also checked against
@@ -289,6 +289,79 @@ describe("useChat (POST /chat)", () => {
     const { error } = await response.json<{ error: { type: string; detail: string } }>();
     expect(error.type).toMatch(/\/feature-not-configured$/);
     expect(error.detail).toMatch(/chat worker/);
+  });
+});
+
+const regenerate = (user: Pick<User, "token">, threadId: string, message: UIMessage, messageId?: string) =>
+  transportFor(user).sendMessages({
+    chatId: threadId,
+    // What useChat's regenerate() sends: the messages up to the user's, without the reply being regenerated.
+    messages: [message],
+    trigger: "regenerate-message",
+    messageId,
+    abortSignal: undefined,
+  });
+
+describe("regenerate (POST /chat, trigger regenerate-message)", () => {
+  it("asks the agents for a new reply to the user's message and streams it; the previous reply stays", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    const question = userMessage("How did churn do?");
+    const first = reader(await send(ada, thread.id, question));
+    const firstReply = await startReply(agent, thread.id, "Churn fell.");
+    await complete(agent, thread.id, firstReply);
+    await first.end();
+    const stored = (await unwrap(ada.api.GET("/threads/{id}/messages", { params: { path: { id: thread.id } } }))).find(
+      (message) => message.role === "USER",
+    );
+    expect(stored?.metadata).toEqual({ chat_message_id: question.id });
+
+    const again = reader(await regenerate(ada, thread.id, question, firstReply));
+    // The agent hears of it as an event of the thread's log, naming the message and the reply to replace.
+    const events = await eventsOf(agent.api, thread.id);
+    expect(events.at(-1)).toMatchObject({
+      type: "message.reply_requested",
+      actor: { type: "user", id: ada.id },
+      data: { message_id: stored?.id, previous_reply_id: firstReply },
+    });
+    const secondReply = await startReply(agent, thread.id, "Churn fell from 4.1% ");
+    await delta(agent, thread.id, secondReply, 21, "to 3.2%.");
+    await complete(agent, thread.id, secondReply);
+    const chunks = await again.end();
+    expect(chunks.find((chunk) => chunk.type === "start")).toMatchObject({ messageId: secondReply });
+    expect((await again.message)?.parts[0]).toMatchObject({ type: "text", text: "Churn fell from 4.1% to 3.2%." });
+    expect(chunks.at(-1)).toMatchObject({ type: "finish", finishReason: "stop" });
+
+    // Nothing new stored for the user; both replies in the history, whose ids regenerate takes too.
+    const history = (await (await ada.http(`/chat/${thread.id}/messages`)).json<{ data: UIMessage[] }>()).data;
+    expect(history.map((message) => [message.role, message.id])).toEqual([
+      ["user", stored?.id],
+      ["assistant", firstReply],
+      ["assistant", secondReply],
+    ]);
+    const [fromHistory] = history;
+    if (!fromHistory) throw new Error("no history");
+    const third = reader(await regenerate(ada, thread.id, fromHistory));
+    const thirdReply = await startReply(agent, thread.id, "Down.");
+    await complete(agent, thread.id, thirdReply);
+    expect((await third.end()).find((chunk) => chunk.type === "start")).toMatchObject({ messageId: thirdReply });
+    expect((await eventsOf(agent.api, thread.id)).filter((event) => event.type === "message.reply_requested")).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ previous_reply_id: firstReply }) }),
+      expect.objectContaining({ data: expect.objectContaining({ previous_reply_id: secondReply }) }),
+    ]);
+  });
+
+  it("refuses a message that is not a user's message of the thread: 404, and nothing is logged", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    await post(ada.api, thread.id, "hello");
+    await expect(regenerate(ada, thread.id, userMessage("never sent"))).rejects.toThrow(/not a user's message/);
+    const replyId = await startReply(agent, thread.id, "Hi.");
+    // The agent's reply is not a message to answer again.
+    await expect(regenerate(ada, thread.id, userMessage("Hi.", replyId))).rejects.toThrow(/not a user's message/);
+    expect((await eventsOf(ada.api, thread.id)).map((event) => event.type)).not.toContain("message.reply_requested");
   });
 });
 

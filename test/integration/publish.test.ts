@@ -144,6 +144,12 @@ const LOGGED: Record<string, Write & { logs: EventType }> = {
     path: (s) => `/threads/${s.threadId}/messages/${(s as Scene & { streamingId: string }).streamingId}/stop`,
     logs: "message.updated",
   },
+  regenerateReply: {
+    as: "owner",
+    method: "POST",
+    path: (s) => `/threads/${s.threadId}/messages/${s.messageId}/regenerate`,
+    logs: "message.reply_requested",
+  },
   addReaction: {
     as: "owner",
     method: "PUT",

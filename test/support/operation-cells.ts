@@ -300,6 +300,7 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     },
     completeMessage: { request: async (ctx) => ({ params: await callersMessage(ctx, { streaming: true }), body: {} }) },
     stopMessage: { request: async (ctx) => ({ params: await callersMessage(ctx, { streaming: true }) }) },
+    regenerateReply: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     listReactions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     addReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
     removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },

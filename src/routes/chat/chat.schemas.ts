@@ -22,8 +22,15 @@ export const ChatRequestBody = z
       description:
         "The chat's messages; only the last is read (send only it with `prepareSendMessagesRequest`). It must be a `user` message with text.",
     }),
-    trigger: z.literal("submit-message").openapi({ description: "A new message (`sendMessage`)." }),
-    messageId: z.string().max(200).optional(),
+    trigger: z.enum(["submit-message", "regenerate-message"]).openapi({
+      description:
+        "`submit-message`: a new message (`sendMessage`). `regenerate-message` (`regenerate()`): a new reply to the last message — a user's message that this chat sent or its history listed, among the thread's 50 newest; the previous reply stays in the thread.",
+    }),
+    messageId: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: "The message being regenerated, when the client names it; not read." }),
   })
   .superRefine((body, context) => {
     const index = body.messages.length - 1;

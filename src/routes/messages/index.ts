@@ -1,6 +1,8 @@
 import { createRouter } from "../../http/router";
 import * as handlers from "./messages.handlers";
 import * as routes from "./messages.routes";
+import * as replyRequestHandlers from "./reply-requests.handlers";
+import * as replyRequestRoutes from "./reply-requests.routes";
 import * as streamingHandlers from "./streaming.handlers";
 import * as streamingRoutes from "./streaming.routes";
 
@@ -12,4 +14,5 @@ export const messagesRouter = createRouter()
   .openapi(routes.deleteMessage, handlers.deleteMessageHandler)
   .openapi(streamingRoutes.appendMessageDelta, streamingHandlers.appendMessageDeltaHandler)
   .openapi(streamingRoutes.completeMessage, streamingHandlers.completeMessageHandler)
-  .openapi(streamingRoutes.stopMessage, streamingHandlers.stopMessageHandler);
+  .openapi(streamingRoutes.stopMessage, streamingHandlers.stopMessageHandler)
+  .openapi(replyRequestRoutes.regenerateReply, replyRequestHandlers.regenerateReplyHandler);

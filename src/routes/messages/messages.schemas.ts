@@ -9,6 +9,7 @@ import {
   messageExample,
   StreamPositionSchema,
 } from "../../wire/messages";
+import { ReplyRequestSchema, replyRequestExample } from "../../wire/reply-requests";
 import { decodeMessageCursor } from "./message-cursor";
 
 const isBlank = (text: string) => text.trim().length === 0;
@@ -179,3 +180,5 @@ export const CompleteMessageBody = z
 
 export const MessageResponse = envelope(MessageSchema, "MessageResponse", messageExample);
 export const MessagePage = pageEnvelope(MessageSchema, "MessagePage", messageExample);
+
+export const ReplyRequestResponse = envelope(ReplyRequestSchema, "ReplyRequestResponse", replyRequestExample);
