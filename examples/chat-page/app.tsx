@@ -4,7 +4,7 @@ import { type FormEvent, StrictMode, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 
 // A chat page on the API with the AI SDK's useChat, nothing else: the thread is the chat, the API streams the
-// agent's reply, resumes it after a reload, and stops it. Opened as ?api=…&token=…&thread=… (see README.md).
+// agent's reply, resumes it after a reload, stops it and regenerates it. Opened as ?api=…&token=…&thread=… (see README.md).
 
 /** What the API puts in a chat message's metadata (ChatMessageMetadata in the contract), as far as the page reads it. */
 interface ChatMetadata {
@@ -27,14 +27,14 @@ function Chat({ history }: { history: ChatMessage[] }) {
       new DefaultChatTransport<ChatMessage>({
         api: `${API}/chat`,
         headers,
-        // The thread has the rest: send only the new message.
-        prepareSendMessagesRequest: ({ id, messages }) => ({
-          body: { id, messages: messages.slice(-1), trigger: "submit-message" },
+        // The thread has the rest: send only the last message (the new one, or the one to answer again).
+        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({
+          body: { id, messages: messages.slice(-1), trigger, messageId },
         }),
       }),
     [],
   );
-  const { messages, sendMessage, status } = useChat<ChatMessage>({
+  const { messages, sendMessage, regenerate, status } = useChat<ChatMessage>({
     id: THREAD,
     messages: history,
     transport,
@@ -72,6 +72,15 @@ function Chat({ history }: { history: ChatMessage[] }) {
         </button>
         <button id="stop" type="button" onClick={stopReply} disabled={last?.role !== "assistant" || !busy}>
           Stop
+        </button>
+        {/* A new reply from the agents; the previous one stays in the thread's history. */}
+        <button
+          id="regenerate"
+          type="button"
+          onClick={() => void regenerate()}
+          disabled={last?.role !== "assistant" || busy}
+        >
+          Regenerate
         </button>
       </form>
       <p id="status">{status}</p>

@@ -15,6 +15,14 @@ const PAGE_ORIGIN = "http://localhost:5173";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The agent's words, one every 150 ms, until the reply is stopped (or 200 words are out). */
+/** These pieces, one every 150 ms. */
+async function* pieces(...texts: string[]) {
+  for (const text of texts) {
+    await sleep(150);
+    yield text;
+  }
+}
+
 async function* words() {
   for (let i = 1; i <= 200; i += 1) {
     await sleep(150);
@@ -74,16 +82,21 @@ const watchReply = async (tab: Page, done: (text: string) => boolean, timeoutMs 
   }
 };
 
+/** Ada, a thread of hers, and an agent (a workspace-wide key) to answer in it. */
+const chatScene = async (title: string) => {
+  const admin = await signIn("ADMIN");
+  const ada = await signIn("USER");
+  const { id: threadId } = await api<{ id: string }>(ada, "POST", "/threads", { title });
+  const { secret } = await api<{ secret: string }>(admin, "POST", "/api-keys", {
+    name: `chat-page-${randomUUID()}`,
+    scopes: ["threads:read", "threads:all", "messages:write"],
+  });
+  return { ada, threadId, agent: createClient({ baseUrl: base(), token: secret }) };
+};
+
 describe("the useChat example page in Chromium", () => {
   it("shows the agent's reply word by word, resumes it after a reload, and stops it", { timeout: 90_000 }, async () => {
-    const admin = await signIn("ADMIN");
-    const ada = await signIn("USER");
-    const { id: threadId } = await api<{ id: string }>(ada, "POST", "/threads", { title: "Chat page" });
-    const { secret } = await api<{ secret: string }>(admin, "POST", "/api-keys", {
-      name: `chat-page-${randomUUID()}`,
-      scopes: ["threads:read", "threads:all", "messages:write"],
-    });
-
+    const { ada, threadId, agent } = await chatScene("Chat page");
     const tab = await open(ada, threadId);
     await tab
       .locator("#prompt")
@@ -101,7 +114,6 @@ describe("the useChat example page in Chromium", () => {
       await sleep(100);
       stored = await api(ada, "GET", `/threads/${threadId}/messages`);
     }
-    const agent = createClient({ baseUrl: base(), token: secret });
     const replying = streamReply(agent, threadId, words());
 
     // Word by word: the page shows the text growing through several lengths, not all at once.
@@ -123,6 +135,42 @@ describe("the useChat example page in Chromium", () => {
     expect(stopped).toMatchObject({ state: "INCOMPLETE", incomplete_reason: "STOPPED" });
     await expect.poll(() => replyText(tab)).toBe(stopped.text);
     expect(stopped.text).not.toContain("word200");
+    await tab.context().close();
+  });
+
+  it("regenerates a reply: the agent hears of it, the page shows the new reply, the history keeps both", {
+    timeout: 60_000,
+  }, async () => {
+    const { ada, threadId, agent } = await chatScene("Regenerate");
+    const tab = await open(ada, threadId);
+    await tab.locator("#prompt").waitFor({ timeout: 15_000 });
+    await tab.locator("#prompt").fill("Is churn down?");
+    await tab.locator("#send").click();
+    await expect
+      .poll(() => api<{ text: string }[]>(ada, "GET", `/threads/${threadId}/messages`), { timeout: 10_000 })
+      .toHaveLength(1);
+    await streamReply(agent, threadId, pieces("It ", "is."));
+    await watchReply(tab, (text) => text === "It is.");
+    await tab.locator("#regenerate:enabled").waitFor({ timeout: 10_000 });
+
+    await tab.locator("#regenerate").click();
+    const requests = () =>
+      api<{ type: string; data: { previous_reply_id: string | null } }[]>(
+        ada,
+        "GET",
+        `/threads/${threadId}/events`,
+      ).then((events) => events.filter((event) => event.type === "message.reply_requested"));
+    await expect.poll(requests, { timeout: 10_000 }).toHaveLength(1);
+    await streamReply(agent, threadId, pieces("Yes: ", "from 4.1% ", "to 3.2%."));
+    await watchReply(tab, (text) => text === "Yes: from 4.1% to 3.2%.");
+    // On the page the new reply replaced the old one, as regenerate() does; the thread keeps both.
+    expect(await tab.locator('#messages li[data-role="assistant"]').allTextContents()).toEqual([
+      "Yes: from 4.1% to 3.2%.",
+    ]);
+    await tab.reload();
+    await expect
+      .poll(() => tab.locator('#messages li[data-role="assistant"]').allTextContents(), { timeout: 10_000 })
+      .toEqual(["It is.", "Yes: from 4.1% to 3.2%."]);
     await tab.context().close();
   });
 });

@@ -13,8 +13,8 @@ import { runShellBlocks, shellBlocks } from "./support/shell-blocks";
 
 const MARKERS = { start: "<!-- curl-examples:start -->", end: "<!-- curl-examples:end -->" };
 
-/** Guides whose blocks run the repository's scripts (tested on their own, below). */
-const FROM_THE_REPOSITORY = ["build-an-agent", "mcp"];
+/** Guides whose blocks run the repository's scripts, or whose answers are checked (tested on their own, below). */
+const FROM_THE_REPOSITORY = ["build-an-agent", "mcp", "chat-front-ends"];
 
 /** A directory of its own for the files a guide makes (`printf … > q3-report.txt`). */
 const scratch = () => mkdtempSync(join(tmpdir(), "guide-"));
@@ -183,6 +183,23 @@ test("the MCP client of docs/mcp.md lists its tools and answers in the thread ov
   expect(lines[0]?.split(" ")).toContain("append_message_delta");
   expect(lines[0]?.split(" ")).not.toContain("create_thread");
   expect(lines.slice(-2)).toEqual(["18 tools", "You asked: What was churn in Q3?"]);
+}, 150_000);
+
+test("the chat tour of docs/chat-front-ends.md streams the reply, then a regenerated one, as written", async () => {
+  const blocks = shellBlocks("docs/chat-front-ends.md");
+  const { stdout } = await runShellBlocks(blocks, inject("baseUrl"), { cwd: scratch(), timeoutMs: 120_000 });
+  const lines = stdout.split("\n").filter((line) => line.trim() !== "");
+  const chunks = lines.filter((line) => line.startsWith("data: {")).map((line) => JSON.parse(line.slice(6)));
+  const deltas = chunks.filter((chunk) => chunk.type === "text-delta").map((chunk) => chunk.delta);
+  expect(deltas).toEqual(["Churn ", "fell to 3.2%.", "Churn fell from 4.1% to 3.2% in Q3."]);
+  expect(chunks.filter((chunk) => chunk.type === "finish")).toHaveLength(2);
+  const history = JSON.parse(lines.at(-2) ?? "") as { data: { role: string; parts: { text?: string }[] }[] };
+  expect(history.data.map((message) => [message.role, message.parts[0]?.text])).toEqual([
+    ["user", "How did churn do in Q3?"],
+    ["assistant", "Churn fell to 3.2%."],
+    ["assistant", "Churn fell from 4.1% to 3.2% in Q3."],
+  ]);
+  expect(lines.at(-1)).toBe("204");
 }, 150_000);
 
 test("docs/mcp.md lists every tool the MCP server offers, and no other", () => {
