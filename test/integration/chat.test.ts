@@ -1,6 +1,7 @@
 import { createExecutionContext, env, evictDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import {
   DefaultChatTransport,
+  generateId,
   readUIMessageStream,
   safeValidateUIMessages,
   type UIMessage,
@@ -242,6 +243,13 @@ describe("useChat (POST /chat)", () => {
     const agent = await newAgent();
     const thread = await newThread(ada.api);
     await expect(send(bob, thread.id, userMessage("hi"))).rejects.toThrow(/No thread/);
+    // useChat's own ids (mixed case) are not thread ids: the guide says to pass the thread's.
+    const unknownChat = await ada.http(
+      "/chat",
+      json("POST", { id: generateId(), messages: [userMessage("hi")], trigger: "submit-message" }),
+    );
+    expect(unknownChat.status).toBe(400);
+    expect((await problemOf(unknownChat)).errors?.map((error) => error.path)).toEqual(["body.id"]);
 
     const asKey = await agent.http(
       "/chat",
