@@ -31,6 +31,7 @@ import { metaRouter } from "./routes/meta";
 import { oauthRouter } from "./routes/oauth";
 import { previewsRouter } from "./routes/previews";
 import { reactionsRouter } from "./routes/reactions";
+import { readsRouter } from "./routes/reads";
 import { searchRouter } from "./routes/search";
 import { streamTokensRouter } from "./routes/stream-tokens";
 import { threadAgentsRouter } from "./routes/thread-agents";
@@ -141,6 +142,7 @@ export const createApp = () => {
   app.route("/", apiKeysRouter);
   app.route("/", threadsRouter);
   app.route("/", threadAgentsRouter);
+  app.route("/", readsRouter);
   app.route("/", memoryRouter);
   app.route("/", messagesRouter);
   app.route("/", reactionsRouter);

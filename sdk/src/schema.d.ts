@@ -420,6 +420,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get your read state in a thread
+         * @description Your read mark in the thread and the messages by others after it. A thread you have never marked nor written in is unread from its start (`last_read_seq` 0, `updated_at` null); one you created starts read up to its first messages.
+         */
+        get: operations["getThreadReadState"];
+        /**
+         * Mark a thread read
+         * @description Moves your read mark forward to `seq` (or `message_id`'s seq), and your `unread_count` becomes the messages by others after it (deleted ones not counted). The mark never moves back: an older `seq` leaves it where it is and answers it, so sending the same mark from two devices, or twice, is safe; a `seq` past the thread's end stops at its end. Each reader (a user or an API key) has a mark of their own. When a user's mark moves, their own user stream (GET /events) gets a `thread.read` event, so their other devices update their badges; nobody else sees it.
+         */
+        put: operations["markThreadRead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count what is unread for me
+         * @description Across every thread you reach (a user's own, every thread for an admin or a workspace-wide key, a member-only key's threads): how many have something unread for you, and how many unread messages they hold — the sums of the `unread_count` your threads carry. For the badge on an app's icon.
+         */
+        get: operations["getMyUnreadCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/memory": {
         parameters: {
             query?: never;
@@ -1894,7 +1938,7 @@ export interface components {
              * @enum {string}
              */
             type: "thread.created";
-            data: components["schemas"]["Thread"];
+            data: components["schemas"]["ThreadSnapshot"];
         };
         /**
          * @description Who wrote it; null once that user was deleted.
@@ -1915,7 +1959,8 @@ export interface components {
              */
             id: string;
         } | null;
-        Thread: {
+        /** @description A thread as events carry it: a Thread without `unread_count` and `last_read_seq` (those are yours). */
+        ThreadSnapshot: {
             /** @example cmif7vj3k0000abcd12345678 */
             id: string;
             /**
@@ -2008,7 +2053,7 @@ export interface components {
              * @enum {string}
              */
             type: "thread.updated";
-            data: components["schemas"]["Thread"];
+            data: components["schemas"]["ThreadSnapshot"];
         };
         /** @description The body of a `message.created` delivery; `data` is the event as the event feed returns it. */
         MessageCreatedWebhook: {
@@ -4977,7 +5022,9 @@ export interface components {
          *         "last_event_seq": 2,
          *         "memory_version": 0,
          *         "created_at": "2026-11-25T10:00:00.000Z",
-         *         "updated_at": "2026-11-25T10:00:00.000Z"
+         *         "updated_at": "2026-11-25T10:00:00.000Z",
+         *         "unread_count": 0,
+         *         "last_read_seq": 2
          *       },
          *       "metadata": {
          *         "timestamp": "2026-11-25T10:00:00.000Z",
@@ -4991,6 +5038,61 @@ export interface components {
             success: true;
             data: components["schemas"]["Thread"];
             metadata: components["schemas"]["ResponseMetadata"];
+        };
+        Thread: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /**
+             * @description The user the thread belongs to.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            owner_id: string;
+            /** @example Q3 churn review */
+            title: string;
+            status: components["schemas"]["ThreadStatus"];
+            metadata: components["schemas"]["Metadata"];
+            /**
+             * Format: int32
+             * @description Messages in the thread, not counting deleted ones.
+             */
+            message_count: number;
+            /**
+             * Format: date-time
+             * @description When the newest message was posted.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            last_message_at: string | null;
+            /**
+             * Format: int32
+             * @description Sequence number of the thread's newest event: read the thread (and its messages), then follow `GET /threads/{id}/events?after=` this number.
+             */
+            last_event_seq: number;
+            /**
+             * Format: int32
+             * @description Version of the thread's memory document (0: none yet).
+             */
+            memory_version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last activity: the last change to the thread or anything in it. Lists are ordered by it.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Messages by others after your read mark (PUT /threads/{id}/read), deleted ones not counted; your own never count.
+             */
+            unread_count: number;
+            /**
+             * Format: int32
+             * @description Your read mark: the `seq` you have read up to (0: nothing yet).
+             */
+            last_read_seq: number;
         };
         /**
          * @example {
@@ -5051,7 +5153,9 @@ export interface components {
          *           "last_event_seq": 2,
          *           "memory_version": 0,
          *           "created_at": "2026-11-25T10:00:00.000Z",
-         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *           "updated_at": "2026-11-25T10:00:00.000Z",
+         *           "unread_count": 0,
+         *           "last_read_seq": 2
          *         }
          *       ],
          *       "pagination": {
@@ -5140,6 +5244,111 @@ export interface components {
             success: true;
             data: components["schemas"]["ThreadAgent"];
             metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "thread_id": "cmif7vj3k0000thr000000001",
+         *         "last_read_seq": 12,
+         *         "unread_count": 0,
+         *         "updated_at": "2026-11-25T10:05:00.000Z"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        ReadStateResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["ReadState"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "thread_id": "cmif7vj3k0000thr000000001",
+         *       "last_read_seq": 12,
+         *       "unread_count": 3,
+         *       "updated_at": "2026-11-25T10:05:00.000Z"
+         *     }
+         */
+        ReadState: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * Format: int32
+             * @description Your read mark: the `seq` (of an event or a message) you have read up to; 0 when nothing yet.
+             */
+            last_read_seq: number;
+            /**
+             * Format: int32
+             * @description Messages by others after the mark, deleted ones not counted; your own never count.
+             */
+            unread_count: number;
+            /**
+             * Format: date-time
+             * @description When the mark last moved; null when it never has.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string | null;
+        };
+        /**
+         * @example {
+         *       "seq": 12
+         *     }
+         */
+        MarkReadRequest: {
+            /**
+             * Format: int32
+             * @description Read up to this `seq` (a message's, or an event's from the live stream); past the thread's end it stops there.
+             */
+            seq?: number;
+            /**
+             * @description Read up to this message of the thread (its `seq`).
+             * @example cmif7vj3k0000abcd12345678
+             */
+            message_id?: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": {
+         *         "threads": 3,
+         *         "messages": 17
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        UnreadTotalsResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["UnreadTotals"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /**
+         * @example {
+         *       "threads": 3,
+         *       "messages": 17
+         *     }
+         */
+        UnreadTotals: {
+            /**
+             * Format: int32
+             * @description Threads with something unread for you.
+             */
+            threads: number;
+            /**
+             * Format: int32
+             * @description Unread messages in them: the sum of their `unread_count`.
+             */
+            messages: number;
         };
         /**
          * @example {
@@ -6374,7 +6583,7 @@ export interface components {
             pagination: components["schemas"]["EventPagination"];
             metadata: components["schemas"]["ResponseMetadata"];
         };
-        /** @description Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — and `seq` its place in your stream. */
+        /** @description Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — or your own `thread.read` (you moved your read mark), and `seq` its place in your stream. */
         UserEvent: {
             /**
              * Format: int32
@@ -6382,7 +6591,27 @@ export interface components {
              * @example 12
              */
             seq: number;
-            event: components["schemas"]["ThreadEvent"];
+            event: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["MessageReplyRequestedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"] | components["schemas"]["ThreadAgentAddedEvent"] | components["schemas"]["ThreadAgentRemovedEvent"] | components["schemas"]["ThreadReadEvent"];
+        };
+        /** @description You moved your read mark in a thread (PUT /threads/{id}/read), on this device or another: `data` is your read state. Only your own user stream carries it. */
+        ThreadReadEvent: {
+            /**
+             * Format: int32
+             * @description The new read mark: the thread's `seq` read up to.
+             * @example 7
+             */
+            seq: number;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            actor: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /** @enum {string} */
+            type: "thread.read";
+            data: components["schemas"]["ReadState"];
         };
         /** @description One server-sent event of your user stream, shown as an object (see ThreadStreamFrame for the wire form): `retry: 3000` first, a `: heartbeat` comment about every 15 seconds. */
         UserStreamFrame: components["schemas"]["UserStreamEvent"] | components["schemas"]["ThreadStreamResetFrame"];
@@ -9586,6 +9815,8 @@ export interface operations {
                 updated_since?: string;
                 /** @description Admins and API keys: only this user's threads (without it they see every thread). Users always see only their own. */
                 owner_id?: string;
+                /** @description `true`: only threads with something unread for you (`unread_count` > 0). */
+                unread?: "true" | "false";
             };
             header?: {
                 /**
@@ -9997,6 +10228,137 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getThreadReadState: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your read state in the thread. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadStateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    markThreadRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            /** @description Your read state in the thread, after the move. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadStateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMyUnreadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your unread totals. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadTotalsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -33,8 +33,8 @@ const EVENT_TYPES = Object.keys({
   "thread.agent_removed": true,
 } satisfies Record<ThreadEvent["type"], true>);
 
-/** The thread events a user stream carries. */
-const USER_EVENT_TYPES = ["thread.created", "thread.updated", "message.created"];
+/** The events a user stream carries: its threads' and the user's own read marks. */
+const USER_EVENT_TYPES = ["thread.created", "thread.updated", "message.created", "thread.read"];
 
 /**
  * Follows a thread live: every event after `options.after`, then each new one, delivered in order

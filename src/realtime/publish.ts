@@ -31,3 +31,7 @@ export const publish = async (runtime: Runtime, ...commits: (Committed | null)[]
 /** A thread was deleted with its log: its hub ends its live streams (a `reset` with `thread_deleted`). */
 export const publishDeletion = (runtime: Runtime, threadId: string) =>
   inBackground(runtime, "notifying the thread hub", logHubOf(runtime.env.THREAD_HUB, threadId).poke(threadId));
+
+/** A user's own stream got an event of theirs alone (a read mark moved): their hub reads it now. */
+export const publishToUser = (runtime: Runtime, userId: string) =>
+  inBackground(runtime, "notifying the user hub", logHubOf(runtime.env.USER_HUB, userId).poke(userId));

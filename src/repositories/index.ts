@@ -8,6 +8,7 @@ import { idempotencyRepository } from "./idempotency.repository";
 import { interactionsRepository } from "./interactions.repository";
 import { messagesRepository } from "./messages.repository";
 import { reactionsRepository } from "./reactions.repository";
+import { readsRepository } from "./reads.repository";
 import { searchRepository } from "./search.repository";
 import { sessionsRepository } from "./sessions.repository";
 import { storageRepository } from "./storage.repository";
@@ -30,6 +31,7 @@ const build = (store: Store) => ({
   interactions: interactionsRepository(store),
   messages: messagesRepository(store),
   reactions: reactionsRepository(store),
+  reads: readsRepository(store),
   search: searchRepository(store),
   sessions: sessionsRepository(store),
   storage: storageRepository(store),

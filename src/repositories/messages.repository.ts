@@ -4,6 +4,7 @@ import type { AttachedFile, MessageRow } from "../wire/messages";
 import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
 import { ACTIVE_THREAD, liveMessage } from "./guards";
+import { readsOnDelete, readsOnPost } from "./reads.repository";
 import { type Committed, commitOne, NEXT_SEQ, type ThreadChange } from "./thread-log";
 
 /** A message about to be written; `seq` is known only for messages of a new thread. */
@@ -122,6 +123,14 @@ export const updateMessage = (d1: D1Database, id: string, sets: Sql[]) => (pendi
     .bind(...sets.flatMap((set) => set.params), id, ...pending.params),
 ];
 
+/** Who wrote a message: its user, or its API key (null when its author was deleted). */
+const authorOf = (message: { authorId: string | null; apiKeyId: string | null }): Actor | null =>
+  message.authorId !== null
+    ? { type: "user", id: message.authorId }
+    : message.apiKeyId !== null
+      ? { type: "api_key", id: message.apiKeyId }
+      : null;
+
 const replyCountOf = (id: string) => sql("SELECT reply_count FROM messages WHERE id = ?", id);
 /** `edited_at` as the wire writes it (`toISOString()`), or null. */
 const editedAtOf = (id: string) =>
@@ -143,6 +152,8 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
         ]
       : [];
     const now = sqlDate(message.createdAt);
+    const author = authorOf(message);
+    if (!author) throw new Error("a new message has a user or an API key as its author");
     return commitOne(d1, {
       change: { ...event, guard: and(ACTIVE_THREAD, ...parentGuard), computed: { seq: NEXT_SEQ } },
       write: (pending) => [
@@ -185,6 +196,7 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
                 .bind(message.parentId, ...pending.params),
             ]
           : []),
+        ...readsOnPost(d1, message.threadId, author, pending),
       ],
       sets: sql("message_count = message_count + 1, last_message_at = ?", now),
     });
@@ -217,7 +229,7 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
    */
   tombstone: (
     event: MessageEvent<"message.deleted">,
-    message: { id: string; parentId: string | null },
+    message: Pick<MessageRow, "id" | "parentId" | "seq" | "authorId" | "apiKeyId">,
   ): Promise<Committed | null> => {
     const now = sqlDate(event.now);
     return commitOne(d1, {
@@ -238,6 +250,7 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
           .prepare(`DELETE FROM message_files WHERE message_id = ? AND ${pending.sql}`)
           .bind(message.id, ...pending.params),
         d1.prepare(`DELETE FROM reactions WHERE message_id = ? AND ${pending.sql}`).bind(message.id, ...pending.params),
+        readsOnDelete(d1, event.threadId, { seq: message.seq, author: authorOf(message) }, pending),
         ...(message.parentId
           ? [
               d1

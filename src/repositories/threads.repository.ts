@@ -1,10 +1,12 @@
 import type { Prisma, Thread, ThreadStatus } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
+import type { Actor } from "../principal";
 import { MEMORY_LIMITS } from "../wire/memory";
 import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
 import { after, newestFirst } from "./keyset";
 import { insertMessages, type NewMessage } from "./messages.repository";
+import { readsOnCreate } from "./reads.repository";
 import {
   type Committed,
   commitOne,
@@ -26,6 +28,8 @@ export interface ThreadListOptions {
   ownerId?: string;
   status?: ThreadStatus;
   updatedSince?: Date;
+  /** Only threads where this reader has something unread. */
+  unreadBy?: Actor;
 }
 
 export interface ThreadChanges {
@@ -36,6 +40,17 @@ export interface ThreadChanges {
 
 /** What access checks and guarded writes need of a thread, without its (possibly large) memory. */
 const ACCESS_FIELDS = { id: true, ownerId: true, status: true, lastSeq: true } as const;
+
+/** Threads where the reader has something unread: by their counter, or (no mark yet) any live message. */
+const unreadFor = (reader: Actor): Prisma.ThreadWhereInput => {
+  const theirs = { readerType: reader.type, readerId: reader.id };
+  return {
+    OR: [
+      { reads: { some: { ...theirs, unreadCount: { gt: 0 } } } },
+      { reads: { none: theirs }, messageCount: { gt: 0 } },
+    ],
+  };
+};
 
 const json = (value: Prisma.JsonValue | null) => (value === null ? null : JSON.stringify(value));
 
@@ -49,6 +64,7 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
     thread: Thread,
     messages: NewMessage[],
     events: NewEvent[],
+    creator: Actor,
     memberKeyId: string | null,
   ): Promise<Committed> => {
     const results = await d1.batch([
@@ -72,6 +88,7 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
         ),
       insertEvents(d1, thread.id, events, thread.createdAt),
       ...insertMessages(d1, messages),
+      readsOnCreate(d1, thread.id, creator, thread.lastSeq, thread.createdAt),
       ...(memberKeyId === null
         ? []
         : [
@@ -109,11 +126,12 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
     db.thread.findFirst({ where: { id, ...threadsIn(scope) }, select: ACCESS_FIELDS }),
 
   /** Most recently active first; one page plus one row, so the caller knows whether there is more. */
-  listPage: ({ limit, after: position, scope, ownerId, status, updatedSince }: ThreadListOptions) =>
+  listPage: ({ limit, after: position, scope, ownerId, status, updatedSince, unreadBy }: ThreadListOptions) =>
     db.thread.findMany({
       where: {
         AND: [
           threadsIn(scope),
+          unreadBy ? unreadFor(unreadBy) : {},
           {
             ownerId,
             status,

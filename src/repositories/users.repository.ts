@@ -17,7 +17,7 @@ export interface UserChanges {
   avatarUrl?: string | null;
 }
 
-export const usersRepository = ({ db }: Store) => ({
+export const usersRepository = ({ db, d1 }: Store) => ({
   create: (data: { email: string; name: string; role: Role; avatarUrl?: string | null }) => db.user.create({ data }),
 
   findById: (id: string) => db.user.findFirst({ where: { id } }),
@@ -70,5 +70,12 @@ export const usersRepository = ({ db }: Store) => ({
     return count === 0 ? null : db.user.findFirst({ where: { id } });
   },
 
-  delete: async (id: string) => (await db.user.deleteMany({ where: { id } })).count > 0,
+  /** Deletes the user (their threads, sessions and the rest by cascade) and their read marks in others' threads. */
+  delete: async (id: string) => {
+    const [user] = await d1.batch([
+      d1.prepare("DELETE FROM users WHERE id = ?").bind(id),
+      d1.prepare("DELETE FROM thread_reads WHERE reader_type = 'user' AND reader_id = ?").bind(id),
+    ]);
+    return (user?.meta.changes ?? 0) > 0;
+  },
 });

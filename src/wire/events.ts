@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ThreadEvent as ThreadEventRow, UserEvent as UserEventRow } from "../generated/prisma/client";
+import type { Actor } from "../principal";
 import { ActorSchema } from "../schemas/actor";
 import { Counter, Id, Timestamp } from "../schemas/common";
 import { ArtifactSchema } from "./artifacts";
@@ -7,9 +8,10 @@ import { InteractionSchema } from "./interactions";
 import { ThreadMemorySchema } from "./memory";
 import { MessageSnapshotSchema } from "./messages";
 import { ReactionChangeSchema } from "./reactions";
+import { type ReadState, ReadStateSchema } from "./read-state";
 import { ReplyRequestSchema } from "./reply-requests";
 import { ThreadAgentSchema } from "./thread-agents";
-import { ThreadSchema } from "./threads";
+import { ThreadSnapshotSchema } from "./threads";
 
 /**
  * The event catalogue: every kind of change to a thread, the wire object its `data` carries (what the REST API
@@ -19,13 +21,13 @@ import { ThreadSchema } from "./threads";
  */
 const CATALOGUE = {
   "thread.created": {
-    data: ThreadSchema,
+    data: ThreadSnapshotSchema,
     name: "ThreadCreatedEvent",
     description: "The thread was created; `data` is the new thread.",
     toOwner: true,
   },
   "thread.updated": {
-    data: ThreadSchema,
+    data: ThreadSnapshotSchema,
     name: "ThreadUpdatedEvent",
     description: "Title, status or metadata changed; `data` is the thread.",
     toOwner: true,
@@ -122,6 +124,9 @@ export type EventPayload<T extends EventType> = z.input<Catalogue[T]["data"]>;
 export const EVENT_TYPES = Object.keys(CATALOGUE) as EventType[];
 /** What an event of this type means, as the catalogue says it. */
 export const describeEvent = (type: EventType): string => CATALOGUE[type].description;
+/** The type of a user's own read-mark event (its user stream only). */
+export const THREAD_READ = "thread.read";
+
 /** The events copied to the thread owner's user stream. */
 export const OWNER_EVENT_TYPES = EVENT_TYPES.filter((type) => CATALOGUE[type].toOwner);
 
@@ -148,21 +153,39 @@ export const ThreadEventSchema = z.discriminatedUnion("type", EVENT_SCHEMAS).ope
     "One change to a thread (its messages, reactions, memory, artifacts or agents). Message events carry the message without `reactions` (those depend on who asks; follow `reaction.*` events); deleting a message also removes its reactions without separate events.",
 });
 
+/** A user's own event (never in a thread's log): they moved their read mark, so their other devices update. */
+export const ThreadReadEventSchema = z
+  .object({
+    ...eventFields,
+    seq: Counter.openapi({ description: "The new read mark: the thread's `seq` read up to.", example: 7 }),
+    type: z.literal("thread.read"),
+    data: ReadStateSchema,
+  })
+  .openapi("ThreadReadEvent", {
+    description:
+      "You moved your read mark in a thread (PUT /threads/{id}/read), on this device or another: `data` is your read state. Only your own user stream carries it.",
+  });
+
 export const UserEventSchema = z
   .object({
     seq: Counter.openapi({ description: "Position in your user stream: strictly increasing, no gaps.", example: 12 }),
-    event: ThreadEventSchema,
+    event: z.union([ThreadEventSchema, ThreadReadEventSchema]),
   })
   .openapi("UserEvent", {
     description:
-      "Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — and `seq` its place in your stream.",
+      "Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — or your own `thread.read` (you moved your read mark), and `seq` its place in your stream.",
   });
 
 export type ThreadEvent = z.infer<typeof ThreadEventSchema>;
 export type UserEvent = z.infer<typeof UserEventSchema>;
+export type ThreadReadEvent = z.infer<typeof ThreadReadEventSchema>;
 
 /** The events whose `data` is a message. */
 const CARRIES_MESSAGE = new Set<string>(EVENT_TYPES.filter((type) => CATALOGUE[type].data === MessageSnapshotSchema));
+
+/** Who made the change, from an event row's columns (written from an Actor). */
+const actorOfRow = (row: { actorType: string | null; actorId: string | null }): Actor | null =>
+  row.actorType && row.actorId ? { type: row.actorType as Actor["type"], id: row.actorId } : null;
 
 /** An event as the JSON feed and the live streams send it. */
 export const eventToWire = (row: ThreadEventRow): ThreadEvent =>
@@ -170,15 +193,23 @@ export const eventToWire = (row: ThreadEventRow): ThreadEvent =>
   ({
     seq: row.seq,
     thread_id: row.threadId,
-    actor: row.actorType && row.actorId ? { type: row.actorType, id: row.actorId } : null,
+    actor: actorOfRow(row),
     created_at: row.createdAt.toISOString(),
     type: row.type,
     // Message events logged before messages had a `state` were all of complete messages.
     data: CARRIES_MESSAGE.has(row.type) ? { state: "COMPLETE", ...(row.payload as object) } : row.payload,
   }) as ThreadEvent;
 
-/** A user event: its place in the user's stream, and the thread event it copies. */
-export const userEventToWire = (row: UserEventRow): UserEvent => ({
-  seq: row.seq,
-  event: eventToWire({ ...row, seq: row.threadSeq }),
-});
+/** A user event: its place in the user's stream, and the thread event it copies (or the user's own `thread.read`). */
+export const userEventToWire = (row: UserEventRow): UserEvent => {
+  if (row.type !== THREAD_READ) return { seq: row.seq, event: eventToWire({ ...row, seq: row.threadSeq }) };
+  const event: ThreadReadEvent = {
+    seq: row.threadSeq,
+    thread_id: row.threadId,
+    actor: actorOfRow(row),
+    created_at: row.createdAt.toISOString(),
+    type: THREAD_READ,
+    data: row.payload as ReadState,
+  };
+  return { seq: row.seq, event };
+};

@@ -15,24 +15,38 @@ export const ThreadStatusSchema = z.enum(["ACTIVE", "ARCHIVED"]).openapi("Thread
 
 export const Title = z.string().trim().min(1).max(THREAD_LIMITS.maxTitleLength).openapi({ example: "Q3 churn review" });
 
+const threadFields = {
+  id: Id,
+  owner_id: Id.openapi({ description: "The user the thread belongs to." }),
+  title: Title,
+  status: ThreadStatusSchema,
+  metadata: MetadataMap,
+  message_count: Counter.openapi({ description: "Messages in the thread, not counting deleted ones." }),
+  last_message_at: Timestamp.nullable().openapi({ description: "When the newest message was posted." }),
+  last_event_seq: Counter.openapi({
+    description:
+      "Sequence number of the thread's newest event: read the thread (and its messages), then follow `GET /threads/{id}/events?after=` this number.",
+  }),
+  memory_version: Counter.openapi({ description: "Version of the thread's memory document (0: none yet)." }),
+  created_at: Timestamp,
+  updated_at: Timestamp.openapi({
+    description: "Last activity: the last change to the thread or anything in it. Lists are ordered by it.",
+  }),
+};
+
+/** A thread as its events carry it: the same for everyone, so without the reader's own read state. */
+export const ThreadSnapshotSchema = z.object(threadFields).openapi("ThreadSnapshot", {
+  description: "A thread as events carry it: a Thread without `unread_count` and `last_read_seq` (those are yours).",
+});
+
 export const ThreadSchema = z
   .object({
-    id: Id,
-    owner_id: Id.openapi({ description: "The user the thread belongs to." }),
-    title: Title,
-    status: ThreadStatusSchema,
-    metadata: MetadataMap,
-    message_count: Counter.openapi({ description: "Messages in the thread, not counting deleted ones." }),
-    last_message_at: Timestamp.nullable().openapi({ description: "When the newest message was posted." }),
-    last_event_seq: Counter.openapi({
+    ...threadFields,
+    unread_count: Counter.openapi({
       description:
-        "Sequence number of the thread's newest event: read the thread (and its messages), then follow `GET /threads/{id}/events?after=` this number.",
+        "Messages by others after your read mark (PUT /threads/{id}/read), deleted ones not counted; your own never count.",
     }),
-    memory_version: Counter.openapi({ description: "Version of the thread's memory document (0: none yet)." }),
-    created_at: Timestamp,
-    updated_at: Timestamp.openapi({
-      description: "Last activity: the last change to the thread or anything in it. Lists are ordered by it.",
-    }),
+    last_read_seq: Counter.openapi({ description: "Your read mark: the `seq` you have read up to (0: nothing yet)." }),
   })
   .openapi("Thread");
 
@@ -48,12 +62,15 @@ export const threadExample: z.input<typeof ThreadSchema> = {
   memory_version: 0,
   created_at: "2026-11-25T10:00:00.000Z",
   updated_at: "2026-11-25T10:00:00.000Z",
+  unread_count: 0,
+  last_read_seq: 2,
 };
 
 /** A thread row without its memory document (lists and access checks never load it). */
 export type ThreadRow = Omit<Thread, "memory">;
 
-export const threadToWire = (thread: ThreadRow): z.infer<typeof ThreadSchema> => ({
+/** A thread as its events carry it. */
+export const threadSnapshot = (thread: ThreadRow): z.infer<typeof ThreadSnapshotSchema> => ({
   id: thread.id,
   owner_id: thread.ownerId,
   title: thread.title,
@@ -65,4 +82,14 @@ export const threadToWire = (thread: ThreadRow): z.infer<typeof ThreadSchema> =>
   memory_version: thread.memoryVersion,
   created_at: thread.createdAt.toISOString(),
   updated_at: thread.updatedAt.toISOString(),
+});
+
+/** Where a reader is in a thread; null when they have no mark there (nothing read, nothing written). */
+export type ReadMark = { lastReadSeq: number; unreadCount: number } | null;
+
+/** A thread as its reader gets it: with their unread count and read mark. */
+export const threadToWire = (thread: ThreadRow, mark: ReadMark): z.infer<typeof ThreadSchema> => ({
+  ...threadSnapshot(thread),
+  unread_count: mark?.unreadCount ?? thread.messageCount,
+  last_read_seq: mark?.lastReadSeq ?? 0,
 });

@@ -179,10 +179,10 @@ test("the MCP client of docs/mcp.md lists its tools and answers in the thread ov
   const blocks = shellBlocks("docs/mcp.md");
   const { stdout } = await runShellBlocks(blocks, inject("baseUrl"), { cwd: repoRoot, timeoutMs: 120_000 });
   const lines = stdout.split("\n").filter((line) => line.trim() !== "");
-  // The key's scopes (threads:read, messages:write) give it the reads and the message writes: 18 tools.
+  // The key's scopes (threads:read, messages:write) give it the reads, its read mark and the message writes: 19 tools.
   expect(lines[0]?.split(" ")).toContain("append_message_delta");
   expect(lines[0]?.split(" ")).not.toContain("create_thread");
-  expect(lines.slice(-2)).toEqual(["18 tools", "You asked: What was churn in Q3?"]);
+  expect(lines.slice(-2)).toEqual(["19 tools", "You asked: What was churn in Q3?"]);
 }, 150_000);
 
 test("the chat tour of docs/chat-front-ends.md streams the reply, then a regenerated one, as written", async () => {

@@ -4,7 +4,17 @@ import { describe, expect, it } from "vitest";
 import { unwrap } from "../../sdk/src";
 import worker from "../../src/index";
 import { getDb } from "../../src/repositories/db";
-import { allEvents, json, newAgent, newThread, newUser, post, problemOf, snapshotOf } from "../support/conversations";
+import {
+  allEvents,
+  json,
+  newAgent,
+  newThread,
+  newUser,
+  post,
+  problemOf,
+  snapshotOf,
+  threadSnapshotOf,
+} from "../support/conversations";
 
 const db = getDb(env.DB);
 const DAY = 24 * 60 * 60 * 1000;
@@ -50,7 +60,7 @@ describe("the thread event log", () => {
       [8, "message.deleted", "user"],
     ]);
     const data = events.map((e) => e.data);
-    expect(data[0]).toEqual(thread);
+    expect(data[0]).toEqual(threadSnapshotOf(thread));
     expect(data[1]).toEqual(snapshotOf(message));
     expect(data[2]).toEqual(snapshotOf(edited.data));
     expect(data[3]).toEqual({
@@ -66,7 +76,7 @@ describe("the thread event log", () => {
       count: 0,
     });
     expect(data[5]).toEqual(memory.data);
-    expect(data[6]).toEqual(renamed);
+    expect(data[6]).toEqual(threadSnapshotOf(renamed));
     expect(data[7]).toEqual(snapshotOf(tombstone));
   });
 

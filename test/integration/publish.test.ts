@@ -246,6 +246,8 @@ const NOT_LOGGED: Record<string, string> = {
   revokeApiKey: "identity",
   deleteThread: "the log goes with the thread; its hub resets its watchers (tested below)",
   appendMessageDelta: "a streamed reply's text reaches the hub directly; its end is logged (completeMessage)",
+  markThreadRead:
+    "a reader's own mark, not a change to the thread: a user's own stream gets `thread.read` (read-state.test.ts)",
   setActivityStatus: "kept by the thread's hub only",
   clearActivityStatus: "kept by the thread's hub only",
   createStreamToken: "a credential",

@@ -71,17 +71,18 @@ describe("D1 statements per request", () => {
     };
     expect(counts).toEqual({
       "GET /users": 1,
-      "GET /threads": 1,
-      "GET /threads/{id}": 1,
+      // The page (or the thread), then the caller's read marks in it.
+      "GET /threads": 2,
+      "GET /threads/{id}": 2,
       // Access, the page, its attachments, its reactions.
       "GET /threads/{id}/messages": 4,
       "GET /search/messages": 1,
       // Access, the artifact with its current version (and its files, had it any).
       "GET /threads/{id}/artifacts/{id}": 2,
       "GET /files/{id}": 1,
-      // Access, then one batch: the event, the message, its webhook deliveries (the outbox), the thread's
-      // counters, the owner's user-stream copy (2).
-      "POST /threads/{id}/messages": 7,
+      // Access, then one batch: the event, the message, the author's read mark and the others' unread counts (2),
+      // its webhook deliveries (the outbox), the thread's counters, the owner's user-stream copy (2).
+      "POST /threads/{id}/messages": 9,
     });
   });
 

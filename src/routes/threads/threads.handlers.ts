@@ -19,8 +19,15 @@ import { repositories } from "../../repositories";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
 import type { Committed, NewEvent } from "../../repositories/thread-log";
 import { messageSnapshot } from "../../wire/messages";
-import { type ThreadRow, threadToWire } from "../../wire/threads";
+import { type ReadMark, type ThreadRow, threadSnapshot, threadToWire } from "../../wire/threads";
 import type { createThread, deleteThread, getThread, listThreads, updateThread } from "./threads.routes";
+
+/** The caller's read mark in the thread. */
+const markOf = async (c: Context<AppEnv>, threadId: string): Promise<ReadMark> =>
+  (await repositories(c).reads.marksIn([threadId], actorOf(principalOf(c)))).get(threadId) ?? null;
+
+/** A thread's ETag as its reader gets it: the thread's version, and their read mark (which moves their counts). */
+const threadEtag = (thread: { lastSeq: number }, mark: ReadMark) => etagFor(thread.lastSeq, mark?.lastReadSeq ?? 0);
 
 const invalidOwner = (message: string) =>
   new ApiError("validation-error", "1 field is not valid.", {
@@ -104,7 +111,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
       seq: 1,
       type: "thread.created",
       actor,
-      payload: threadToWire({ ...thread, messageCount: 0, lastMessageAt: null, lastSeq: 1 }),
+      payload: threadSnapshot({ ...thread, messageCount: 0, lastMessageAt: null, lastSeq: 1 }),
     },
     ...messages.map((message) => ({
       seq: message.seq,
@@ -126,7 +133,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
   try {
     // A member-only key joins the thread it creates (admins and workspace-wide keys reach it anyway).
     const memberKeyId = principal.kind === "api_key" && !isWorkspaceWide(principal) ? principal.id : null;
-    committed = await repositories(c).threads.create(thread, messages, events, memberKeyId);
+    committed = await repositories(c).threads.create(thread, messages, events, actor, memberKeyId);
   } catch (error) {
     if (isForeignKeyViolation(error)) {
       throw new ApiError("conflict", "An attached file or the owner was deleted while the thread was being created.");
@@ -134,13 +141,16 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
     throw error;
   }
   await publish(c, committed);
+  // Its creator has read it up to its first messages.
+  const mark = { lastReadSeq: thread.lastSeq, unreadCount: 0 };
   c.header("Location", `/threads/${thread.id}`);
-  c.header("ETag", etagFor(thread.lastSeq));
-  return ok(c, threadToWire(thread), Status.CREATED);
+  c.header("ETag", threadEtag(thread, mark));
+  return ok(c, threadToWire(thread, mark), Status.CREATED);
 };
 
 export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = async (c) => {
-  const { limit, cursor, status, updated_since, owner_id } = c.req.valid("query");
+  const { limit, cursor, status, updated_since, owner_id, unread } = c.req.valid("query");
+  const reader = actorOf(principalOf(c));
   // Only threads within reach: asking for someone else's is simply an empty list.
   const rows = await repositories(c).threads.listPage({
     limit,
@@ -149,18 +159,28 @@ export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = asyn
     ownerId: owner_id,
     status,
     updatedSince: updated_since ? new Date(updated_since) : undefined,
+    unreadBy: unread ? reader : undefined,
   });
   const { page, pagination } = toPage(rows, limit, (row) => row.updatedAt);
-  return okPage(c, page.map(threadToWire), pagination);
+  const marks = await repositories(c).reads.marksIn(
+    page.map((thread) => thread.id),
+    reader,
+  );
+  return okPage(
+    c,
+    page.map((thread) => threadToWire(thread, marks.get(thread.id) ?? null)),
+    pagination,
+  );
 };
 
 export const getThreadHandler: RouteHandler<typeof getThread, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const thread = assertReachable(id, await repositories(c).threads.findById(id, callersThreads(c)));
-  const etag = etagFor(thread.lastSeq);
+  const mark = await markOf(c, thread.id);
+  const etag = threadEtag(thread, mark);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
-  return ok(c, threadToWire(thread), Status.OK);
+  return ok(c, threadToWire(thread, mark), Status.OK);
 };
 
 export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = async (c) => {
@@ -189,15 +209,16 @@ export const updateThreadHandler: RouteHandler<typeof updateThread, AppEnv> = as
       updatedAt: now,
     };
     const committed = await threads.update(
-      { threadId: id, type: "thread.updated", actor, payload: threadToWire(next), now },
+      { threadId: id, type: "thread.updated", actor, payload: threadSnapshot(next), now },
       { title: body.title, status: body.status, metadata: body.metadata },
       current.lastSeq,
     );
     return committed ? { next, committed } : undefined;
   }, pinned !== undefined);
   await publish(c, updated.committed);
-  c.header("ETag", etagFor(updated.next.lastSeq));
-  return ok(c, threadToWire(updated.next), Status.OK);
+  const mark = await markOf(c, id);
+  c.header("ETag", threadEtag(updated.next, mark));
+  return ok(c, threadToWire(updated.next, mark), Status.OK);
 };
 
 export const deleteThreadHandler: RouteHandler<typeof deleteThread, AppEnv> = async (c) => {

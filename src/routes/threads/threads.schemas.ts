@@ -51,6 +51,14 @@ export const ListThreadsQuery = PageQuery.extend({
     description:
       "Admins and API keys: only this user's threads (without it they see every thread). Users always see only their own.",
   }),
+  unread: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((value) => value === "true")
+    .openapi({
+      param: { name: "unread", in: "query" },
+      description: "`true`: only threads with something unread for you (`unread_count` > 0).",
+    }),
 });
 
 export const ThreadResponse = envelope(ThreadSchema, "ThreadResponse", threadExample);

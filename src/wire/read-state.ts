@@ -1,0 +1,33 @@
+import { z } from "@hono/zod-openapi";
+import { Counter, Id, Timestamp } from "../schemas/common";
+
+/** Where a reader is in a thread: GET and PUT /threads/{id}/read, and the `thread.read` event of a user's stream. */
+export const ReadStateSchema = z
+  .object({
+    thread_id: Id,
+    last_read_seq: Counter.openapi({
+      description: "Your read mark: the `seq` (of an event or a message) you have read up to; 0 when nothing yet.",
+    }),
+    unread_count: Counter.openapi({
+      description: "Messages by others after the mark, deleted ones not counted; your own never count.",
+    }),
+    updated_at: Timestamp.nullable().openapi({ description: "When the mark last moved; null when it never has." }),
+  })
+  .openapi("ReadState", {
+    example: {
+      thread_id: "cmif7vj3k0000thr000000001",
+      last_read_seq: 12,
+      unread_count: 3,
+      updated_at: "2026-11-25T10:05:00.000Z",
+    },
+  });
+
+export type ReadState = z.infer<typeof ReadStateSchema>;
+
+/** GET /me/unread: what is unread for you across every thread you reach. */
+export const UnreadTotalsSchema = z
+  .object({
+    threads: Counter.openapi({ description: "Threads with something unread for you." }),
+    messages: Counter.openapi({ description: "Unread messages in them: the sum of their `unread_count`." }),
+  })
+  .openapi("UnreadTotals", { example: { threads: 3, messages: 17 } });
