@@ -5,7 +5,8 @@ import { rateLimitPolicyHeader } from "./error-responses";
 /** Response headers documented by more than one operation. */
 export const etagHeader = (what: string) => ({
   description: `Version of the ${what}; send it back as If-None-Match or If-Match.`,
-  schema: { type: "string" as const, maxLength: 16, pattern: '^"[0-9a-z]+"$' },
+  // A version in base 36, and for a thread the reader's read mark after a dash (src/http/etag.ts).
+  schema: { type: "string" as const, maxLength: 28, pattern: '^"[0-9a-z]+(-[0-9a-z]+)?"$' },
 });
 
 export const locationHeader = (what: string) => ({

@@ -13,6 +13,7 @@ type MediaTypes = Record<string, { schema?: object }>;
 interface ResponseSpec {
   $ref?: string;
   content?: MediaTypes;
+  headers?: Record<string, { schema?: { type?: string } }>;
 }
 interface OperationSpec {
   responses: Record<string, ResponseSpec>;
@@ -107,12 +108,29 @@ const checkBody = async (where: string, response: Response, documented: Response
   }
 };
 
+/** Each documented header the response sends must match its schema (numbers are sent as their digits). */
+const checkHeaders = (where: string, response: Response, documented: ResponseSpec, pointer: string) => {
+  for (const [name, header] of Object.entries(documented.headers ?? {})) {
+    const value = response.headers.get(name);
+    if (value === null || !header.schema) continue;
+    const numeric = header.schema.type === "integer" || header.schema.type === "number";
+    const result = validatorFor(`${pointer}/headers/${pointerEscape(name)}/schema`).validate(
+      numeric ? Number(value) : value,
+    );
+    if (!result.valid) {
+      const errors = result.errors.map((e) => e.error).join("; ");
+      throw new Error(`Contract violation (${where}): header ${name}: ${JSON.stringify(value)} — ${errors}`);
+    }
+  }
+};
+
 /** Throws with every mismatch between the response and the contract. */
 export const assertMatchesContract = async (method: string, url: string, response: Response): Promise<void> => {
   const { pathname } = new URL(url);
   const where = `${method} ${pathname} → ${response.status}`;
   const found = documentedResponse(method, pathname, response.status);
   if ("problem" in found) throw new Error(`Contract violation (${where}): ${found.problem}`);
+  checkHeaders(where, response, found.response, found.pointer);
   await checkBody(where, response, found.response, found.pointer);
 };
 
