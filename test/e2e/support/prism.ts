@@ -20,7 +20,18 @@ export const startPrismProxy = async (upstream: string, readyTimeoutMs = 60_000)
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     join(repoRoot, "node_modules", ".bin", "prism"),
-    ["proxy", join(repoRoot, "openapi", "openapi.json"), upstream, "--host", "127.0.0.1", "--port", String(port)],
+    // `--cors false`: the service's own CORS headers pass through; Prism's (`*`) would not be the service's answer.
+    [
+      "proxy",
+      join(repoRoot, "openapi", "openapi.json"),
+      upstream,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--cors",
+      "false",
+    ],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   let printed = "";
