@@ -105,6 +105,29 @@ describe("unread counts", () => {
   });
 });
 
+describe("the migration's backfill (0014_read_state.sql)", () => {
+  it("gives readers who wrote before read state existed the counts the live counters keep", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api);
+    const gone = await post(agent.api, thread.id, "one");
+    await post(agent.api, thread.id, "two");
+    await post(ada.api, thread.id, "mine");
+    await remove(agent, thread.id, gone.id);
+    const live = { ada: await stateOf(ada, thread.id), agent: await stateOf(agent, thread.id) };
+    expect([live.ada.unread_count, live.agent.unread_count]).toEqual([1, 1]);
+
+    // As it ran on deploy: no marks yet, then its last statement.
+    const migration = env.TEST_MIGRATIONS.find((candidate) => candidate.name.startsWith("0014_"));
+    const backfill = migration?.queries.at(-1) ?? "";
+    expect(backfill).toMatch(/^-- Added by hand[\s\S]*INSERT INTO "thread_reads"/);
+    await env.DB.prepare("DELETE FROM thread_reads").run();
+    await env.DB.prepare(backfill).run();
+    expect(await stateOf(ada, thread.id)).toMatchObject({ last_read_seq: 0, unread_count: 1, updated_at: null });
+    expect(await stateOf(agent, thread.id)).toMatchObject({ last_read_seq: 0, unread_count: 1, updated_at: null });
+  });
+});
+
 describe("unread totals (GET /me/unread)", () => {
   it("sum the unread counts of every thread the caller reaches: a user's own, a member key's", async () => {
     const ada = await newUser();
