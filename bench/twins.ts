@@ -124,13 +124,19 @@ export const twins = new Hono<AppEnv>()
     return c.json(row, Status.CREATED);
   })
 
-  // ---- GET /threads/{id}: one read of the row without its memory document, as the real handler does -----------
+  // ---- GET /threads/{id}: the row without its memory document, then the reader's read mark in it ------------
   .get("/_bench/threads/:id", async (c) => {
     if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const thread = await c.env.DB.prepare(`SELECT ${THREAD_COLUMNS} FROM threads WHERE id = ? LIMIT 1`)
       .bind(c.req.param("id"))
+      .first<{ owner_id: string }>();
+    if (!thread) return c.json({ error: "no such thread" }, Status.NOT_FOUND);
+    const mark = await c.env.DB.prepare(
+      "SELECT last_read_seq, unread_count FROM thread_reads WHERE thread_id = ? AND reader_type = 'user' AND reader_id = ?",
+    )
+      .bind(c.req.param("id"), thread.owner_id)
       .first();
-    return thread ? c.json(thread, Status.OK) : c.json({ error: "no such thread" }, Status.NOT_FOUND);
+    return c.json({ ...thread, mark }, Status.OK);
   })
 
   // ---- GET /threads/{id}/messages: access read, one page by seq, its attachments, its reactions summary ------
@@ -194,9 +200,9 @@ export const twins = new Hono<AppEnv>()
   })
 
   // ---- POST /threads/{id}/messages: access read, then the same batch as messagesRepository.post --------------
-  // [event insert at last_seq + 1 guarded on the thread being ACTIVE, message insert, the owner's user-event copy
-  // and thread bump guarded on the event row being pending], as the thread's owner (a USER message). No
-  // attachments, no reply.
+  // [event insert at last_seq + 1 guarded on the thread being ACTIVE, message insert, the author's read mark if
+  // missing and the other readers' unread counts, the owner's user-event copy and thread bump guarded on the event
+  // row being pending], as the thread's owner (a USER message). No attachments, no reply.
   .post("/_bench/threads/:id/messages", async (c) => {
     if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const db = c.env.DB;
@@ -247,6 +253,22 @@ export const twins = new Hono<AppEnv>()
              WHERE t.id = ? AND ${pending.sql}`,
           )
           .bind(messageId, thread.owner_id, body.text, at, at, id, ...pending.params),
+        db
+          .prepare(
+            `INSERT INTO thread_reads (thread_id, reader_type, reader_id, last_read_seq, unread_count, updated_at)
+             SELECT ?, 'user', ?, 0,
+                    (SELECT COUNT(*) FROM messages m WHERE m.thread_id = ? AND m.seq > 0 AND m.deleted_at IS NULL
+                       AND NOT (m.author_id IS ?)), NULL
+             WHERE ${pending.sql} AND NOT EXISTS (SELECT 1 FROM thread_reads r
+                                                 WHERE r.thread_id = ? AND r.reader_type = 'user' AND r.reader_id = ?)`,
+          )
+          .bind(id, thread.owner_id, id, thread.owner_id, ...pending.params, id, thread.owner_id),
+        db
+          .prepare(
+            `UPDATE thread_reads SET unread_count = unread_count + 1
+             WHERE thread_id = ? AND NOT (reader_type = 'user' AND reader_id = ?) AND ${pending.sql}`,
+          )
+          .bind(id, thread.owner_id, ...pending.params),
       ],
       sets: sql("message_count = message_count + 1, last_message_at = ?", at),
     });
@@ -274,19 +296,22 @@ export const twins = new Hono<AppEnv>()
       `SELECT * FROM (
          SELECT s.rowid AS row, bm25(messages_fts, 1.0, 0.0) AS score,
                 snippet(messages_fts, 0, ?1, ?2, '…', 24) AS snippet,
-                m.id, m.thread_id, t.title AS thread_title, m.seq, m.parent_id, m.role, m.author_id, m.api_key_id,
-                m.created_at
+                m.id, m.thread_id, t.title AS thread_title,
+                COALESCE(r.unread_count, t.message_count) AS thread_unread_count,
+                m.seq, m.parent_id, m.role, m.author_id, m.api_key_id, m.created_at
          FROM messages_fts
          JOIN message_search_rows s ON s.rowid = messages_fts.rowid
          JOIN messages m ON m.id = s.message_id
          JOIN threads t ON t.id = m.thread_id
+         LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.reader_type = 'user' AND r.reader_id = ?9
          WHERE messages_fts MATCH ?3 AND m.deleted_at IS NULL
            AND (?4 IS NULL OR t.owner_id = ?4) AND (?5 IS NULL OR m.thread_id = ?5)
        )
        WHERE ?6 IS NULL OR score > ?6 OR (score = ?6 AND row > ?7)
        ORDER BY score, row LIMIT ?8`,
     )
-      .bind("\uE000", "\uE001", match, null, threadId, null, null, limit + 1)
+      // The reader: the twin has no signed-in viewer, so its unread counts are the threads' own (no mark).
+      .bind("\uE000", "\uE001", match, null, threadId, null, null, limit + 1, "")
       .all();
     return c.json({ hits: results.slice(0, limit), has_more: results.length > limit }, Status.OK);
   })

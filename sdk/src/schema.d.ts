@@ -6770,6 +6770,7 @@ export interface components {
          *           "message_id": "cmif7vj3k0000msg000000001",
          *           "thread_id": "cmif7vj3k0000thr000000001",
          *           "thread_title": "Q3 churn review",
+         *           "thread_unread_count": 0,
          *           "seq": 2,
          *           "parent_id": null,
          *           "role": "ASSISTANT",
@@ -6819,6 +6820,11 @@ export interface components {
             /** @example cmif7vj3k0000abcd12345678 */
             thread_id: string;
             thread_title: string;
+            /**
+             * Format: int32
+             * @description The thread's `unread_count` for you: messages by others after your read mark.
+             */
+            thread_unread_count: number;
             /**
              * Format: int32
              * @description The message's position in its thread.

@@ -1,3 +1,4 @@
+import type { Actor } from "../principal";
 /**
  * Full-text search over message text: the FTS5 table `messages_fts` (migrations/0004, 0010), kept in
  * sync with `messages` by triggers, so a tombstone's emptied text stops matching in the same write.
@@ -25,6 +26,8 @@ export interface SearchOptions {
   match: string;
   /** The threads the reader reaches. */
   scope: ThreadScope;
+  /** Whose unread counts the hits' threads carry. */
+  reader: Actor;
   threadId?: string;
   limit: number;
   /** Continue after this (score, row) position: results are ordered by score, then row. */
@@ -52,7 +55,7 @@ const scopedMatch = (match: string, ownerId: string | null, memberThreads: strin
  * (text 1, scope 0) keep the scope tokens out of the score.
  */
 export const searchRepository = (store: Store) => ({
-  search: async ({ match, scope, threadId, limit, after }: SearchOptions): Promise<SearchRow[]> => {
+  search: async ({ match, scope, reader, threadId, limit, after }: SearchOptions): Promise<SearchRow[]> => {
     const ownerId = scope !== null && "ownerId" in scope ? scope.ownerId : null;
     const memberKeyId = scope !== null && "memberKeyId" in scope ? scope.memberKeyId : null;
     let memberThreads: string[] | null = null;
@@ -67,12 +70,14 @@ export const searchRepository = (store: Store) => ({
         `SELECT * FROM (
            SELECT s.rowid AS row, bm25(messages_fts, 1.0, 0.0) AS score,
                   snippet(messages_fts, 0, ?1, ?2, '…', ${SNIPPET_TOKENS}) AS snippet,
-                  m.id, m.thread_id, t.title AS thread_title, m.seq, m.parent_id, m.role, m.author_id, m.api_key_id,
-                  m.created_at
+                  m.id, m.thread_id, t.title AS thread_title,
+                  COALESCE(r.unread_count, t.message_count) AS thread_unread_count,
+                  m.seq, m.parent_id, m.role, m.author_id, m.api_key_id, m.created_at
            FROM messages_fts
            JOIN message_search_rows s ON s.rowid = messages_fts.rowid
            JOIN messages m ON m.id = s.message_id
            JOIN threads t ON t.id = m.thread_id
+           LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.reader_type = ?10 AND r.reader_id = ?11
            WHERE messages_fts MATCH ?3 AND m.deleted_at IS NULL
              AND (?4 IS NULL OR t.owner_id = ?4) AND (?5 IS NULL OR m.thread_id = ?5)
              AND (?9 IS NULL OR EXISTS (SELECT 1 FROM thread_agents a WHERE a.thread_id = m.thread_id AND a.api_key_id = ?9))
@@ -90,6 +95,8 @@ export const searchRepository = (store: Store) => ({
         after?.row ?? null,
         limit + 1,
         memberKeyId,
+        reader.type,
+        reader.id,
       )
       .all<SearchRow>();
     return results;

@@ -50,6 +50,9 @@ export const SearchHitSchema = z
     message_id: Id,
     thread_id: Id,
     thread_title: z.string().max(256),
+    thread_unread_count: Counter.openapi({
+      description: "The thread's `unread_count` for you: messages by others after your read mark.",
+    }),
     seq: Counter.openapi({ description: "The message's position in its thread." }),
     parent_id: Id.nullable(),
     role: MessageRoleSchema,
@@ -75,6 +78,7 @@ export const searchHitExample: z.input<typeof SearchHitSchema> = {
   message_id: "cmif7vj3k0000msg000000001",
   thread_id: "cmif7vj3k0000thr000000001",
   thread_title: "Q3 churn review",
+  thread_unread_count: 0,
   seq: 2,
   parent_id: null,
   role: "ASSISTANT",
@@ -98,6 +102,7 @@ export interface SearchRow {
   id: string;
   thread_id: string;
   thread_title: string;
+  thread_unread_count: number;
   seq: number;
   parent_id: string | null;
   role: string;
@@ -110,6 +115,7 @@ export const searchHitToWire = (row: SearchRow): z.infer<typeof SearchHitSchema>
   message_id: row.id,
   thread_id: row.thread_id,
   thread_title: row.thread_title,
+  thread_unread_count: row.thread_unread_count,
   seq: row.seq,
   parent_id: row.parent_id,
   role: row.role as MessageRole,

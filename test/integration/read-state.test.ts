@@ -128,6 +128,27 @@ describe("the migration's backfill (0014_read_state.sql)", () => {
   });
 });
 
+describe("search hits", () => {
+  it("carry their thread's unread count for the one searching", async () => {
+    const ada = await newUser();
+    const agent = await newAgent();
+    const thread = await newThread(ada.api, { messages: [{ text: "quarterly zebra figures" }] });
+    await post(agent.api, thread.id, "zebra numbers are in");
+    const hitsFor = async (who: Reader) => {
+      const response = await who.http("/search/messages?q=zebra");
+      expect(response.status).toBe(200);
+      const { data } = await response.json<{ data: { thread_id: string; thread_unread_count: number }[] }>();
+      return data.filter((hit) => hit.thread_id === thread.id).map((hit) => hit.thread_unread_count);
+    };
+    expect(await hitsFor(ada)).toEqual([1, 1]);
+    // The agent wrote one of the two messages: the other is unread for it.
+    expect(await hitsFor(agent)).toEqual([1, 1]);
+    await mark(ada, thread.id, { seq: 1_000 });
+    expect(await hitsFor(ada)).toEqual([0, 0]);
+    expect(await hitsFor(agent)).toEqual([1, 1]);
+  });
+});
+
 describe("unread totals (GET /me/unread)", () => {
   it("sum the unread counts of every thread the caller reaches: a user's own, a member key's", async () => {
     const ada = await newUser();

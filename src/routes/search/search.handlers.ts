@@ -1,8 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { principalOf } from "../../auth/access";
 import { callersThreads } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { okPage } from "../../http/envelope";
+import { actorOf } from "../../principal";
 import { repositories } from "../../repositories";
 import { searchHitToWire } from "../../wire/search";
 import type { searchMessages } from "./search.routes";
@@ -19,6 +21,7 @@ export const searchMessagesHandler: RouteHandler<typeof searchMessages, AppEnv> 
   const rows = await repositories(c).search.search({
     match,
     scope: callersThreads(c),
+    reader: actorOf(principalOf(c)),
     threadId: thread_id,
     limit,
     after: cursor ? (decodeSearchCursor(cursor) ?? undefined) : undefined,
