@@ -41,6 +41,8 @@ export const writeBenchConfig = (dir) => {
       migrations_dir: fromRepo(db.migrations_dir ?? "migrations"),
     })),
     assets: { ...config.assets, directory: fromRepo(config.assets.directory) },
+    // The module stubs (scripts/stubs/) are named relative to the repository's config.
+    alias: Object.fromEntries(Object.entries(config.alias ?? {}).map(([name, path]) => [name, fromRepo(path)])),
     ratelimits: config.ratelimits.map((limiter) => ({ ...limiter, simple: { ...limiter.simple, limit: 1_000_000 } })),
     vars: { ...config.vars, MAX_BODY_BYTES: String(16 * 1024 * 1024) },
   };
