@@ -5251,7 +5251,7 @@ export interface components {
          *       "data": {
          *         "thread_id": "cmif7vj3k0000thr000000001",
          *         "last_read_seq": 12,
-         *         "unread_count": 0,
+         *         "unread_count": 3,
          *         "updated_at": "2026-11-25T10:05:00.000Z"
          *       },
          *       "metadata": {

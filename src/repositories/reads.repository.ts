@@ -1,4 +1,5 @@
 import type { Actor } from "../principal";
+import { THREAD_READ } from "../wire/events";
 import type { ReadState } from "../wire/read-state";
 import { jsonWith, type Sql, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
@@ -132,10 +133,10 @@ export const readsRepository = ({ db, d1 }: Store) => ({
             d1
               .prepare(
                 `INSERT INTO user_events (user_id, seq, thread_id, thread_seq, type, actor_type, actor_id, payload, created_at)
-                 SELECT u.id, u.last_event_seq, ?, (${target.sql}), 'thread.read', 'user', u.id, ${state.sql}, ?
+                 SELECT u.id, u.last_event_seq, ?, (${target.sql}), ?, 'user', u.id, ${state.sql}, ?
                  FROM users u WHERE u.id = ? AND ${moves.sql}`,
               )
-              .bind(threadId, ...target.params, ...state.params, sqlDate(now), reader.id, ...moves.params),
+              .bind(threadId, ...target.params, THREAD_READ, ...state.params, sqlDate(now), reader.id, ...moves.params),
           ]
         : [];
     const results = await d1.batch([
@@ -173,11 +174,10 @@ export const readsRepository = ({ db, d1 }: Store) => ({
 
   /** The reader's read state in a thread (the thread exists); a reader without a mark has read nothing. */
   stateOf: async (thread: { id: string; messageCount: number }, reader: Actor): Promise<ReadState> => {
+    const theirs = readerRow(thread.id, reader);
     const row = await d1
-      .prepare(
-        "SELECT thread_id, last_read_seq, unread_count, updated_at FROM thread_reads r WHERE r.thread_id = ? AND r.reader_type = ? AND r.reader_id = ?",
-      )
-      .bind(thread.id, reader.type, reader.id)
+      .prepare(`SELECT thread_id, last_read_seq, unread_count, updated_at FROM thread_reads r WHERE ${theirs.sql}`)
+      .bind(...theirs.params)
       .first<ReadRow>();
     return row
       ? toState(row)

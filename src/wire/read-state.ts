@@ -1,6 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { Counter, Id, Timestamp } from "../schemas/common";
 
+export const readStateExample = {
+  thread_id: "cmif7vj3k0000thr000000001",
+  last_read_seq: 12,
+  unread_count: 3,
+  updated_at: "2026-11-25T10:05:00.000Z",
+};
+
 /** Where a reader is in a thread: GET and PUT /threads/{id}/read, and the `thread.read` event of a user's stream. */
 export const ReadStateSchema = z
   .object({
@@ -13,16 +20,11 @@ export const ReadStateSchema = z
     }),
     updated_at: Timestamp.nullable().openapi({ description: "When the mark last moved; null when it never has." }),
   })
-  .openapi("ReadState", {
-    example: {
-      thread_id: "cmif7vj3k0000thr000000001",
-      last_read_seq: 12,
-      unread_count: 3,
-      updated_at: "2026-11-25T10:05:00.000Z",
-    },
-  });
+  .openapi("ReadState", { example: readStateExample });
 
 export type ReadState = z.infer<typeof ReadStateSchema>;
+
+export const unreadTotalsExample = { threads: 3, messages: 17 };
 
 /** GET /me/unread: what is unread for you across every thread you reach. */
 export const UnreadTotalsSchema = z
@@ -30,4 +32,4 @@ export const UnreadTotalsSchema = z
     threads: Counter.openapi({ description: "Threads with something unread for you." }),
     messages: Counter.openapi({ description: "Unread messages in them: the sum of their `unread_count`." }),
   })
-  .openapi("UnreadTotals", { example: { threads: 3, messages: 17 } });
+  .openapi("UnreadTotals", { example: unreadTotalsExample });

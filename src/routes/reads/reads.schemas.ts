@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Counter, envelope, Id } from "../../schemas/common";
-import { ReadStateSchema, UnreadTotalsSchema } from "../../wire/read-state";
+import { ReadStateSchema, readStateExample, UnreadTotalsSchema, unreadTotalsExample } from "../../wire/read-state";
 
 export const MarkReadBody = z
   .strictObject({
@@ -15,13 +15,6 @@ export const MarkReadBody = z
   })
   .openapi("MarkReadRequest", { example: { seq: 12 } });
 
-const readStateExample = {
-  thread_id: "cmif7vj3k0000thr000000001",
-  last_read_seq: 12,
-  unread_count: 0,
-  updated_at: "2026-11-25T10:05:00.000Z",
-};
-
 export const ReadStateResponse = envelope(ReadStateSchema, "ReadStateResponse", readStateExample);
 
-export const UnreadTotalsResponse = envelope(UnreadTotalsSchema, "UnreadTotalsResponse", { threads: 3, messages: 17 });
+export const UnreadTotalsResponse = envelope(UnreadTotalsSchema, "UnreadTotalsResponse", unreadTotalsExample);
