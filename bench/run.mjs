@@ -1,6 +1,8 @@
 // Load-tests the real worker under `wrangler dev` (fresh local D1, loopback only) and compares real operations with
 // raw-D1 twins of the same SQL (bench/twins.ts, served with the service by bench/worker.ts), measured in the same run, so the ratios say what
-// authentication, rate limiting, Prisma, validation and the envelope cost: GET/POST /users, GET /threads/{id}, a
+// authentication, rate limiting, Prisma, validation and the envelope cost: GET/POST /users, the thread list (with the
+// reader's unread counts, and its twin without them: what the counts cost) and GET /me/unread over an inbox of 1,000
+// threads, GET /threads/{id}, a
 // thread's messages (first page and a deep page of a 100,000-message thread), search, posting a message, publishing
 // and reading an artifact; and upload / download throughput of a 10 MiB file next to a bare R2 put / get, and of a
 // 10 MiB part of a resumable upload next to a bare R2 uploadPart. It also
@@ -125,6 +127,15 @@ const SEARCHABLE_TEXTS = [
   `Is the ${SEARCH_WORD} forecast still on track?`,
 ];
 
+/** The admin's inbox: threads seeded as if a member had posted two messages in each; every INBOX_READ_EVERY-th read. */
+const INBOX_THREADS = 1000;
+const INBOX_READ_EVERY = 2;
+const LIST = `GET /threads (${INBOX_THREADS} threads)`;
+const LIST_TWIN = "GET /_bench/threads, with marks";
+const LIST_TWIN_UNMARKED = "GET /_bench/threads, without marks";
+const UNREAD = `GET /me/unread (${INBOX_THREADS} threads)`;
+const UNREAD_TWIN = "GET /_bench/me/unread";
+
 /** 100000 → "100k", for route names. */
 const sizeLabel = (count) => (count % 1000 === 0 ? `${count / 1000}k` : String(count));
 
@@ -148,7 +159,7 @@ const namesFor = ({ largeCount }) => {
  * and the search measured do not change during the run.
  */
 const routesFor = (fixture, bytes) => {
-  const { small, large, writes, deep, artifact, file } = fixture;
+  const { small, large, writes, deep, artifact, file, inbox } = fixture;
   const names = namesFor(fixture);
   const get = (path) => ({ method: "GET", path });
   return [
@@ -158,6 +169,15 @@ const routesFor = (fixture, bytes) => {
     { name: WITH_LIMITER("GET /_bench/users"), request: get(`/_bench/users?limit=${PAGE}&rate_limit=1`) },
     { name: "POST /users", request: jsonPost("/users"), admin: true },
     { name: "POST /_bench/users", request: jsonPost("/_bench/users") },
+    { name: LIST, request: get(`/threads?limit=${PAGE}`), admin: true },
+    { name: LIST_TWIN, request: get(`/_bench/threads?limit=${PAGE}&marks=1&reader=${inbox.owner}`) },
+    {
+      name: WITH_LIMITER(LIST_TWIN),
+      request: get(`/_bench/threads?limit=${PAGE}&marks=1&reader=${inbox.owner}&rate_limit=1`),
+    },
+    { name: LIST_TWIN_UNMARKED, request: get(`/_bench/threads?limit=${PAGE}`) },
+    { name: UNREAD, request: get("/me/unread"), admin: true },
+    { name: UNREAD_TWIN, request: get(`/_bench/me/unread?reader=${inbox.owner}`) },
     { name: "GET /threads/{id}", request: get(`/threads/${large}`), admin: true },
     { name: "GET /_bench/threads/{id}", request: get(`/_bench/threads/${large}`) },
     { name: WITH_LIMITER("GET /_bench/threads/{id}"), request: get(`/_bench/threads/${large}?rate_limit=1`) },
@@ -315,9 +335,27 @@ const comparisonsFor = (fixture) => {
       meaning: `${AUTHENTICATION} + rate-limit binding call + ORM + validation + envelope on an insert (no Idempotency-Key is sent, so the idempotency middleware does nothing)`,
     },
     {
+      route: LIST,
+      baseline: LIST_TWIN,
+      meaning: `${READ_LAYERS} + wire mapping on the same two reads: a page of 20 threads by last activity, then the caller's read marks in them`,
+    },
+    readAttribution(LIST, LIST_TWIN),
+    {
+      route: LIST_TWIN,
+      baseline: LIST_TWIN_UNMARKED,
+      meaning:
+        "what unread counts cost the list: the reader's marks in the page's 20 threads (one primary-key lookup each, in one statement); both twins, no other layer",
+    },
+    {
+      route: UNREAD,
+      baseline: UNREAD_TWIN,
+      meaning: `${READ_LAYERS} on one statement: every thread in reach (the admin's: all) left-joined with the reader's row, summed`,
+      unbudgeted: "reported",
+    },
+    {
       route: "GET /threads/{id}",
       baseline: "GET /_bench/threads/{id}",
-      meaning: `${READ_LAYERS} + ETag; one read of the thread (without its memory)`,
+      meaning: `${READ_LAYERS} + ETag; one read of the thread (without its memory), then the caller's read mark in it`,
     },
     readAttribution("GET /threads/{id}", "GET /_bench/threads/{id}"),
     {
@@ -440,6 +478,14 @@ const budgetsFor = ({ comparisons, pagination, bundle, companionBundles, routes,
       budget: `${c.route}: req/s vs its twin + ${c.twinAlso}`,
       target: "reported",
       measured: range(c.requestsPerSec),
+      met: null,
+    })),
+  ...routes
+    .filter((r) => r.name === UNREAD)
+    .map((r) => ({
+      budget: `${r.name}: req/s, p50 / p99`,
+      target: "reported",
+      measured: `${fixed(r.requestsPerSec, 0)} req/s, ${fixed(r.latencyP50Ms, 0)} ms / ${fixed(r.latencyP99Ms, 0)} ms`,
       met: null,
     })),
   {
@@ -631,6 +677,24 @@ const setUpConversations = async (url, token, largeCount) => {
   };
 };
 
+/**
+ * The admin's inbox: INBOX_THREADS threads of theirs in which another user posted two messages, every
+ * INBOX_READ_EVERY-th read to its end (bulk-seeded: see the twin), so the list and GET /me/unread read real marks.
+ */
+const setUpInbox = async (url, token) => {
+  const member = await signIn(url, "member", "USER");
+  const owner = (await call(url, token, "GET", "/me")).data.id;
+  const author = (await call(url, member, "GET", "/me")).data.id;
+  const started = performance.now();
+  const seeded = await call(url, null, "POST", "/_bench/threads/seed", {
+    owner_id: owner,
+    author_id: author,
+    count: INBOX_THREADS,
+    read_every: INBOX_READ_EVERY,
+  });
+  return { owner, threads: seeded.threads, read: seeded.read, ms: Math.round(performance.now() - started) };
+};
+
 const PART_ROUTE = "PUT /uploads/{id}/parts/{n} (10 MiB)";
 const PART_TWIN = "PUT /_bench/uploads/{key}/parts/{n} (10 MiB)";
 
@@ -725,6 +789,20 @@ const checkTwins = async (url, token, fixture) => {
     await downloaded(`/files/${fixture.file}/content`, true),
     await downloaded("/_bench/files/download", false),
   );
+  const realList = (await call(url, token, "GET", `/threads?limit=${PAGE}`)).data;
+  const twinList = await call(url, null, "GET", `/_bench/threads?limit=${PAGE}&marks=1&reader=${fixture.inbox.owner}`);
+  const twinUnread = new Map(twinList.marks.map((mark) => [mark.thread_id, mark.unread_count]));
+  same(
+    "thread list and its unread counts",
+    realList.map((thread) => [thread.id, thread.unread_count]),
+    twinList.threads.map((thread) => [thread.id, twinUnread.get(thread.id) ?? thread.message_count]),
+  );
+  const realTotals = (await call(url, token, "GET", "/me/unread")).data;
+  same("unread totals", realTotals, await call(url, null, "GET", `/_bench/me/unread?reader=${fixture.inbox.owner}`));
+  const unreadInbox = fixture.inbox.threads - fixture.inbox.read;
+  if (realTotals.threads < unreadInbox || realTotals.messages < 2 * unreadInbox) {
+    throw new Error(`GET /me/unread counts ${JSON.stringify(realTotals)}: fewer than the inbox's unread threads`);
+  }
   same(
     "thread",
     (await call(url, token, "GET", `/threads/${large}`)).data.id,
@@ -909,6 +987,8 @@ const report = ({ options, fixture, routes, comparisons, pagination, probes, bun
     "",
     `Setup: ${count(fixture.seeding.large.count)} messages seeded in ${fixture.seeding.large.ms} ms (one bulk request, ${fixture.seeding.large.workerMs} ms in the worker; FTS triggers included); the deep page holds seq ${fixture.deep.firstSeq}–${fixture.deep.lastSeq}. The database grew by ${fixture.seeding.large.bytesPerMessage ?? "n/a"} bytes per message (its row, its event, the FTS index and the indexes; texts of ${fixture.seeding.large.textChars} characters).`,
     "",
+    `Inbox: ${count(fixture.inbox.threads)} threads of the admin's seeded in ${fixture.inbox.ms} ms (one bulk request; ${count(fixture.inbox.read)} read to their end, the rest with two unread messages each).`,
+    "",
     "Single requests, one at a time (median of the timings):",
     "",
     "| Request | Results | Timings ms | Median ms |",
@@ -982,6 +1062,8 @@ const main = async () => {
     await checkBaseline(server.url, options.seed + 1);
     log(`creating threads of ${SMALL_THREAD} and ${options.large} messages…`);
     fixture = await setUpConversations(server.url, token, options.large);
+    log(`seeding the admin's inbox of ${INBOX_THREADS} threads…`);
+    fixture.inbox = await setUpInbox(server.url, token);
     const bytes = fileBytes();
     log(`uploading a ${FILE_BYTES}-byte file for the download routes…`);
     fixture.file = await setUpFiles(server.url, token, bytes);

@@ -35,6 +35,8 @@ const MAX_LIMIT = 100;
 const SEED_CHUNK = 2_000;
 /** Most messages one seeding request appends. */
 const MAX_SEED = 200_000;
+/** Most threads one inbox-seeding request makes (one batch of four statements, each binding one JSON array). */
+const MAX_INBOX = 5_000;
 
 const limitOf = (text: string | undefined) => Math.min(Math.max(Number(text ?? 20) || 20, 1), MAX_LIMIT);
 const seqOf = (text: string | undefined) => (text === undefined || text === "" ? undefined : Number(text));
@@ -139,6 +141,44 @@ export const twins = new Hono<AppEnv>()
     return c.json({ ...thread, mark }, Status.OK);
   })
 
+  // ---- GET /threads?limit=…: one page by last activity; `?marks=1` adds the reader's marks in the page's threads ---
+  // The real list always reads the marks (one more query); without `marks` the twin is the list as it was before
+  // unread counts, so the two twins say what the counts cost. No scope: the bench lists as an admin (every thread).
+  .get("/_bench/threads", async (c) => {
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
+    const limit = limitOf(c.req.query("limit"));
+    const { results } = await c.env.DB.prepare(
+      `SELECT ${THREAD_COLUMNS} FROM threads ORDER BY updated_at DESC, id DESC LIMIT ?`,
+    )
+      .bind(limit + 1)
+      .all<{ id: string }>();
+    const page = results.slice(0, limit);
+    const reader = c.req.query("marks") === "1" ? c.req.query("reader") : undefined;
+    if (reader === undefined) return c.json({ threads: page, marks: [] }, Status.OK);
+    const { results: marks } = await c.env.DB.prepare(
+      `SELECT thread_id, last_read_seq, unread_count FROM thread_reads
+       WHERE thread_id IN (SELECT value FROM json_each(?)) AND reader_type = 'user' AND reader_id = ?`,
+    )
+      .bind(JSON.stringify(page.map((thread) => thread.id)), reader)
+      .all();
+    return c.json({ threads: page, marks }, Status.OK);
+  })
+
+  // ---- GET /me/unread: every thread in reach (the admin's: all) joined with the reader's row ----------------------
+  .get("/_bench/me/unread", async (c) => {
+    if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
+    const totals = await c.env.DB.prepare(
+      `SELECT COUNT(*) AS threads, COALESCE(SUM(unread), 0) AS messages FROM (
+         SELECT COALESCE(r.unread_count, t.message_count) AS unread
+         FROM threads t LEFT JOIN thread_reads r
+           ON r.thread_id = t.id AND r.reader_type = 'user' AND r.reader_id = ?
+       ) WHERE unread > 0`,
+    )
+      .bind(c.req.query("reader") ?? "")
+      .first();
+    return c.json(totals, Status.OK);
+  })
+
   // ---- GET /threads/{id}/messages: access read, one page by seq, its attachments, its reactions summary ------
   // Positions come as seqs (`after_seq` / `before_seq`), as a cursor carries them; `before=<message id>` would
   // first look the seq up (SELECT id, seq FROM messages WHERE id = ? AND thread_id = ?), which the bench avoids
@@ -227,6 +267,7 @@ export const twins = new Hono<AppEnv>()
       blocks: [],
       metadata: {},
       attachments: [],
+      mentions: [],
       reply_count: 0,
       edited_at: null,
       deleted_at: null,
@@ -443,6 +484,69 @@ export const twins = new Hono<AppEnv>()
     });
   })
 
+  // ---- Seeding (not a twin): an inbox of `count` threads -------------------------------------------------------
+  // Each thread's rows as the API leaves them when `owner_id` creates it and `author_id` (a member) then posts two
+  // messages: the counters, the messages, events 1–3 (placeholder payloads: the bench reads no event of these
+  // threads), the owner's read row from creation (read up to seq 1, two unread) and the author's (nothing unread). Every `read_every`-th thread has the owner's mark moved to its end. One
+  // batch, set-based over json_each; the threads are the newest, so the list's first pages are theirs.
+  .post("/_bench/threads/seed", async (c) => {
+    const db = c.env.DB;
+    const body = await c.req.json<{ owner_id: string; author_id: string; count: number; read_every: number }>();
+    if (!Number.isInteger(body.count) || body.count < 1 || body.count > MAX_INBOX) {
+      return c.json({ error: `count must be a whole number from 1 to ${MAX_INBOX}` }, Status.BAD_REQUEST);
+    }
+    const started = Date.now();
+    const at = sqlDate(new Date());
+    const threads = Array.from({ length: body.count }, (_, i) => ({
+      id: newId(),
+      title: `Inbox thread ${i + 1}`,
+      read: (i + 1) % body.read_every === 0,
+      messages: [newId(), newId()],
+    }));
+    const rows = JSON.stringify(threads);
+    const each = (select: string) => `SELECT ${select} FROM json_each(?) t`;
+    await db.batch([
+      db
+        .prepare(
+          `INSERT INTO threads (id, owner_id, title, status, message_count, last_message_at, last_seq, memory_version,
+                                created_at, updated_at)
+           ${each("t.value ->> '$.id', ?, t.value ->> '$.title', 'ACTIVE', 2, ?, 3, 0, ?, ?")}`,
+        )
+        .bind(body.owner_id, at, at, at, rows),
+      db
+        .prepare(
+          `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, created_at, updated_at)
+           SELECT t.value -> '$.messages' ->> m.key, t.value ->> '$.id', m.key + 2, NULL, ?, NULL, 'USER',
+                  'Seeded inbox message ' || (m.key + 1), ?, ?
+           FROM json_each(?) t, json_each(t.value -> '$.messages') m`,
+        )
+        .bind(body.author_id, at, at, rows),
+      db
+        .prepare(
+          `INSERT INTO thread_events (thread_id, seq, type, actor_type, actor_id, payload, created_at)
+           SELECT t.value ->> '$.id', s.value, IIF(s.value = 1, 'thread.created', 'message.created'), 'user',
+                  IIF(s.value = 1, ?, ?), json_object('seeded', true), ?
+           FROM json_each(?) t, json_each('[1,2,3]') s`,
+        )
+        .bind(body.owner_id, body.author_id, at, rows),
+      db
+        .prepare(
+          `INSERT INTO thread_reads (thread_id, reader_type, reader_id, last_read_seq, unread_count, updated_at)
+           ${each("t.value ->> '$.id', 'user', ?, IIF(t.value ->> '$.read', 3, 1), IIF(t.value ->> '$.read', 0, 2), ?")}
+           UNION ALL ${each("t.value ->> '$.id', 'user', ?, 0, 0, NULL")}`,
+        )
+        .bind(body.owner_id, at, rows, body.author_id, rows),
+    ]);
+    return c.json(
+      {
+        threads: body.count,
+        read: threads.filter((thread) => thread.read).length,
+        elapsed_ms: Date.now() - started,
+      },
+      Status.CREATED,
+    );
+  })
+
   // ---- Seeding (not a twin): append `count` messages to a thread in bulk -------------------------------------
   // One D1 batch (one transaction): per chunk of SEED_CHUNK messages, their rows at positions last_seq + 1…n (one
   // INSERT … SELECT over json_each), their message.created events through the thread log's writer for events of
@@ -488,6 +592,7 @@ export const twins = new Hono<AppEnv>()
           blocks: [],
           metadata: {},
           attachments: [],
+          mentions: [],
           reply_count: 0,
           edited_at: null,
           deleted_at: null,

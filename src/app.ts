@@ -26,6 +26,7 @@ import { interactionsRouter } from "./routes/interactions";
 import { mcpRouter } from "./routes/mcp";
 import { meRouter } from "./routes/me";
 import { memoryRouter } from "./routes/memory";
+import { mentionsRouter } from "./routes/mentions";
 import { messagesRouter } from "./routes/messages";
 import { metaRouter } from "./routes/meta";
 import { oauthRouter } from "./routes/oauth";
@@ -143,6 +144,7 @@ export const createApp = () => {
   app.route("/", threadsRouter);
   app.route("/", threadAgentsRouter);
   app.route("/", readsRouter);
+  app.route("/", mentionsRouter);
   app.route("/", memoryRouter);
   app.route("/", messagesRouter);
   app.route("/", reactionsRouter);

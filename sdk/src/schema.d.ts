@@ -464,6 +464,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/mentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List messages that mention me
+         * @description The live messages that mention you (`<@YOUR_ID>` in their text, or a `user` element in their rich text), newest first, in threads you can see; each says whether it is after your read mark (`unread`). Your own messages are not listed, and a deleted message, or one edited to drop the mention, leaves the list. Keyset pages: follow `next_cursor`.
+         */
+        get: operations["listMyMentions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/memory": {
         parameters: {
             query?: never;
@@ -1959,7 +1979,7 @@ export interface components {
              */
             id: string;
         } | null;
-        /** @description A thread as events carry it: a Thread without `unread_count` and `last_read_seq` (those are yours). */
+        /** @description A thread as events carry it: a Thread without `unread_count`, `last_read_seq` and `unread_mentions` (those are yours). */
         ThreadSnapshot: {
             /** @example cmif7vj3k0000abcd12345678 */
             id: string;
@@ -2115,6 +2135,8 @@ export interface components {
             blocks: components["schemas"]["Blocks"];
             metadata: components["schemas"]["Metadata"];
             attachments: components["schemas"]["Attachment"][];
+            /** @description The users it mentions — `<@USER_ID>` in `text`, `user` elements in rich-text `blocks` — each checked when written (an existing user who can see the thread), in order of first mention. Empty once deleted. */
+            mentions: string[];
             /**
              * Format: int32
              * @description Live replies to this message.
@@ -2984,7 +3006,7 @@ export interface components {
          *             },
          *             {
          *               "type": "user",
-         *               "user_id": "U0123ABC"
+         *               "user_id": "cmif7vj3k0000abcd12345678"
          *             },
          *             {
          *               "type": "text",
@@ -5024,7 +5046,8 @@ export interface components {
          *         "created_at": "2026-11-25T10:00:00.000Z",
          *         "updated_at": "2026-11-25T10:00:00.000Z",
          *         "unread_count": 0,
-         *         "last_read_seq": 2
+         *         "last_read_seq": 2,
+         *         "unread_mentions": 0
          *       },
          *       "metadata": {
          *         "timestamp": "2026-11-25T10:00:00.000Z",
@@ -5093,6 +5116,11 @@ export interface components {
              * @description Your read mark: the `seq` you have read up to (0: nothing yet).
              */
             last_read_seq: number;
+            /**
+             * Format: int32
+             * @description Of the unread messages, those that mention you (`mentions` on a message); 0 for an API key.
+             */
+            unread_mentions: number;
         };
         /**
          * @example {
@@ -5155,7 +5183,8 @@ export interface components {
          *           "created_at": "2026-11-25T10:00:00.000Z",
          *           "updated_at": "2026-11-25T10:00:00.000Z",
          *           "unread_count": 0,
-         *           "last_read_seq": 2
+         *           "last_read_seq": 2,
+         *           "unread_mentions": 0
          *         }
          *       ],
          *       "pagination": {
@@ -5252,6 +5281,7 @@ export interface components {
          *         "thread_id": "cmif7vj3k0000thr000000001",
          *         "last_read_seq": 12,
          *         "unread_count": 3,
+         *         "unread_mentions": 1,
          *         "updated_at": "2026-11-25T10:05:00.000Z"
          *       },
          *       "metadata": {
@@ -5272,6 +5302,7 @@ export interface components {
          *       "thread_id": "cmif7vj3k0000thr000000001",
          *       "last_read_seq": 12,
          *       "unread_count": 3,
+         *       "unread_mentions": 1,
          *       "updated_at": "2026-11-25T10:05:00.000Z"
          *     }
          */
@@ -5288,6 +5319,11 @@ export interface components {
              * @description Messages by others after the mark, deleted ones not counted; your own never count.
              */
             unread_count: number;
+            /**
+             * Format: int32
+             * @description Of those, the messages that mention you (a user; always 0 for an API key).
+             */
+            unread_mentions: number;
             /**
              * Format: date-time
              * @description When the mark last moved; null when it never has.
@@ -5317,7 +5353,8 @@ export interface components {
          *       "success": true,
          *       "data": {
          *         "threads": 3,
-         *         "messages": 17
+         *         "messages": 17,
+         *         "mentions": 2
          *       },
          *       "metadata": {
          *         "timestamp": "2026-11-25T10:00:00.000Z",
@@ -5335,7 +5372,8 @@ export interface components {
         /**
          * @example {
          *       "threads": 3,
-         *       "messages": 17
+         *       "messages": 17,
+         *       "mentions": 2
          *     }
          */
         UnreadTotals: {
@@ -5349,6 +5387,92 @@ export interface components {
              * @description Unread messages in them: the sum of their `unread_count`.
              */
             messages: number;
+            /**
+             * Format: int32
+             * @description Unread messages that mention you: the sum of their `unread_mentions` (GET /me/mentions lists them).
+             */
+            mentions: number;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "data": [
+         *         {
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "thread_title": "Q3 churn review",
+         *           "message": {
+         *             "id": "cmif7vj3k0000msg000000001",
+         *             "thread_id": "cmif7vj3k0000thr000000001",
+         *             "seq": 2,
+         *             "parent_id": null,
+         *             "role": "ASSISTANT",
+         *             "state": "COMPLETE",
+         *             "incomplete_reason": null,
+         *             "author": {
+         *               "type": "api_key",
+         *               "id": "cmif7vj3k0000apikey000001"
+         *             },
+         *             "text": "<@cmif7vj3k0000abcd12345678> the churn numbers are in.",
+         *             "blocks": [
+         *               {
+         *                 "type": "section",
+         *                 "text": {
+         *                   "type": "mrkdwn",
+         *                   "text": "*Churn* fell from 4.1% to 3.2%."
+         *                 }
+         *               }
+         *             ],
+         *             "metadata": {
+         *               "report_id": "q3-churn"
+         *             },
+         *             "attachments": [],
+         *             "mentions": [
+         *               "cmif7vj3k0000abcd12345678"
+         *             ],
+         *             "reply_count": 0,
+         *             "edited_at": null,
+         *             "deleted_at": null,
+         *             "created_at": "2026-11-25T10:00:00.000Z",
+         *             "updated_at": "2026-11-25T10:00:00.000Z"
+         *           },
+         *           "unread": true,
+         *           "mentioned_at": "2026-11-25T10:00:00.000Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "limit": 20,
+         *         "has_more": true,
+         *         "next_cursor": "WyIyMDI2LTExLTI1VDEwOjAwOjAwLjAwMFoiLCJjbWlmN3ZqM2siXQ"
+         *       },
+         *       "metadata": {
+         *         "timestamp": "2026-11-25T10:00:00.000Z",
+         *         "correlation_id": "8d3c5b0e-7a1f-4c2b-9e6d-0f1a2b3c4d5e",
+         *         "version": "1.0.0"
+         *       }
+         *     }
+         */
+        MentionPage: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Mention"][];
+            pagination: components["schemas"]["Pagination"];
+            metadata: components["schemas"]["ResponseMetadata"];
+        };
+        /** @description A message that mentions you, with its thread's title and whether you have read it (its `reactions` are not included: GET the message for them). */
+        Mention: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /** @example Q3 churn review */
+            thread_title: string;
+            message: components["schemas"]["MessageSnapshot"];
+            /** @description The message is after your read mark in its thread. */
+            unread: boolean;
+            /**
+             * Format: date-time
+             * @description When the message was posted.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            mentioned_at: string;
         };
         /**
          * @example {
@@ -5416,6 +5540,7 @@ export interface components {
          *           "report_id": "q3-churn"
          *         },
          *         "attachments": [],
+         *         "mentions": [],
          *         "reactions": [
          *           {
          *             "emoji": "tada",
@@ -5466,6 +5591,8 @@ export interface components {
             blocks: components["schemas"]["Blocks"];
             metadata: components["schemas"]["Metadata"];
             attachments: components["schemas"]["Attachment"][];
+            /** @description The users it mentions — `<@USER_ID>` in `text`, `user` elements in rich-text `blocks` — each checked when written (an existing user who can see the thread), in order of first mention. Empty once deleted. */
+            mentions: string[];
             /**
              * Format: int32
              * @description Live replies to this message.
@@ -5591,6 +5718,7 @@ export interface components {
          *             "report_id": "q3-churn"
          *           },
          *           "attachments": [],
+         *           "mentions": [],
          *           "reactions": [
          *             {
          *               "emoji": "tada",
@@ -6269,6 +6397,7 @@ export interface components {
          *             "report_id": "q3-churn"
          *           },
          *           "attachments": [],
+         *           "mentions": [],
          *           "reactions": [
          *             {
          *               "emoji": "tada",
@@ -6555,13 +6684,15 @@ export interface components {
          *                 "report_id": "q3-churn"
          *               },
          *               "attachments": [],
+         *               "mentions": [],
          *               "reply_count": 0,
          *               "edited_at": null,
          *               "deleted_at": null,
          *               "created_at": "2026-11-25T10:00:00.000Z",
          *               "updated_at": "2026-11-25T10:00:00.000Z"
          *             }
-         *           }
+         *           },
+         *           "mentioned": false
          *         }
          *       ],
          *       "pagination": {
@@ -6583,7 +6714,7 @@ export interface components {
             pagination: components["schemas"]["EventPagination"];
             metadata: components["schemas"]["ResponseMetadata"];
         };
-        /** @description Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — or your own `thread.read` (you moved your read mark), and `seq` its place in your stream. */
+        /** @description Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — or your own `thread.read` (you moved your read mark), and `seq` its place in your stream. A new message that mentions you reaches your stream as `message.created` with `mentioned: true`, in your own threads and in any other you can see (as an admin). */
         UserEvent: {
             /**
              * Format: int32
@@ -6592,6 +6723,11 @@ export interface components {
              */
             seq: number;
             event: components["schemas"]["ThreadCreatedEvent"] | components["schemas"]["ThreadUpdatedEvent"] | components["schemas"]["MessageCreatedEvent"] | components["schemas"]["MessageUpdatedEvent"] | components["schemas"]["MessageDeletedEvent"] | components["schemas"]["MessageReplyRequestedEvent"] | components["schemas"]["ReactionAddedEvent"] | components["schemas"]["ReactionRemovedEvent"] | components["schemas"]["MemoryUpdatedEvent"] | components["schemas"]["ArtifactCreatedEvent"] | components["schemas"]["ArtifactUpdatedEvent"] | components["schemas"]["ArtifactDeletedEvent"] | components["schemas"]["InteractionCreatedEvent"] | components["schemas"]["ThreadAgentAddedEvent"] | components["schemas"]["ThreadAgentRemovedEvent"] | components["schemas"]["ThreadReadEvent"];
+            /**
+             * @description True when `event` is a `message.created` whose message mentions you.
+             * @example false
+             */
+            mentioned: boolean;
         };
         /** @description You moved your read mark in a thread (PUT /threads/{id}/read), on this device or another: `data` is your read state. Only your own user stream carries it. */
         ThreadReadEvent: {
@@ -10360,6 +10496,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnreadTotalsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listMyMentions: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages that mention you. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -6,7 +6,7 @@ import { logHubOf } from "./hub-of";
 /**
  * What follows every committed write to a thread's log, wherever it was made (a request, a hub timing a
  * streamed message out): the thread's hub is poked, so its live streams read the new events now, and so is
- * the hub of the user whose stream got a copy; the webhook deliveries written with the events are queued.
+ * the hubs of the users whose streams got a copy; the webhook deliveries written with the events are queued.
  * A poke carries nothing — hubs read the log, the consumer reads the delivery rows — so a poke that is lost
  * only waits for the hub's next heartbeat or the webhook sweep; it runs after the answer and never fails the
  * write. This is the one place later consumers of the log hang on.
@@ -14,11 +14,11 @@ import { logHubOf } from "./hub-of";
 export const publish = async (runtime: Runtime, ...commits: (Committed | null)[]) => {
   const committed = commits.filter((commit) => commit !== null);
   const threads = new Set(committed.map((commit) => commit.threadId));
-  const owners = new Set(committed.flatMap((commit) => (commit.copiedTo === null ? [] : [commit.copiedTo])));
+  const users = new Set(committed.flatMap((commit) => commit.copiedTo));
   for (const threadId of threads) {
     await inBackground(runtime, "notifying the thread hub", logHubOf(runtime.env.THREAD_HUB, threadId).poke(threadId));
   }
-  for (const userId of owners) {
+  for (const userId of users) {
     await inBackground(runtime, "notifying the user hub", logHubOf(runtime.env.USER_HUB, userId).poke(userId));
   }
   const deliveries = committed.flatMap((commit) => commit.deliveries);

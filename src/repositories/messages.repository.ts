@@ -1,11 +1,13 @@
 import type { Message, MessageRole, MessageState, Prisma } from "../generated/prisma/client";
+import type { CursorPosition } from "../http/cursor";
 import type { Actor } from "../principal";
-import type { AttachedFile, MessageRow } from "../wire/messages";
+import { type AttachedFile, type MessageRow, mentionedIn } from "../wire/messages";
 import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
 import { ACTIVE_THREAD, liveMessage } from "./guards";
-import { readsOnDelete, readsOnPost } from "./reads.repository";
+import { mentionsOnWrite, readsOnDelete, readsOnPost } from "./reads.repository";
 import { type Committed, commitOne, NEXT_SEQ, type ThreadChange } from "./thread-log";
+import { type ThreadScope, threadsIn } from "./thread-scope";
 
 /** A message about to be written; `seq` is known only for messages of a new thread. */
 export interface NewMessage {
@@ -22,6 +24,8 @@ export interface NewMessage {
   blocks: Prisma.JsonArray | null;
   metadata: Prisma.JsonObject | null;
   fileIds: string[];
+  /** The users it mentions, checked (src/auth/mentions.ts). */
+  mentions: string[];
   createdAt: Date;
 }
 
@@ -29,7 +33,12 @@ export interface MessageEdit {
   text?: string;
   blocks?: Prisma.JsonArray | null;
   metadata?: Prisma.JsonObject | null;
+  /** When the text or blocks change: the users mentioned after the edit (checked), and before it. */
+  mentions?: { now: string[]; before: string[] };
 }
+
+/** The `mentions` column: null for none. */
+const mentionsColumn = (users: string[]) => (users.length === 0 ? null : JSON.stringify(users));
 
 export interface MessageListOptions {
   threadId: string;
@@ -73,7 +82,11 @@ const withAttachments = async (d1: D1Database, messages: Message[]): Promise<Mes
 /** The messages of a new thread and their attachments: one statement each, whatever their number. */
 export const insertMessages = (d1: D1Database, messages: NewMessage[]): D1PreparedStatement[] => {
   if (messages.length === 0) return [];
-  const rows = messages.map((message) => ({ ...message, createdAt: sqlDate(message.createdAt) }));
+  const rows = messages.map((message) => ({
+    ...message,
+    mentions: mentionsColumn(message.mentions),
+    createdAt: sqlDate(message.createdAt),
+  }));
   const attachments = messages.flatMap((message) =>
     message.fileIds.map((fileId, position) => ({ messageId: message.id, fileId, position })),
   );
@@ -81,11 +94,11 @@ export const insertMessages = (d1: D1Database, messages: NewMessage[]): D1Prepar
     d1
       .prepare(
         `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, blocks, metadata,
-                               created_at, updated_at)
+                               mentions, created_at, updated_at)
          SELECT m.value ->> '$.id', m.value ->> '$.threadId', m.value ->> '$.seq', m.value ->> '$.parentId',
                 m.value ->> '$.authorId', m.value ->> '$.apiKeyId', m.value ->> '$.role', m.value ->> '$.text',
                 nullif(m.value -> '$.blocks', 'null'), nullif(m.value -> '$.metadata', 'null'),
-                m.value ->> '$.createdAt', m.value ->> '$.createdAt'
+                m.value ->> '$.mentions', m.value ->> '$.createdAt', m.value ->> '$.createdAt'
          FROM json_each(?) m`,
       )
       .bind(JSON.stringify(rows)),
@@ -100,6 +113,8 @@ export const insertMessages = (d1: D1Database, messages: NewMessage[]): D1Prepar
             )
             .bind(sqlDate(messages[0]?.createdAt ?? new Date()), JSON.stringify(attachments)),
         ]),
+    // Nothing else is pending in a new thread's batch: its statements all hold.
+    ...messages.flatMap((message) => mentionsOnWrite(d1, message, { now: message.mentions, before: [] }, sql("1"))),
   ];
 };
 
@@ -108,6 +123,7 @@ export const contentSets = (content: MessageEdit): Sql[] => [
   ...(content.text !== undefined ? [sql("text = ?", content.text)] : []),
   ...(content.blocks !== undefined ? [sql("blocks = ?", json(content.blocks))] : []),
   ...(content.metadata !== undefined ? [sql("metadata = ?", json(content.metadata))] : []),
+  ...(content.mentions !== undefined ? [sql("mentions = ?", mentionsColumn(content.mentions.now))] : []),
 ];
 
 /** What a write of a message's event carries: the rest (guard, computed members) the repository adds. */
@@ -160,8 +176,8 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
         d1
           .prepare(
             `INSERT INTO messages (id, thread_id, seq, parent_id, author_id, api_key_id, role, text, state, streamed_length,
-                                   blocks, metadata, created_at, updated_at)
-             SELECT ?, t.id, t.last_seq + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM threads t WHERE t.id = ? AND ${pending.sql}`,
+                                   blocks, metadata, mentions, created_at, updated_at)
+             SELECT ?, t.id, t.last_seq + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM threads t WHERE t.id = ? AND ${pending.sql}`,
           )
           .bind(
             message.id,
@@ -174,6 +190,7 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
             message.state === "STREAMING" ? message.text.length : 0,
             json(message.blocks),
             json(message.metadata),
+            mentionsColumn(message.mentions),
             now,
             now,
             message.threadId,
@@ -197,6 +214,8 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
             ]
           : []),
         ...readsOnPost(d1, message.threadId, author, pending),
+        // After the readers' counts moved: a mentioned reader's new row counts this message once.
+        ...mentionsOnWrite(d1, message, { now: message.mentions, before: [] }, pending),
       ],
       sets: sql("message_count = message_count + 1, last_message_at = ?", now),
     });
@@ -219,7 +238,10 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
         guard: and(ACTIVE_THREAD, liveMessage(id, expectedUpdatedAt)),
         computed: { reply_count: replyCountOf(id) },
       },
-      write: updateMessage(d1, id, [sql("edited_at = ?, updated_at = ?", now, now), ...contentSets(edit)]),
+      write: (pending) => [
+        ...updateMessage(d1, id, [sql("edited_at = ?, updated_at = ?", now, now), ...contentSets(edit)])(pending),
+        ...(edit.mentions ? mentionsOnWrite(d1, { id, threadId: event.threadId }, edit.mentions, pending) : []),
+      ],
     });
   },
 
@@ -229,7 +251,7 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
    */
   tombstone: (
     event: MessageEvent<"message.deleted">,
-    message: Pick<MessageRow, "id" | "parentId" | "seq" | "authorId" | "apiKeyId">,
+    message: Pick<MessageRow, "id" | "parentId" | "seq" | "authorId" | "apiKeyId" | "mentions">,
   ): Promise<Committed | null> => {
     const now = sqlDate(event.now);
     return commitOne(d1, {
@@ -242,7 +264,7 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
       write: (pending) => [
         d1
           .prepare(
-            `UPDATE messages SET text = '', blocks = NULL, metadata = NULL, deleted_at = ?, updated_at = ?
+            `UPDATE messages SET text = '', blocks = NULL, metadata = NULL, mentions = NULL, deleted_at = ?, updated_at = ?
              WHERE id = ? AND ${pending.sql}`,
           )
           .bind(now, now, message.id, ...pending.params),
@@ -251,6 +273,12 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
           .bind(message.id, ...pending.params),
         d1.prepare(`DELETE FROM reactions WHERE message_id = ? AND ${pending.sql}`).bind(message.id, ...pending.params),
         readsOnDelete(d1, event.threadId, { seq: message.seq, author: authorOf(message) }, pending),
+        ...mentionsOnWrite(
+          d1,
+          { id: message.id, threadId: event.threadId },
+          { now: [], before: mentionedIn(message) },
+          pending,
+        ),
         ...(message.parentId
           ? [
               d1
@@ -317,6 +345,32 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
       take: limit + 1,
     });
     return withAttachments(d1, messages);
+  },
+
+  /**
+   * The live messages that mention a user, in threads within `scope`, newest first (by when they were posted): one
+   * page plus one row, each with its thread's title.
+   */
+  mentioning: async (userId: string, scope: ThreadScope, limit: number, position: CursorPosition | null) => {
+    const rows = await db.mention.findMany({
+      where: {
+        userId,
+        thread: threadsIn(scope),
+        ...(position
+          ? {
+              OR: [{ createdAt: { lt: position.at } }, { createdAt: position.at, messageId: { lt: position.id } }],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: "desc" }, { messageId: "desc" }],
+      take: limit + 1,
+      select: { message: true, thread: { select: { title: true } } },
+    });
+    const messages = await withAttachments(
+      d1,
+      rows.map((row) => row.message),
+    );
+    return messages.map((message, i) => ({ message, thread: { title: rows[i]?.thread.title ?? "" } }));
   },
 
   /** Those of these files that are READY and (when `uploader` is given) were uploaded by it. */

@@ -1,6 +1,7 @@
 import type { Actor } from "../principal";
 import { THREAD_READ } from "../wire/events";
 import type { ReadState } from "../wire/read-state";
+import type { ReadMark } from "../wire/threads";
 import { jsonWith, type Sql, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
 import { type ThreadScope, threadsInSql } from "./thread-scope";
@@ -71,6 +72,71 @@ export const readsOnDelete = (
     )
     .bind(threadId, message.seq, message.author?.type ?? "", message.author?.id ?? "", ...pending.params);
 
+/** A user's unread mentions in a thread after `afterSeq` (an SQL expression): their mention rows after it. */
+const mentionsAfter = (threadId: string, userId: Sql, afterSeq: Sql): Sql =>
+  sql(
+    `SELECT COUNT(*) FROM mentions mn WHERE mn.thread_id = ? AND mn.user_id = ${userId.sql} AND mn.seq > (${afterSeq.sql})`,
+    threadId,
+    ...userId.params,
+    ...afterSeq.params,
+  );
+
+/**
+ * In a batch that writes a message's content (after the message's own statements): its mention rows become
+ * `users` (checked by the caller; those deleted meanwhile are skipped, and its author's own mention gets no row — it
+ * is no news to them), a mentioned user without a read row gets one (as readsOnPost gives an author), and the
+ * `unread_mentions` of everyone mentioned now or `before` is recounted from their mention rows after their mark: an
+ * index range, never the thread's messages. Nothing when neither has anyone.
+ */
+export const mentionsOnWrite = (
+  d1: D1Database,
+  message: { id: string; threadId: string },
+  users: { now: string[]; before: string[] },
+  pending: Sql,
+): D1PreparedStatement[] => {
+  if (users.now.length === 0 && users.before.length === 0) return [];
+  const now = JSON.stringify(users.now);
+  const touched = JSON.stringify([...new Set([...users.now, ...users.before])]);
+  const threadId = message.threadId;
+  const unread = sql(
+    `SELECT COUNT(*) FROM messages m WHERE m.thread_id = ? AND m.deleted_at IS NULL AND m.author_id IS NOT u.value`,
+    threadId,
+  );
+  const recount = mentionsAfter(threadId, sql("thread_reads.reader_id"), sql("thread_reads.last_read_seq"));
+  return [
+    d1
+      .prepare(
+        `DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (SELECT value FROM json_each(?)) AND ${pending.sql}`,
+      )
+      .bind(message.id, now, ...pending.params),
+    d1
+      .prepare(
+        `INSERT OR IGNORE INTO mentions (message_id, user_id, thread_id, seq, created_at)
+         SELECT m.id, u.id, m.thread_id, m.seq, m.created_at
+         FROM messages m JOIN users u ON u.id IN (SELECT value FROM json_each(?))
+         WHERE m.id = ? AND u.id IS NOT m.author_id AND ${pending.sql}`,
+      )
+      .bind(now, message.id, ...pending.params),
+    d1
+      .prepare(
+        `INSERT INTO thread_reads (thread_id, reader_type, reader_id, last_read_seq, unread_count, updated_at)
+         SELECT ?, 'user', u.value, 0, (${unread.sql}), NULL FROM json_each(?) u
+         WHERE ${pending.sql}
+           AND EXISTS (SELECT 1 FROM mentions mn WHERE mn.message_id = ? AND mn.user_id = u.value)
+           AND NOT EXISTS (SELECT 1 FROM thread_reads r
+                           WHERE r.thread_id = ? AND r.reader_type = 'user' AND r.reader_id = u.value)`,
+      )
+      .bind(threadId, ...unread.params, now, ...pending.params, message.id, threadId),
+    d1
+      .prepare(
+        `UPDATE thread_reads SET unread_mentions = (${recount.sql})
+         WHERE thread_id = ? AND reader_type = 'user' AND reader_id IN (SELECT value FROM json_each(?))
+           AND ${pending.sql}`,
+      )
+      .bind(...recount.params, threadId, touched, ...pending.params),
+  ];
+};
+
 /** In the batch that creates a thread: its creator has read it up to its first messages (`lastSeq`). */
 export const readsOnCreate = (d1: D1Database, threadId: string, creator: Actor, lastSeq: number, now: Date) =>
   d1
@@ -84,6 +150,7 @@ interface ReadRow {
   thread_id: string;
   last_read_seq: number;
   unread_count: number;
+  unread_mentions: number;
   updated_at: string | null;
 }
 
@@ -91,16 +158,20 @@ const toState = (row: ReadRow): ReadState => ({
   thread_id: row.thread_id,
   last_read_seq: row.last_read_seq,
   unread_count: row.unread_count,
+  unread_mentions: row.unread_mentions,
   updated_at: row.updated_at === null ? null : new Date(row.updated_at).toISOString(),
 });
+
+/** What a thread carries of its reader's row (ReadMark). */
+const MARK_FIELDS = { lastReadSeq: true, unreadCount: true, unreadMentions: true } as const;
 
 export const readsRepository = ({ db, d1 }: Store) => ({
   /** The reader's marks in these threads, by thread id (threads where they have none are missing). */
   marksIn: async (threadIds: string[], reader: Actor) => {
-    if (threadIds.length === 0) return new Map<string, { lastReadSeq: number; unreadCount: number }>();
+    if (threadIds.length === 0) return new Map<string, NonNullable<ReadMark>>();
     const rows = await db.threadRead.findMany({
       where: { threadId: { in: threadIds }, readerType: reader.type, readerId: reader.id },
-      select: { threadId: true, lastReadSeq: true, unreadCount: true },
+      select: { threadId: true, ...MARK_FIELDS },
     });
     return new Map(rows.map((row) => [row.threadId, row]));
   },
@@ -120,9 +191,11 @@ export const readsRepository = ({ db, d1 }: Store) => ({
       ...current.params,
     );
     const unread = unreadAfter(threadId, reader, target);
+    // Only users are mentioned; an API key's mention rows are none.
+    const mentions = mentionsAfter(threadId, sql("?", reader.type === "user" ? reader.id : ""), target);
     const state = jsonWith(
-      { thread_id: threadId, last_read_seq: 0, unread_count: 0, updated_at: now.toISOString() },
-      { last_read_seq: target, unread_count: unread },
+      { thread_id: threadId, last_read_seq: 0, unread_count: 0, unread_mentions: 0, updated_at: now.toISOString() },
+      { last_read_seq: target, unread_count: unread, unread_mentions: mentions },
     );
     const userStream =
       reader.type === "user"
@@ -144,12 +217,23 @@ export const readsRepository = ({ db, d1 }: Store) => ({
       // Last: the statements above judge `moves` on the mark before this one moves it.
       d1
         .prepare(
-          `INSERT INTO thread_reads (thread_id, reader_type, reader_id, last_read_seq, unread_count, updated_at)
-           SELECT ?, ?, ?, (${target.sql}), (${unread.sql}), ? WHERE ${moves.sql}
+          `INSERT INTO thread_reads (thread_id, reader_type, reader_id, last_read_seq, unread_count, unread_mentions,
+                                     updated_at)
+           SELECT ?, ?, ?, (${target.sql}), (${unread.sql}), (${mentions.sql}), ? WHERE ${moves.sql}
            ON CONFLICT (thread_id, reader_type, reader_id) DO UPDATE SET
-             last_read_seq = excluded.last_read_seq, unread_count = excluded.unread_count, updated_at = excluded.updated_at`,
+             last_read_seq = excluded.last_read_seq, unread_count = excluded.unread_count,
+             unread_mentions = excluded.unread_mentions, updated_at = excluded.updated_at`,
         )
-        .bind(threadId, reader.type, reader.id, ...target.params, ...unread.params, sqlDate(now), ...moves.params),
+        .bind(
+          threadId,
+          reader.type,
+          reader.id,
+          ...target.params,
+          ...unread.params,
+          ...mentions.params,
+          sqlDate(now),
+          ...moves.params,
+        ),
     ]);
     const moved = (results.at(-1)?.meta.changes ?? 0) > 0;
     return { moved, userEvent: moved && reader.type === "user" };
@@ -160,27 +244,35 @@ export const readsRepository = ({ db, d1 }: Store) => ({
     const within = threadsInSql(scope);
     const row = await d1
       .prepare(
-        `SELECT COUNT(*) AS threads, COALESCE(SUM(unread), 0) AS messages FROM (
-           SELECT COALESCE(r.unread_count, t.message_count) AS unread
+        `SELECT COUNT(*) AS threads, COALESCE(SUM(unread), 0) AS messages, COALESCE(SUM(mentions), 0) AS mentions FROM (
+           SELECT COALESCE(r.unread_count, t.message_count) AS unread, r.unread_mentions AS mentions
            FROM threads t LEFT JOIN thread_reads r
              ON r.thread_id = t.id AND r.reader_type = ? AND r.reader_id = ?
            WHERE ${within.sql}
          ) WHERE unread > 0`,
       )
       .bind(reader.type, reader.id, ...within.params)
-      .first<{ threads: number; messages: number }>();
-    return { threads: row?.threads ?? 0, messages: row?.messages ?? 0 };
+      .first<{ threads: number; messages: number; mentions: number }>();
+    return { threads: row?.threads ?? 0, messages: row?.messages ?? 0, mentions: row?.mentions ?? 0 };
   },
 
   /** The reader's read state in a thread (the thread exists); a reader without a mark has read nothing. */
   stateOf: async (thread: { id: string; messageCount: number }, reader: Actor): Promise<ReadState> => {
     const theirs = readerRow(thread.id, reader);
     const row = await d1
-      .prepare(`SELECT thread_id, last_read_seq, unread_count, updated_at FROM thread_reads r WHERE ${theirs.sql}`)
+      .prepare(
+        `SELECT thread_id, last_read_seq, unread_count, unread_mentions, updated_at FROM thread_reads r WHERE ${theirs.sql}`,
+      )
       .bind(...theirs.params)
       .first<ReadRow>();
     return row
       ? toState(row)
-      : { thread_id: thread.id, last_read_seq: 0, unread_count: thread.messageCount, updated_at: null };
+      : {
+          thread_id: thread.id,
+          last_read_seq: 0,
+          unread_count: thread.messageCount,
+          unread_mentions: 0,
+          updated_at: null,
+        };
   },
 });

@@ -4,6 +4,7 @@ import { and, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
 import { ACTIVE_THREAD } from "./guards";
 import { contentSets, updateMessage } from "./messages.repository";
+import { mentionsOnWrite } from "./reads.repository";
 import { type Committed, commitOne, type ThreadChange } from "./thread-log";
 
 /**
@@ -29,6 +30,8 @@ export type StreamEnd = {
   text?: string;
   blocks?: Prisma.JsonArray;
   metadata?: Prisma.JsonObject;
+  /** The users the final content mentions (checked), and those it mentioned before. */
+  mentions?: { now: string[]; before: string[] };
 } & (
   | { state: "COMPLETE" }
   | {
@@ -136,15 +139,18 @@ export const streamedMessagesRepository = ({ d1 }: Store) => ({
     };
     return commitOne(d1, {
       change,
-      write: updateMessage(d1, id, [
-        sql(
-          "state = ?, incomplete_reason = ?, streamed_length = 0, updated_at = ?",
-          end.state,
-          end.state === "INCOMPLETE" ? end.reason : null,
-          sqlDate(event.now),
-        ),
-        ...contentSets(end),
-      ]),
+      write: (pending) => [
+        ...updateMessage(d1, id, [
+          sql(
+            "state = ?, incomplete_reason = ?, streamed_length = 0, updated_at = ?",
+            end.state,
+            end.state === "INCOMPLETE" ? end.reason : null,
+            sqlDate(event.now),
+          ),
+          ...contentSets(end),
+        ])(pending),
+        ...(end.mentions ? mentionsOnWrite(d1, { id, threadId: event.threadId }, end.mentions, pending) : []),
+      ],
     });
   },
 

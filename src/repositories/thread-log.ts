@@ -10,7 +10,8 @@ import { deliveryIdsOf, outboxInsert } from "./webhook-outbox";
  *      guard holds on the state *before* the change;
  *   2. the change's own statements, each conditional on `pending` (the event row of step 1 exists);
  *   3. the event's webhook deliveries, one per subscription that takes it (./webhook-outbox.ts);
- *   4. when the event catalogue says so (`toOwner`), the copy of the event to the thread owner's user stream;
+ *   4. when the event catalogue says so (`toOwner`), the copies of the event to the thread owner's user stream
+ *      and, for a new message, to the streams of the users it mentions;
  *   5. the thread's bump (`last_seq + 1`, `updated_at`, counters), also conditional on `pending`.
  *
  * A batch is one transaction and D1 runs batches one at a time, so `seq` is strictly increasing and
@@ -46,12 +47,12 @@ export interface ChangeWrite {
   sets?: Sql;
 }
 
-/** What a committed change wrote: the place of its event in the log, and whose user stream got a copy. */
+/** What a committed change wrote: the place of its event in the log, and whose user streams got a copy. */
 export interface Committed {
   threadId: string;
   seq: number;
-  /** The user whose stream got a copy of the event (the thread's owner), or null. */
-  copiedTo: string | null;
+  /** The users whose streams got a copy of the event: the thread's owner, and the users a new message mentions. */
+  copiedTo: string[];
   /** The webhook deliveries written with the event(s), for the publish step to send. */
   deliveries: string[];
   /** The event's payload as stored, with the members SQL computed. */
@@ -95,35 +96,46 @@ const bump = (d1: D1Database, change: ThreadChange, pending: Sql, sets?: Sql) =>
     .bind(sqlDate(change.now), ...(sets?.params ?? []), change.threadId, ...pending.params);
 
 /**
- * The thread owner's copy of one of the thread's events, for their user stream (GET /events), in
- * the batch that writes the event: the owner's `last_event_seq` moves on and the event is copied
- * under it, so each user's stream is gapless and in commit order like a thread's. `seq` picks the
- * event (`p` is its thread): `p.last_seq + 1` while a change is pending, or a known seq. Nothing is
- * written when that event is not there (the change's guard failed). The first statement returns the
- * owner's id when it wrote.
+ * Copies of one of the thread's events for user streams (GET /events), in the batch that writes the event: the
+ * thread's owner's, and — for `message.created` — those of the users its message mentions (rows written before
+ * in the batch), each flagged `mentioned` when the message mentions that user. Each such user's `last_event_seq`
+ * moves on and the event is copied under it, so each user's stream is gapless and in commit order like a thread's.
+ * `seq` picks the event (`p` is its thread): `p.last_seq + 1` while a change is pending, or a known seq. Nothing
+ * is written when that event is not there (the change's guard failed). The first statement returns the ids of
+ * the users it wrote for.
  */
-export const copyToOwner = (d1: D1Database, threadId: string, seq: Sql): D1PreparedStatement[] => [
-  d1
-    .prepare(
-      `UPDATE users SET last_event_seq = last_event_seq + 1
-       WHERE id = (SELECT p.owner_id FROM thread_events e JOIN threads p ON p.id = e.thread_id
-                   WHERE e.thread_id = ? AND e.seq = ${seq.sql})
-       RETURNING id`,
-    )
-    .bind(threadId, ...seq.params),
-  d1
-    .prepare(
-      `INSERT INTO user_events (user_id, seq, thread_id, thread_seq, type, actor_type, actor_id, payload, created_at)
-       SELECT u.id, u.last_event_seq, e.thread_id, e.seq, e.type, e.actor_type, e.actor_id, e.payload, e.created_at
-       FROM thread_events e JOIN threads p ON p.id = e.thread_id JOIN users u ON u.id = p.owner_id
-       WHERE e.thread_id = ? AND e.seq = ${seq.sql}`,
-    )
-    .bind(threadId, ...seq.params),
-];
+export const copyToUsers = (d1: D1Database, threadId: string, seq: Sql): D1PreparedStatement[] => {
+  // The event, and who gets it: every lookup by key (the owner, the message's mentions), never a scan of users.
+  const recipients = `WITH ev AS (SELECT e.*, p.owner_id FROM thread_events e JOIN threads p ON p.id = e.thread_id
+                                  WHERE e.thread_id = ? AND e.seq = ${seq.sql}),
+         mentioned AS (SELECT mn.user_id FROM ev JOIN mentions mn ON mn.message_id = ev.payload ->> '$.id'
+                       WHERE ev.type = 'message.created'),
+         recipient AS (SELECT owner_id AS user_id FROM ev UNION SELECT user_id FROM mentioned)`;
+  const params = [threadId, ...seq.params];
+  return [
+    d1
+      .prepare(
+        `${recipients}
+         UPDATE users SET last_event_seq = last_event_seq + 1 WHERE id IN (SELECT user_id FROM recipient)
+         RETURNING id`,
+      )
+      .bind(...params),
+    d1
+      .prepare(
+        `${recipients}
+         INSERT INTO user_events (user_id, seq, thread_id, thread_seq, type, actor_type, actor_id, payload, created_at,
+                                  mentioned)
+         SELECT u.id, u.last_event_seq, ev.thread_id, ev.seq, ev.type, ev.actor_type, ev.actor_id, ev.payload,
+                ev.created_at, u.id IN (SELECT user_id FROM mentioned)
+         FROM ev JOIN recipient r JOIN users u ON u.id = r.user_id`,
+      )
+      .bind(...params),
+  ];
+};
 
-/** Who got the copy, from the result of copyToOwner's first statement. */
-export const copiedTo = (result: D1Result | undefined): string | null =>
-  (result?.results[0] as { id?: string } | undefined)?.id ?? null;
+/** Who got a copy, from the result of copyToUsers's first statement. */
+export const copiedTo = (result: D1Result | undefined): string[] =>
+  ((result?.results ?? []) as { id?: string }[]).flatMap((row) => (typeof row.id === "string" ? [row.id] : []));
 
 /**
  * Writes one or more changes in one batch, in order (a later change may guard on an earlier one's rows); for
@@ -138,7 +150,7 @@ export const commit = async (d1: D1Database, ...writes: ChangeWrite[]): Promise<
     statements.push(...(write?.(pending) ?? []));
     const outbox = statements.push(outboxInsert(d1, change.threadId, sql("p.last_seq + 1"), change.now)) - 1;
     const copy = OWNER_EVENT_TYPES.includes(change.type) ? statements.length : null;
-    if (copy !== null) statements.push(...copyToOwner(d1, change.threadId, sql("p.last_seq + 1")));
+    if (copy !== null) statements.push(...copyToUsers(d1, change.threadId, sql("p.last_seq + 1")));
     statements.push(bump(d1, change, pending, sets));
     places.push({ threadId: change.threadId, event, outbox, copy });
   }
@@ -153,7 +165,7 @@ export const commit = async (d1: D1Database, ...writes: ChangeWrite[]): Promise<
     return {
       threadId,
       seq: row.seq,
-      copiedTo: copy === null ? null : copiedTo(results[copy]),
+      copiedTo: copy === null ? [] : copiedTo(results[copy]),
       deliveries: deliveryIdsOf(results[outbox]),
       get payload() {
         return JSON.parse(stored) as unknown;

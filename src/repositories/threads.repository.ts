@@ -11,7 +11,7 @@ import {
   type Committed,
   commitOne,
   copiedTo,
-  copyToOwner,
+  copyToUsers,
   insertEvents,
   type NewEvent,
   type ThreadChange,
@@ -101,7 +101,7 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
       // Every event of the new thread gets its webhook deliveries (after the creating key became its agent).
       outboxInsert(d1, thread.id, sql("e.seq"), thread.createdAt),
       // The owner's user stream hears of the thread (its first event), not of its first messages.
-      ...copyToOwner(d1, thread.id, sql("1")),
+      ...copyToUsers(d1, thread.id, sql("1")),
     ]);
     const outbox = results.at(-3);
     const copy = results.at(-2);

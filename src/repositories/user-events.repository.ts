@@ -1,7 +1,7 @@
 import type { Store } from "./db";
 import { deleteOlderThan } from "./events.repository";
 
-/** A user's own stream (GET /events): copies of their threads' events, numbered per user (see copyToOwner). */
+/** A user's own stream (GET /events): copies of their threads' events, numbered per user (see copyToUsers). */
 export const userEventsRepository = ({ db, d1 }: Store) => ({
   /** The events after `afterSeq`, oldest first: one page plus one row, so the caller knows whether there is more. */
   listAfter: (userId: string, afterSeq: number, limit: number) =>

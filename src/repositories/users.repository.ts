@@ -22,6 +22,15 @@ export const usersRepository = ({ db, d1 }: Store) => ({
 
   findById: (id: string) => db.user.findFirst({ where: { id } }),
 
+  /** The roles of those of these users who exist, by id. */
+  rolesOf: async (ids: string[]) =>
+    new Map(
+      (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, role: true } })).map((user) => [
+        user.id,
+        user.role,
+      ]),
+    ),
+
   /** Local development sign-in: the user with this email, created or given this role. */
   upsertByEmail: (email: string, data: { name: string; role: Role }) =>
     db.user.upsert({ where: { email }, create: { email, ...data }, update: { role: data.role } }),

@@ -170,10 +170,14 @@ export const UserEventSchema = z
   .object({
     seq: Counter.openapi({ description: "Position in your user stream: strictly increasing, no gaps.", example: 12 }),
     event: z.union([ThreadEventSchema, ThreadReadEventSchema]),
+    mentioned: z.boolean().openapi({
+      description: "True when `event` is a `message.created` whose message mentions you.",
+      example: false,
+    }),
   })
   .openapi("UserEvent", {
     description:
-      "Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — or your own `thread.read` (you moved your read mark), and `seq` its place in your stream.",
+      "Something in one of your threads, as your user stream (GET /events) carries it: `event` is the thread's own event (with the thread's `seq`) — `thread.created`, `thread.updated` (renamed, archived, restored, metadata) or `message.created` — or your own `thread.read` (you moved your read mark), and `seq` its place in your stream. A new message that mentions you reaches your stream as `message.created` with `mentioned: true`, in your own threads and in any other you can see (as an admin).",
   });
 
 export type ThreadEvent = z.infer<typeof ThreadEventSchema>;
@@ -196,13 +200,15 @@ export const eventToWire = (row: ThreadEventRow): ThreadEvent =>
     actor: actorOfRow(row),
     created_at: row.createdAt.toISOString(),
     type: row.type,
-    // Message events logged before messages had a `state` were all of complete messages.
-    data: CARRIES_MESSAGE.has(row.type) ? { state: "COMPLETE", ...(row.payload as object) } : row.payload,
+    // Message events logged before messages had a `state` were all of complete messages, and mentioned nobody.
+    data: CARRIES_MESSAGE.has(row.type) ? { state: "COMPLETE", mentions: [], ...(row.payload as object) } : row.payload,
   }) as ThreadEvent;
 
 /** A user event: its place in the user's stream, and the thread event it copies (or the user's own `thread.read`). */
 export const userEventToWire = (row: UserEventRow): UserEvent => {
-  if (row.type !== THREAD_READ) return { seq: row.seq, event: eventToWire({ ...row, seq: row.threadSeq }) };
+  if (row.type !== THREAD_READ) {
+    return { seq: row.seq, event: eventToWire({ ...row, seq: row.threadSeq }), mentioned: row.mentioned };
+  }
   const event: ThreadReadEvent = {
     seq: row.threadSeq,
     thread_id: row.threadId,
@@ -211,5 +217,5 @@ export const userEventToWire = (row: UserEventRow): UserEvent => {
     type: THREAD_READ,
     data: row.payload as ReadState,
   };
-  return { seq: row.seq, event };
+  return { seq: row.seq, event, mentioned: false };
 };

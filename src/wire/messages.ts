@@ -56,6 +56,10 @@ const messageFields = {
   blocks: Blocks,
   metadata: MetadataMap,
   attachments: z.array(AttachmentSchema).max(MESSAGE_LIMITS.maxAttachments),
+  mentions: z.array(Id).max(MESSAGE_LIMITS.maxTextLength).openapi({
+    description:
+      "The users it mentions — `<@USER_ID>` in `text`, `user` elements in rich-text `blocks` — each checked when written (an existing user who can see the thread), in order of first mention. Empty once deleted.",
+  }),
   reply_count: Counter.openapi({ description: "Live replies to this message." }),
   edited_at: Timestamp.nullable().openapi({ description: "When the text, blocks or metadata last changed." }),
   deleted_at: Timestamp.nullable().openapi({
@@ -103,6 +107,7 @@ export const messageExample: z.input<typeof MessageSchema> = {
   blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Churn* fell from 4.1% to 3.2%." } }],
   metadata: { report_id: "q3-churn" },
   attachments: [],
+  mentions: [],
   reactions: [{ emoji: "tada", count: 2, me: true }],
   reply_count: 0,
   edited_at: null,
@@ -126,6 +131,9 @@ export const authorOf = (message: Pick<Message, "authorId" | "apiKeyId">): Actor
   return null;
 };
 
+/** The users a message mentions: its `mentions` column holds only checked user ids (src/auth/mentions.ts). */
+export const mentionedIn = (message: Pick<Message, "mentions">): string[] => (message.mentions ?? []) as string[];
+
 /** The message without its reactions: what events carry (reactions depend on who is asking). */
 export const messageSnapshot = (message: MessageRow): MessageSnapshot => ({
   id: message.id,
@@ -146,6 +154,7 @@ export const messageSnapshot = (message: MessageRow): MessageSnapshot => ({
     content_type: file.contentType,
     size_bytes: file.sizeBytes,
   })),
+  mentions: mentionedIn(message),
   reply_count: message.replyCount,
   edited_at: message.editedAt?.toISOString() ?? null,
   deleted_at: message.deletedAt?.toISOString() ?? null,

@@ -36,7 +36,8 @@ const threadFields = {
 
 /** A thread as its events carry it: the same for everyone, so without the reader's own read state. */
 export const ThreadSnapshotSchema = z.object(threadFields).openapi("ThreadSnapshot", {
-  description: "A thread as events carry it: a Thread without `unread_count` and `last_read_seq` (those are yours).",
+  description:
+    "A thread as events carry it: a Thread without `unread_count`, `last_read_seq` and `unread_mentions` (those are yours).",
 });
 
 export const ThreadSchema = z
@@ -47,6 +48,9 @@ export const ThreadSchema = z
         "Messages by others after your read mark (PUT /threads/{id}/read), deleted ones not counted; your own never count.",
     }),
     last_read_seq: Counter.openapi({ description: "Your read mark: the `seq` you have read up to (0: nothing yet)." }),
+    unread_mentions: Counter.openapi({
+      description: "Of the unread messages, those that mention you (`mentions` on a message); 0 for an API key.",
+    }),
   })
   .openapi("Thread");
 
@@ -64,6 +68,7 @@ export const threadExample: z.input<typeof ThreadSchema> = {
   updated_at: "2026-11-25T10:00:00.000Z",
   unread_count: 0,
   last_read_seq: 2,
+  unread_mentions: 0,
 };
 
 /** A thread row without its memory document (lists and access checks never load it). */
@@ -85,11 +90,12 @@ export const threadSnapshot = (thread: ThreadRow): z.infer<typeof ThreadSnapshot
 });
 
 /** Where a reader is in a thread; null when they have no mark there (nothing read, nothing written). */
-export type ReadMark = { lastReadSeq: number; unreadCount: number } | null;
+export type ReadMark = { lastReadSeq: number; unreadCount: number; unreadMentions: number } | null;
 
 /** A thread as its reader gets it: with their unread count and read mark. */
 export const threadToWire = (thread: ThreadRow, mark: ReadMark): z.infer<typeof ThreadSchema> => ({
   ...threadSnapshot(thread),
   unread_count: mark?.unreadCount ?? thread.messageCount,
   last_read_seq: mark?.lastReadSeq ?? 0,
+  unread_mentions: mark?.unreadMentions ?? 0,
 });

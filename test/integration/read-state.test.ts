@@ -167,10 +167,10 @@ describe("unread totals (GET /me/unread)", () => {
       expect(response.status).toBe(200);
       return (await response.json<{ data: { threads: number; messages: number } }>()).data;
     };
-    expect(await totals(ada)).toEqual({ threads: 2, messages: 3 });
+    expect(await totals(ada)).toEqual({ threads: 2, messages: 3, mentions: 0 });
     // The member key reaches one thread, where everything is unread for it.
-    expect(await totals(member)).toEqual({ threads: 1, messages: 1 });
-    expect(await totals(await newUser())).toEqual({ threads: 0, messages: 0 });
+    expect(await totals(member)).toEqual({ threads: 1, messages: 1, mentions: 0 });
+    expect(await totals(await newUser())).toEqual({ threads: 0, messages: 0, mentions: 0 });
   });
 });
 

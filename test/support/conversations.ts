@@ -125,5 +125,10 @@ export const seedMessages = async (threadId: string, authorId: string, count: nu
 /** A message as events carry it: without `reactions`, which depend on who asks. */
 export const snapshotOf = ({ reactions: _reactions, ...snapshot }: Message) => snapshot;
 
-/** A thread as events carry it: without the reader's own `unread_count` and `last_read_seq`. */
-export const threadSnapshotOf = ({ unread_count: _unread, last_read_seq: _mark, ...snapshot }: Thread) => snapshot;
+/** A thread as events carry it: without the reader's own `unread_count`, `last_read_seq` and `unread_mentions`. */
+export const threadSnapshotOf = ({
+  unread_count: _unread,
+  last_read_seq: _mark,
+  unread_mentions: _mentions,
+  ...snapshot
+}: Thread) => snapshot;

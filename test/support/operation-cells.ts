@@ -304,6 +304,7 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     markThreadRead: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { seq: 1 } }) },
     getThreadReadState: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     getMyUnreadCounts: { request: async () => ({}) },
+    listMyMentions: { request: async () => ({}) },
     listReactions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     addReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },
     removeReaction: { request: async (ctx) => ({ params: { ...(await ownerThread(ctx)), emoji: "thumbsup" } }) },

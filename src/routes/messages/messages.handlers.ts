@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
+import { checkedMentions } from "../../auth/mentions";
 import { assertCanDelete, assertCanEdit, attachableFiles, authorFor } from "../../auth/message-authoring";
 import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
@@ -16,7 +17,8 @@ import { repositories } from "../../repositories";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
 import type { NewMessage } from "../../repositories/messages.repository";
 import type { Committed } from "../../repositories/thread-log";
-import { type MessageRow, messageSnapshot, messageToWire } from "../../wire/messages";
+import { mentionsIn } from "../../schemas/blocks/mentions";
+import { type MessageRow, mentionedIn, messageSnapshot, messageToWire } from "../../wire/messages";
 import { decodeMessageCursor, encodeMessageCursor, type MessageRange, nextRange } from "./message-cursor";
 import { messageNotFound, visibleMessage, withReactions } from "./message-views";
 import type { createMessage, deleteMessage, getMessage, listMessages, updateMessage } from "./messages.routes";
@@ -28,7 +30,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const principal = principalOf(c);
-  await writableThread(c, id);
+  const thread = await writableThread(c, id);
   const author = authorFor(principal, body.role);
   const messages = repositories(c).messages;
   if (body.parent_id !== undefined) {
@@ -38,6 +40,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
     }
   }
   const files = await attachableFiles(c, principal, body.file_ids ?? [], "body.file_ids");
+  const mentions = await checkedMentions(c, thread, mentionsIn(body));
 
   const now = new Date();
   const message: NewMessage = {
@@ -52,6 +55,7 @@ export const createMessageHandler: RouteHandler<typeof createMessage, AppEnv> = 
     blocks: body.blocks ?? null,
     metadata: body.metadata ?? null,
     fileIds: body.file_ids ?? [],
+    mentions,
     createdAt: now,
   };
   const row: MessageRow = {
@@ -153,8 +157,10 @@ export const updateMessageHandler: RouteHandler<typeof updateMessage, AppEnv> = 
   const ifMatch = c.req.valid("header")["if-match"];
   const principal = principalOf(c);
   const actor = actorOf(principal);
-  await writableThread(c, id);
+  const thread = await writableThread(c, id);
   const messages = repositories(c).messages;
+  // Mentions are checked once; which ones the message had is read again on each try.
+  const contentChanges = body.text !== undefined || body.blocks !== undefined;
 
   const committed = await retryOnConflict(async () => {
     const { row: current, wire } = await visibleMessage(c, id, message_id, actor);
@@ -170,18 +176,27 @@ export const updateMessageHandler: RouteHandler<typeof updateMessage, AppEnv> = 
       throw new ApiError("precondition-failed", "The message changed since you read it; fetch it again.");
     }
     const now = new Date();
+    const text = body.text ?? current.text;
+    const blocks = body.blocks === undefined ? current.blocks : body.blocks;
+    const mentions = contentChanges
+      ? {
+          now: await checkedMentions(c, thread, mentionsIn({ text, blocks: Array.isArray(blocks) ? blocks : [] })),
+          before: mentionedIn(current),
+        }
+      : undefined;
     const next: MessageRow = {
       ...current,
-      text: body.text ?? current.text,
-      blocks: body.blocks === undefined ? current.blocks : body.blocks,
+      text,
+      blocks,
       metadata: body.metadata === undefined ? current.metadata : body.metadata,
+      mentions: mentions ? mentions.now : current.mentions,
       editedAt: now,
       updatedAt: now,
     };
     const edited = await messages.edit(
       { threadId: id, type: "message.updated", actor, payload: messageSnapshot(next), now },
       message_id,
-      { text: body.text, blocks: body.blocks, metadata: body.metadata },
+      { text: body.text, blocks: body.blocks, metadata: body.metadata, mentions },
       current.updatedAt,
     );
     if (!edited) await assertThreadStillWritable(c, id);
@@ -211,6 +226,7 @@ export const deleteMessageHandler: RouteHandler<typeof deleteMessage, AppEnv> = 
     text: "",
     blocks: null,
     metadata: null,
+    mentions: null,
     attachments: [],
     deletedAt: now,
     updatedAt: now,

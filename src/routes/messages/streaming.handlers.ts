@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
+import { checkedMentions } from "../../auth/mentions";
 import { assertCanEdit, assertCanStop } from "../../auth/message-authoring";
 import { assertThreadStillWritable, reachableThread, threadArchived, writableThread } from "../../auth/thread-access";
 import type { AppEnv } from "../../env";
@@ -15,7 +16,8 @@ import { publish } from "../../realtime/publish";
 import { streamConfig } from "../../realtime/stream-config";
 import { publishStreamed } from "../../realtime/streamed";
 import { repositories } from "../../repositories";
-import { MESSAGE_LIMITS, type MessageRow, messageSnapshot } from "../../wire/messages";
+import { mentionsIn } from "../../schemas/blocks/mentions";
+import { MESSAGE_LIMITS, type MessageRow, mentionedIn, messageSnapshot } from "../../wire/messages";
 import { messageNotFound, visibleMessage } from "./message-views";
 import type { appendMessageDelta, completeMessage, stopMessage } from "./streaming.routes";
 
@@ -89,7 +91,7 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
   const body = c.req.valid("json");
   const principal = principalOf(c);
   const actor = actorOf(principal);
-  await writableThread(c, id);
+  const thread = await writableThread(c, id);
   const messages = repositories(c).messages;
   const current = await messages.findInThread(id, message_id);
   if (!current) throw messageNotFound(id, message_id);
@@ -101,20 +103,28 @@ export const completeMessageHandler: RouteHandler<typeof completeMessage, AppEnv
   if (body.text === undefined && current.text.trim().length === 0) {
     throw invalidText("Nothing was streamed: send the message's text", "blank");
   }
+  const text = body.text ?? current.text;
+  const blocks = body.blocks ?? current.blocks;
+  // The final content's mentions, as a post's (a streamed reply's deltas are not checked one by one).
+  const mentions = {
+    now: await checkedMentions(c, thread, mentionsIn({ text, blocks: Array.isArray(blocks) ? blocks : [] })),
+    before: mentionedIn(current),
+  };
   const now = new Date();
   const completed: MessageRow = {
     ...current,
     state: "COMPLETE",
     streamedLength: 0,
-    text: body.text ?? current.text,
-    blocks: body.blocks ?? current.blocks,
+    text,
+    blocks,
     metadata: body.metadata ?? current.metadata,
+    mentions: mentions.now,
     updatedAt: now,
   };
   const ended = await repositories(c).streamedMessages.endStream(
     { threadId: id, type: "message.updated", actor, payload: messageSnapshot(completed), now },
     message_id,
-    { state: "COMPLETE", text: body.text, blocks: body.blocks, metadata: body.metadata },
+    { state: "COMPLETE", text: body.text, blocks: body.blocks, metadata: body.metadata, mentions },
   );
   await publish(c, ended);
   if (!ended) {

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { principalOf } from "../../auth/access";
+import { checkedMentions } from "../../auth/mentions";
 import { attachableFiles, authorFor } from "../../auth/message-authoring";
 import { isWorkspaceWide } from "../../auth/reach";
 import { assertReachable, callersThreads, reachableThread, threadNotFound } from "../../auth/thread-access";
@@ -18,6 +19,7 @@ import { publish, publishDeletion } from "../../realtime/publish";
 import { repositories } from "../../repositories";
 import { isForeignKeyViolation, newId } from "../../repositories/d1";
 import type { Committed, NewEvent } from "../../repositories/thread-log";
+import { mentionsIn } from "../../schemas/blocks/mentions";
 import { messageSnapshot } from "../../wire/messages";
 import { type ReadMark, type ThreadRow, threadSnapshot, threadToWire } from "../../wire/threads";
 import type { createThread, deleteThread, getThread, listThreads, updateThread } from "./threads.routes";
@@ -71,13 +73,14 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
       input,
       author: authorFor(principal, input.role),
       files: await attachableFiles(c, principal, input.file_ids ?? [], `body.messages.${index}.file_ids`),
+      mentions: await checkedMentions(c, { ownerId }, mentionsIn(input, `body.messages.${index}`)),
     })),
   );
 
   const now = new Date();
   const threadId = newId();
   // The thread.created event is seq 1; message i follows as seq i + 2.
-  const messages = drafts.map(({ input, author, files }, index) => ({
+  const messages = drafts.map(({ input, author, files, mentions }, index) => ({
     id: newId(),
     threadId,
     seq: index + 2,
@@ -89,6 +92,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
     metadata: input.metadata ?? null,
     fileIds: input.file_ids ?? [],
     files,
+    mentions,
     createdAt: now,
   }));
   const thread: Thread = {
@@ -142,7 +146,7 @@ export const createThreadHandler: RouteHandler<typeof createThread, AppEnv> = as
   }
   await publish(c, committed);
   // Its creator has read it up to its first messages.
-  const mark = { lastReadSeq: thread.lastSeq, unreadCount: 0 };
+  const mark = { lastReadSeq: thread.lastSeq, unreadCount: 0, unreadMentions: 0 };
   c.header("Location", `/threads/${thread.id}`);
   c.header("ETag", threadEtag(thread, mark));
   return ok(c, threadToWire(thread, mark), Status.CREATED);

@@ -153,7 +153,7 @@ export const RichTextBlock = z
           type: "rich_text_section",
           elements: [
             { type: "text", text: "Hi " },
-            { type: "user", user_id: "U0123ABC" },
+            { type: "user", user_id: "cmif7vj3k0000abcd12345678" },
             { type: "text", text: ", the build is ", style: { bold: true } },
             { type: "emoji", name: "white_check_mark" },
           ],
