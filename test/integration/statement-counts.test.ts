@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { unwrap } from "../../sdk/src";
 import { client, http } from "../support/api";
+import { json, newAgent } from "../support/conversations";
 
 // How many D1 statements each key endpoint runs (Server-Timing's `db` metric), pinned: a query added to a hot
 // path, or one per row (N+1), fails here. The admin's session is checked just before, so each count is the endpoint's
@@ -68,6 +69,18 @@ describe("D1 statements per request", () => {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ text: "one more" }),
       }),
+      "POST /threads/{id}/messages, mentioning": await statementsOf(`/threads/${thread.id}/messages`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ text: `one more, <@${thread.owner_id}>` }),
+      }),
+      "GET /me/mentions": await (async () => {
+        const agent = await newAgent();
+        for (const text of ["first", "second"]) {
+          await agent.http(`/threads/${thread.id}/messages`, json("POST", { text: `<@${thread.owner_id}> ${text}` }));
+        }
+        return statementsOf("/me/mentions?limit=20");
+      })(),
     };
     expect(counts).toEqual({
       "GET /users": 1,
@@ -83,6 +96,12 @@ describe("D1 statements per request", () => {
       // Access, then one batch: the event, the message, the author's read mark and the others' unread counts (2),
       // its webhook deliveries (the outbox), the thread's counters, the owner's user-stream copy (2).
       "POST /threads/{id}/messages": 9,
+      // The mentioned users' roles, then the same batch and the mentions' four: rows made / dropped, readers' rows,
+      // their recount.
+      "POST /threads/{id}/messages, mentioning": 14,
+      // The page of mentions, their messages, their threads' titles (Prisma's relation reads), the messages'
+      // attachments, the reader's marks in those threads.
+      "GET /me/mentions": 5,
     });
   });
 
