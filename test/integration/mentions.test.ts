@@ -79,6 +79,10 @@ describe("mentions", () => {
     expect(made.status).toBe(201);
     const { data: thread } = await made.json<{ data: { id: string } }>();
     expect(await readState(ada, thread.id)).toMatchObject({ unread_count: 2, unread_mentions: 1 });
+    const firsts = await unwrap(
+      ada.api.GET("/threads/{id}/messages", { params: { path: { id: thread.id }, query: { order: "asc" } } }),
+    );
+    expect(firsts.map((message) => message.mentions)).toEqual([[ada.id], []]);
 
     const started = await postAs(agent, thread.id, { text: "Thinking", streaming: true });
     expect(started.mentions).toEqual([]);
