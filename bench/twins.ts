@@ -168,8 +168,8 @@ export const twins = new Hono<AppEnv>()
   .get("/_bench/me/unread", async (c) => {
     if (await rateLimited(c)) return c.json(RATE_LIMITED, Status.TOO_MANY_REQUESTS);
     const totals = await c.env.DB.prepare(
-      `SELECT COUNT(*) AS threads, COALESCE(SUM(unread), 0) AS messages FROM (
-         SELECT COALESCE(r.unread_count, t.message_count) AS unread
+      `SELECT COUNT(*) AS threads, COALESCE(SUM(unread), 0) AS messages, COALESCE(SUM(mentions), 0) AS mentions FROM (
+         SELECT COALESCE(r.unread_count, t.message_count) AS unread, r.unread_mentions AS mentions
          FROM threads t LEFT JOIN thread_reads r
            ON r.thread_id = t.id AND r.reader_type = 'user' AND r.reader_id = ?
        ) WHERE unread > 0`,

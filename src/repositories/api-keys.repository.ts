@@ -31,9 +31,13 @@ export const apiKeysRepository = ({ db }: Store) => ({
       data: { lastUsedAt: now },
     }),
 
-  /** Revokes once (a second revoke keeps the first time); false when no key has this id. */
+  /**
+   * Revokes once (a second revoke keeps the first time), and drops the key's read marks: it reads nothing more.
+   * False when no key has this id.
+   */
   revoke: async (id: string, now: Date) => {
     const { count } = await db.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+    await db.threadRead.deleteMany({ where: { readerType: "api_key", readerId: id } });
     return count > 0 || (await db.apiKey.count({ where: { id } })) > 0;
   },
 });

@@ -213,12 +213,14 @@ describe("mentions", () => {
     });
     await stream.close();
 
-    // The owner gets every message of her thread; only none of these mention her.
+    // The owner gets every message of her thread, flagged when it mentions her.
+    await postAs(agent, thread.id, { text: `<@${ada.id}>, and you` });
     const owners = await unwrap(ada.api.GET("/events", { params: { query: { after: 0 } } }));
     expect(owners.map((row) => [row.event.type, row.mentioned])).toEqual([
       ["thread.created", false],
       ["message.created", false],
       ["message.created", false],
+      ["message.created", true],
     ]);
     const admins = await unwrap(admin.api.GET("/events", { params: { query: { after: 0 } } }));
     expect(admins.map((row) => [row.event.type, row.mentioned])).toEqual([["message.created", true]]);

@@ -271,7 +271,7 @@ describe("read marks", () => {
     expect(renamed.status).toBe(200);
   });
 
-  it("go with a deleted user, in other people's threads too", async () => {
+  it("go with a deleted user, in other people's threads too, and with a revoked key", async () => {
     const ada = await newUser();
     const grace = await newUser("ADMIN");
     const root = await newUser("ADMIN");
@@ -288,6 +288,13 @@ describe("read marks", () => {
     expect(deleted.status).toBe(204);
     expect(await marksOf(grace.id)).toBe(0);
     expect(await marksOf(ada.id)).toBe(1);
+
+    // A revoked key's marks go too: it reads nothing more.
+    const agent = await newAgent();
+    await mark(agent, thread.id, { seq: 2 });
+    expect(await marksOf(agent.id)).toBe(1);
+    expect((await root.http(`/api-keys/${agent.id}`, { method: "DELETE" })).status).toBe(204);
+    expect(await marksOf(agent.id)).toBe(0);
   });
 
   it("refuse a body with neither or both of seq and message_id, or a message of another thread (400)", async () => {
