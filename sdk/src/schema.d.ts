@@ -5377,7 +5377,177 @@ export interface components {
              */
             messages: number;
         };
-        /** @description A whole thread (GET /threads/{id}/export): `thread` as GET /threads/{id} answers it (your read state included), `memory` as GET /threads/{id}/memory does, then every message, artifact and interaction as their lists give them. */
+        /**
+         * @description A whole thread (GET /threads/{id}/export): `thread` as GET /threads/{id} answers it (your read state included), `memory` as GET /threads/{id}/memory does, then every message, artifact and interaction as their lists give them.
+         * @example {
+         *       "exported_at": "2026-12-05T09:00:00.000Z",
+         *       "thread": {
+         *         "id": "cmif7vj3k0000thr000000001",
+         *         "owner_id": "cmif7vj3k0000abcd12345678",
+         *         "title": "Q3 churn review",
+         *         "status": "ACTIVE",
+         *         "metadata": {
+         *           "crm_account": "acme-42"
+         *         },
+         *         "message_count": 2,
+         *         "last_message_at": "2026-11-25T10:00:00.000Z",
+         *         "last_event_seq": 3,
+         *         "memory_version": 3,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z",
+         *         "unread_count": 0,
+         *         "last_read_seq": 2
+         *       },
+         *       "memory": {
+         *         "version": 3,
+         *         "updated_at": "2026-11-25T10:00:00.000Z",
+         *         "memory": {
+         *           "customer": "Acme",
+         *           "goals": [
+         *             "reduce churn"
+         *           ],
+         *           "last_report": "q3-churn"
+         *         }
+         *       },
+         *       "messages": [
+         *         {
+         *           "id": "cmif7vj3k0000msg000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "seq": 2,
+         *           "parent_id": null,
+         *           "role": "ASSISTANT",
+         *           "state": "COMPLETE",
+         *           "incomplete_reason": null,
+         *           "author": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "text": "Churn fell from 4.1% to 3.2%.",
+         *           "blocks": [
+         *             {
+         *               "type": "section",
+         *               "text": {
+         *                 "type": "mrkdwn",
+         *                 "text": "*Churn* fell from 4.1% to 3.2%."
+         *               }
+         *             }
+         *           ],
+         *           "metadata": {
+         *             "report_id": "q3-churn"
+         *           },
+         *           "attachments": [],
+         *           "reactions": [
+         *             {
+         *               "emoji": "tada",
+         *               "count": 2,
+         *               "me": true
+         *             }
+         *           ],
+         *           "reply_count": 0,
+         *           "edited_at": null,
+         *           "deleted_at": null,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         },
+         *         {
+         *           "id": "cmif7vj3k0000msg000000002",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "seq": 3,
+         *           "parent_id": "cmif7vj3k0000msg000000001",
+         *           "role": "USER",
+         *           "state": "COMPLETE",
+         *           "incomplete_reason": null,
+         *           "author": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "text": "Great. Which segment moved most?",
+         *           "blocks": [],
+         *           "metadata": {},
+         *           "attachments": [
+         *             {
+         *               "id": "cmif7vj3k0000file00000001",
+         *               "filename": "q3-churn.csv",
+         *               "content_type": "text/csv",
+         *               "size_bytes": 48213
+         *             }
+         *           ],
+         *           "reactions": [],
+         *           "reply_count": 0,
+         *           "edited_at": null,
+         *           "deleted_at": null,
+         *           "created_at": "2026-11-25T10:05:00.000Z",
+         *           "updated_at": "2026-11-25T10:05:00.000Z"
+         *         }
+         *       ],
+         *       "artifacts": [
+         *         {
+         *           "artifact": {
+         *             "id": "cmif7vj3k0000art000000001",
+         *             "thread_id": "cmif7vj3k0000thr000000001",
+         *             "message_id": null,
+         *             "type": "INSIGHT",
+         *             "title": "Churn is down",
+         *             "summary": "Q3 churn fell to 3.2%.",
+         *             "content": {
+         *               "claim": "Churn fell from 4.1% to 3.2%.",
+         *               "confidence": 0.8,
+         *               "evidence": []
+         *             },
+         *             "metadata": {},
+         *             "version": 1,
+         *             "attachments": [],
+         *             "created_by": {
+         *               "type": "api_key",
+         *               "id": "cmif7vj3k0000apikey000001"
+         *             },
+         *             "created_at": "2026-11-25T10:00:00.000Z",
+         *             "updated_at": "2026-11-25T10:00:00.000Z"
+         *           },
+         *           "versions": [
+         *             {
+         *               "artifact_id": "cmif7vj3k0000art000000001",
+         *               "version": 1,
+         *               "type": "INSIGHT",
+         *               "title": "Churn is down",
+         *               "summary": "Q3 churn fell to 3.2%.",
+         *               "content": {
+         *                 "claim": "Churn fell from 4.1% to 3.2%.",
+         *                 "confidence": 0.8,
+         *                 "evidence": []
+         *               },
+         *               "metadata": {},
+         *               "file_ids": [],
+         *               "created_by": {
+         *                 "type": "api_key",
+         *                 "id": "cmif7vj3k0000apikey000001"
+         *               },
+         *               "created_at": "2026-11-25T10:00:00.000Z"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "interactions": [
+         *         {
+         *           "id": "cmif7vj3k0000int000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "message_id": "cmif7vj3k0000msg000000001",
+         *           "actor": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "kind": "block_action",
+         *           "action": {
+         *             "block_id": "approval",
+         *             "action_id": "approve",
+         *             "type": "button",
+         *             "value": "42"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         ThreadExport: {
             /**
              * Format: date-time
@@ -10472,148 +10642,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "exported_at": "2026-12-05T09:00:00.000Z",
-                     *       "thread": {
-                     *         "id": "cmif7vj3k0000thr000000001",
-                     *         "owner_id": "cmif7vj3k0000abcd12345678",
-                     *         "title": "Q3 churn review",
-                     *         "status": "ACTIVE",
-                     *         "metadata": {
-                     *           "crm_account": "acme-42"
-                     *         },
-                     *         "message_count": 1,
-                     *         "last_message_at": "2026-11-25T10:00:00.000Z",
-                     *         "last_event_seq": 2,
-                     *         "memory_version": 3,
-                     *         "created_at": "2026-11-25T10:00:00.000Z",
-                     *         "updated_at": "2026-11-25T10:00:00.000Z",
-                     *         "unread_count": 0,
-                     *         "last_read_seq": 2
-                     *       },
-                     *       "memory": {
-                     *         "version": 3,
-                     *         "updated_at": "2026-11-25T10:00:00.000Z",
-                     *         "memory": {
-                     *           "customer": "Acme",
-                     *           "goals": [
-                     *             "reduce churn"
-                     *           ],
-                     *           "last_report": "q3-churn"
-                     *         }
-                     *       },
-                     *       "messages": [
-                     *         {
-                     *           "id": "cmif7vj3k0000msg000000001",
-                     *           "thread_id": "cmif7vj3k0000thr000000001",
-                     *           "seq": 2,
-                     *           "parent_id": null,
-                     *           "role": "ASSISTANT",
-                     *           "state": "COMPLETE",
-                     *           "incomplete_reason": null,
-                     *           "author": {
-                     *             "type": "api_key",
-                     *             "id": "cmif7vj3k0000apikey000001"
-                     *           },
-                     *           "text": "Churn fell from 4.1% to 3.2%.",
-                     *           "blocks": [
-                     *             {
-                     *               "type": "section",
-                     *               "text": {
-                     *                 "type": "mrkdwn",
-                     *                 "text": "*Churn* fell from 4.1% to 3.2%."
-                     *               }
-                     *             }
-                     *           ],
-                     *           "metadata": {
-                     *             "report_id": "q3-churn"
-                     *           },
-                     *           "attachments": [],
-                     *           "reactions": [
-                     *             {
-                     *               "emoji": "tada",
-                     *               "count": 2,
-                     *               "me": true
-                     *             }
-                     *           ],
-                     *           "reply_count": 0,
-                     *           "edited_at": null,
-                     *           "deleted_at": null,
-                     *           "created_at": "2026-11-25T10:00:00.000Z",
-                     *           "updated_at": "2026-11-25T10:00:00.000Z"
-                     *         }
-                     *       ],
-                     *       "artifacts": [
-                     *         {
-                     *           "artifact": {
-                     *             "id": "cmif7vj3k0000art000000001",
-                     *             "thread_id": "cmif7vj3k0000thr000000001",
-                     *             "message_id": null,
-                     *             "type": "INSIGHT",
-                     *             "title": "Churn is down",
-                     *             "summary": "Q3 churn fell to 3.2%.",
-                     *             "content": {
-                     *               "claim": "Churn fell from 4.1% to 3.2%.",
-                     *               "confidence": 0.8,
-                     *               "evidence": []
-                     *             },
-                     *             "metadata": {},
-                     *             "version": 1,
-                     *             "attachments": [],
-                     *             "created_by": {
-                     *               "type": "api_key",
-                     *               "id": "cmif7vj3k0000apikey000001"
-                     *             },
-                     *             "created_at": "2026-11-25T10:00:00.000Z",
-                     *             "updated_at": "2026-11-25T10:00:00.000Z"
-                     *           },
-                     *           "versions": [
-                     *             {
-                     *               "artifact_id": "cmif7vj3k0000art000000001",
-                     *               "version": 1,
-                     *               "type": "INSIGHT",
-                     *               "title": "Churn is down",
-                     *               "summary": "Q3 churn fell to 3.2%.",
-                     *               "content": {
-                     *                 "claim": "Churn fell from 4.1% to 3.2%.",
-                     *                 "confidence": 0.8,
-                     *                 "evidence": []
-                     *               },
-                     *               "metadata": {},
-                     *               "file_ids": [],
-                     *               "created_by": {
-                     *                 "type": "api_key",
-                     *                 "id": "cmif7vj3k0000apikey000001"
-                     *               },
-                     *               "created_at": "2026-11-25T10:00:00.000Z"
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "interactions": [
-                     *         {
-                     *           "id": "cmif7vj3k0000int000000001",
-                     *           "thread_id": "cmif7vj3k0000thr000000001",
-                     *           "message_id": "cmif7vj3k0000msg000000001",
-                     *           "actor": {
-                     *             "type": "user",
-                     *             "id": "cmif7vj3k0000abcd12345678"
-                     *           },
-                     *           "created_at": "2026-11-25T10:00:00.000Z",
-                     *           "kind": "block_action",
-                     *           "action": {
-                     *             "block_id": "approval",
-                     *             "action_id": "approve",
-                     *             "type": "button",
-                     *             "value": "42"
-                     *           }
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["ThreadExport"];
-                    /** @example TODO */
+                    /**
+                     * @example # Q3 churn review
+                     *
+                     *     Thread cmif7vj3k0000thr000000001 · owner user cmif7vj3k0000abcd12345678 · ACTIVE · created 2026-11-25 10:00:00 UTC · 2 message(s) · exported 2026-12-05 09:00:00 UTC
+                     *
+                     *     ## Memory (version 3)
+                     *
+                     *     ```json
+                     *     {
+                     *       "customer": "Acme",
+                     *       "goals": [
+                     *         "reduce churn"
+                     *       ],
+                     *       "last_report": "q3-churn"
+                     *     }
+                     *     ```
+                     *
+                     *     ## Messages
+                     *
+                     *     **#2** · ASSISTANT · API key cmif7vj3k0000apikey000001 · 2026-11-25 10:00:00 UTC
+                     *
+                     *     Churn fell from 4.1% to 3.2%.
+                     *
+                     *     _1 Block Kit block(s)._
+                     *
+                     *     Reactions: :tada: 2
+                     *
+                     *     > **#3** · ↳ reply to #2 · USER · user cmif7vj3k0000abcd12345678 · 2026-11-25 10:05:00 UTC
+                     *     >
+                     *     > Great. Which segment moved most?
+                     *     >
+                     *     > 📎 q3-churn.csv (47.1 KiB, text/csv)
+                     *
+                     *     ## Artifacts
+                     *
+                     *     ### INSIGHT · Churn is down (version 1)
+                     *
+                     *     By API key cmif7vj3k0000apikey000001 · created 2026-11-25 10:00:00 UTC · updated 2026-11-25 10:00:00 UTC
+                     *
+                     *     Q3 churn fell to 3.2%.
+                     *
+                     *     ```json
+                     *     {
+                     *       "claim": "Churn fell from 4.1% to 3.2%.",
+                     *       "confidence": 0.8,
+                     *       "evidence": []
+                     *     }
+                     *     ```
+                     *
+                     *     Versions:
+                     *
+                     *     - v1 · Churn is down · API key cmif7vj3k0000apikey000001 · 2026-11-25 10:00:00 UTC
+                     *
+                     *     ## Interactions
+                     *
+                     *     - 2026-11-25 10:00:00 UTC · user cmif7vj3k0000abcd12345678 · `approval/approve` (button) = 42 on message cmif7vj3k0000msg000000001
+                     */
                     "text/markdown": string;
                 };
             };

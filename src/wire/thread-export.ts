@@ -19,28 +19,24 @@ export const ExportedArtifactSchema = z
     description: "An artifact as GET /threads/{id}/artifacts/{artifact_id} answers it, with all its versions.",
   });
 
-export const ThreadExportSchema = z
-  .object({
-    exported_at: Timestamp.openapi({ description: "When the export started reading." }),
-    thread: ThreadSchema,
-    memory: ThreadMemorySchema,
-    messages: z.array(MessageSchema).openapi({
-      description:
-        "Every message, replies and tombstones included, by `seq` (the order they were stored in), up to the thread's `last_event_seq`, as GET /threads/{id}/messages lists them (reactions with your `me`).",
-    }),
-    artifacts: z.array(ExportedArtifactSchema).openapi({
-      description: "Newest first, as GET /threads/{id}/artifacts lists them, each with all its versions.",
-    }),
-    interactions: z.array(InteractionSchema).openapi({
-      description: "Newest first, as GET /threads/{id}/interactions lists them.",
-    }),
-  })
-  .openapi("ThreadExport", {
+const ThreadExportObject = z.object({
+  exported_at: Timestamp.openapi({ description: "When the export started reading." }),
+  thread: ThreadSchema,
+  memory: ThreadMemorySchema,
+  messages: z.array(MessageSchema).openapi({
     description:
-      "A whole thread (GET /threads/{id}/export): `thread` as GET /threads/{id} answers it (your read state included), `memory` as GET /threads/{id}/memory does, then every message, artifact and interaction as their lists give them.",
-  });
+      "Every message, replies and tombstones included, by `seq` (the order they were stored in), up to the thread's `last_event_seq`, as GET /threads/{id}/messages lists them (reactions with your `me`).",
+  }),
+  artifacts: z.array(ExportedArtifactSchema).openapi({
+    description: "Newest first, as GET /threads/{id}/artifacts lists them, each with all its versions.",
+  }),
+  interactions: z.array(InteractionSchema).openapi({
+    description: "Newest first, as GET /threads/{id}/interactions lists them.",
+  }),
+});
 
-export const threadExportExample: z.input<typeof ThreadExportSchema> = {
+/** The example of the spec (GET /threads/{id}/export's JSON and, rendered, its Markdown). */
+export const threadExportExample: z.input<typeof ThreadExportObject> = {
   exported_at: "2026-12-05T09:00:00.000Z",
   thread: { ...threadExample, message_count: 2, last_event_seq: 3, memory_version: threadMemoryExample.version },
   memory: threadMemoryExample,
@@ -67,3 +63,9 @@ export const threadExportExample: z.input<typeof ThreadExportSchema> = {
   artifacts: [{ artifact: artifactExample, versions: [versionExample] }],
   interactions: [interactionExample],
 };
+
+export const ThreadExportSchema = ThreadExportObject.openapi("ThreadExport", {
+  description:
+    "A whole thread (GET /threads/{id}/export): `thread` as GET /threads/{id} answers it (your read state included), `memory` as GET /threads/{id}/memory does, then every message, artifact and interaction as their lists give them.",
+  example: threadExportExample,
+});

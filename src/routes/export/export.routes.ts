@@ -11,7 +11,7 @@ import {
   rateLimitPolicyHeader,
 } from "../../openapi/error-responses";
 import { IdParams } from "../../schemas/common";
-import { ThreadExportSchema, threadExportExample } from "../../wire/thread-export";
+import { ThreadExportSchema } from "../../wire/thread-export";
 import { MARKDOWN_EXAMPLE } from "./markdown-example";
 
 // A whole conversation out at once is the owner's to take (or an admin's): like managing a thread's agents, an
@@ -44,7 +44,7 @@ An \`Accept\` that allows neither answers 406 \`not-acceptable\`. Both come as a
         "RateLimit-Policy": rateLimitPolicyHeader,
       },
       content: {
-        "application/json": { schema: ThreadExportSchema, example: threadExportExample },
+        "application/json": { schema: ThreadExportSchema },
         "text/markdown": {
           schema: { type: "string", description: "The transcript (UTF-8)." },
           example: MARKDOWN_EXAMPLE,
