@@ -8,10 +8,13 @@ import { ThreadSchema, threadExample } from "./threads";
 
 // A whole thread in one document, made of the very objects the REST reads answer: nothing here is new but the frame.
 
+/** Every message, artifact, version and interaction has a seq (or version) of 32 bits: none can have more. */
+const MAX_ITEMS = 2_147_483_647;
+
 export const ExportedArtifactSchema = z
   .object({
     artifact: ArtifactSchema,
-    versions: z.array(ArtifactVersionSchema).openapi({
+    versions: z.array(ArtifactVersionSchema).max(MAX_ITEMS).openapi({
       description: "Every version, newest first, as GET …/artifacts/{artifact_id}/versions lists them.",
     }),
   })
@@ -23,14 +26,14 @@ const ThreadExportObject = z.object({
   exported_at: Timestamp.openapi({ description: "When the export started reading." }),
   thread: ThreadSchema,
   memory: ThreadMemorySchema,
-  messages: z.array(MessageSchema).openapi({
+  messages: z.array(MessageSchema).max(MAX_ITEMS).openapi({
     description:
       "Every message, replies and tombstones included, by `seq` (the order they were stored in), up to the thread's `last_event_seq`, as GET /threads/{id}/messages lists them (reactions with your `me`).",
   }),
-  artifacts: z.array(ExportedArtifactSchema).openapi({
+  artifacts: z.array(ExportedArtifactSchema).max(MAX_ITEMS).openapi({
     description: "Newest first, as GET /threads/{id}/artifacts lists them, each with all its versions.",
   }),
-  interactions: z.array(InteractionSchema).openapi({
+  interactions: z.array(InteractionSchema).max(MAX_ITEMS).openapi({
     description: "Newest first, as GET /threads/{id}/interactions lists them.",
   }),
 });

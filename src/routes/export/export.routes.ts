@@ -46,7 +46,8 @@ An \`Accept\` that allows neither answers 406 \`not-acceptable\`. Both come as a
       content: {
         "application/json": { schema: ThreadExportSchema },
         "text/markdown": {
-          schema: { type: "string", description: "The transcript (UTF-8)." },
+          // Only the thread bounds it; the largest length JSON Schema can state exactly says so.
+          schema: { type: "string", maxLength: Number.MAX_SAFE_INTEGER, description: "The transcript (UTF-8)." },
           example: MARKDOWN_EXAMPLE,
         },
       },
