@@ -27,6 +27,7 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { repoRoot, startDevServer, wranglerEnv } from "../test/e2e/support/dev-server.ts";
 import { bearer, call, log, median, runId, signIn, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { exportTable, measureExports } from "./export.mjs";
 import { measureLatency, waitFor, watch } from "./sse.mjs";
 
 const execFileAsync = promisify(execFile);
@@ -927,7 +928,8 @@ const range = ({ median: m, min, max }) => `${fixed(m, 2)}× (${fixed(min, 2)}�
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const count = (n) => n.toLocaleString("en");
 
-const report = ({ options, fixture, routes, comparisons, pagination, probes, bundle, budgets, failures }) => {
+const report = ({ threadExports, ...results }) => {
+  const { options, fixture, routes, comparisons, pagination, probes, bundle, budgets, failures } = results;
   const lines = [
     `## Benchmark: wrangler dev on 127.0.0.1, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.duration}s per route${
       Object.keys(options.vars).length > 0
@@ -995,6 +997,10 @@ const report = ({ options, fixture, routes, comparisons, pagination, probes, bun
     "| --- | ---: | --- | ---: |",
     ...probes.map((p) => `| ${p.name} | ${p.hits} | ${p.timingsMs.join(", ")} | ${fixed(p.medianMs, 0)} |`),
     "",
+    `### Thread export (GET /threads/{id}/export of the large thread, ${options.rounds} rounds, one client; bench/export.mjs)`,
+    "",
+    exportTable(threadExports, fixture.largeCount),
+    "",
     `### Worker bundle (wrangler deploy --dry-run --env production): ${kib(bundle.bytes)}, gzip ${kib(bundle.gzipBytes)}`,
     "",
     "| Module | Size | gzip | Compile (cold start), ms |",
@@ -1052,6 +1058,7 @@ const main = async () => {
   let ROUTES = [];
   let fixture;
   let probes = [];
+  let threadExports = [];
   let sse;
   const samples = new Map();
   try {
@@ -1073,6 +1080,11 @@ const main = async () => {
     for (const { name } of ROUTES) samples.set(name, []);
     log("timing single searches for a word in every seeded message…");
     probes = await runProbes(server.url, token, fixture);
+    log("exporting the large thread as JSON and as Markdown…");
+    threadExports = await measureExports(server.url, token, fixture.large, {
+      rounds: options.rounds,
+      groupId: server.pid,
+    });
 
     if (options.warmup > 0) {
       log(`warming up each route for ${options.warmup}s…`);
@@ -1142,6 +1154,7 @@ const main = async () => {
     comparisons,
     pagination,
     probes,
+    threadExports,
     bundle,
     budgets,
     sse,

@@ -20,6 +20,7 @@ import { artifactsRouter } from "./routes/artifacts";
 import { authRouter } from "./routes/auth";
 import { chatRouter } from "./routes/chat";
 import { eventsRouter } from "./routes/events";
+import { exportRouter } from "./routes/export";
 import { filesRouter } from "./routes/files";
 import { healthRouter } from "./routes/health";
 import { interactionsRouter } from "./routes/interactions";
@@ -145,6 +146,7 @@ export const createApp = () => {
   app.route("/", threadAgentsRouter);
   app.route("/", readsRouter);
   app.route("/", mentionsRouter);
+  app.route("/", exportRouter);
   app.route("/", memoryRouter);
   app.route("/", messagesRouter);
   app.route("/", reactionsRouter);

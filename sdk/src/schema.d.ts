@@ -484,6 +484,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a whole thread
+         * @description Everything in the thread in one download: the thread, its memory, every message (replies and deleted messages' tombstones included, by `seq`) with its reactions and its attachments' metadata (not their bytes: download those from GET /files/{id}/content), every artifact with all its versions, and every interaction. It is written while it is read, page by page, so a thread of any size streams in constant memory; it stops at the thread's `last_event_seq` when the export began (later messages are left out), but is not one transaction: an edit made meanwhile may or may not be in it. If reading fails midway the body ends early, unfinished (the status has already been sent): a JSON export that does not parse, or a transcript without its `## Interactions` section, is incomplete — ask again.
+         *
+         *     **JSON** (`Accept: application/json`, the default): one `ThreadExport` document made of the very objects the REST reads answer — `thread` as GET /threads/{id}, `memory` as GET /threads/{id}/memory, `messages` as GET /threads/{id}/messages lists them, `artifacts` as GET /threads/{id}/artifacts each with its versions, `interactions` as GET /threads/{id}/interactions. Each message and each interaction is on a line of its own, so it can also be read line by line.
+         *
+         *     **Markdown** (`Accept: text/markdown`): a transcript for people — the title, the memory, each message with its number, role, author and time (replies quoted and marked ↳), reactions, attachments' names and sizes, then the artifacts and the interactions.
+         *
+         *     An `Accept` that allows neither answers 406 `not-acceptable`. Both come as an attachment named `thread-<id>.json` or `thread-<id>.md`. The thread's owner or an admin only (other people's threads answer 404, viewers export their own); API keys are refused (403). Counts against the read budget.
+         */
+        get: operations["exportThread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threads/{id}/memory": {
         parameters: {
             query?: never;
@@ -4331,6 +4357,7 @@ export interface components {
              *     - `https://docs.experience-layer.dev/problems/not-found` (404): No resource exists at this path, or it is not visible to you.
              *     - `https://docs.experience-layer.dev/problems/preview-unavailable` (404): `detail` says why: its type has none, or making it failed.
              *     - `https://docs.experience-layer.dev/problems/method-not-allowed` (405): The path exists but does not support this method; see the `Allow` header.
+             *     - `https://docs.experience-layer.dev/problems/not-acceptable` (406): `Accept` allows none of the representations the operation has; `detail` lists them.
              *     - `https://docs.experience-layer.dev/problems/conflict` (409): For example a unique field (such as an email) is already taken.
              *     - `https://docs.experience-layer.dev/problems/idempotency-key-in-use` (409): Retry after the first request has finished.
              *     - `https://docs.experience-layer.dev/problems/thread-archived` (409): Archived threads are read-only; set its status to ACTIVE to change what is in it.
@@ -5475,6 +5502,296 @@ export interface components {
             mentioned_at: string;
         };
         /**
+         * @description A whole thread (GET /threads/{id}/export): `thread` as GET /threads/{id} answers it (your read state included), `memory` as GET /threads/{id}/memory does, then every message, artifact and interaction as their lists give them.
+         * @example {
+         *       "exported_at": "2026-12-05T09:00:00.000Z",
+         *       "thread": {
+         *         "id": "cmif7vj3k0000thr000000001",
+         *         "owner_id": "cmif7vj3k0000abcd12345678",
+         *         "title": "Q3 churn review",
+         *         "status": "ACTIVE",
+         *         "metadata": {
+         *           "crm_account": "acme-42"
+         *         },
+         *         "message_count": 2,
+         *         "last_message_at": "2026-11-25T10:00:00.000Z",
+         *         "last_event_seq": 3,
+         *         "memory_version": 3,
+         *         "created_at": "2026-11-25T10:00:00.000Z",
+         *         "updated_at": "2026-11-25T10:00:00.000Z",
+         *         "unread_count": 0,
+         *         "last_read_seq": 2,
+         *         "unread_mentions": 0
+         *       },
+         *       "memory": {
+         *         "version": 3,
+         *         "updated_at": "2026-11-25T10:00:00.000Z",
+         *         "memory": {
+         *           "customer": "Acme",
+         *           "goals": [
+         *             "reduce churn"
+         *           ],
+         *           "last_report": "q3-churn"
+         *         }
+         *       },
+         *       "messages": [
+         *         {
+         *           "id": "cmif7vj3k0000msg000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "seq": 2,
+         *           "parent_id": null,
+         *           "role": "ASSISTANT",
+         *           "state": "COMPLETE",
+         *           "incomplete_reason": null,
+         *           "author": {
+         *             "type": "api_key",
+         *             "id": "cmif7vj3k0000apikey000001"
+         *           },
+         *           "text": "Churn fell from 4.1% to 3.2%.",
+         *           "blocks": [
+         *             {
+         *               "type": "section",
+         *               "text": {
+         *                 "type": "mrkdwn",
+         *                 "text": "*Churn* fell from 4.1% to 3.2%."
+         *               }
+         *             }
+         *           ],
+         *           "metadata": {
+         *             "report_id": "q3-churn"
+         *           },
+         *           "attachments": [],
+         *           "mentions": [],
+         *           "reactions": [
+         *             {
+         *               "emoji": "tada",
+         *               "count": 2,
+         *               "me": true
+         *             }
+         *           ],
+         *           "reply_count": 0,
+         *           "edited_at": null,
+         *           "deleted_at": null,
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "updated_at": "2026-11-25T10:00:00.000Z"
+         *         },
+         *         {
+         *           "id": "cmif7vj3k0000msg000000002",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "seq": 3,
+         *           "parent_id": "cmif7vj3k0000msg000000001",
+         *           "role": "USER",
+         *           "state": "COMPLETE",
+         *           "incomplete_reason": null,
+         *           "author": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "text": "Great. Which segment moved most?",
+         *           "blocks": [],
+         *           "metadata": {},
+         *           "attachments": [
+         *             {
+         *               "id": "cmif7vj3k0000file00000001",
+         *               "filename": "q3-churn.csv",
+         *               "content_type": "text/csv",
+         *               "size_bytes": 48213
+         *             }
+         *           ],
+         *           "mentions": [],
+         *           "reactions": [],
+         *           "reply_count": 0,
+         *           "edited_at": null,
+         *           "deleted_at": null,
+         *           "created_at": "2026-11-25T10:05:00.000Z",
+         *           "updated_at": "2026-11-25T10:05:00.000Z"
+         *         }
+         *       ],
+         *       "artifacts": [
+         *         {
+         *           "artifact": {
+         *             "id": "cmif7vj3k0000art000000001",
+         *             "thread_id": "cmif7vj3k0000thr000000001",
+         *             "message_id": null,
+         *             "type": "INSIGHT",
+         *             "title": "Churn is down",
+         *             "summary": "Q3 churn fell to 3.2%.",
+         *             "content": {
+         *               "claim": "Churn fell from 4.1% to 3.2%.",
+         *               "confidence": 0.8,
+         *               "evidence": []
+         *             },
+         *             "metadata": {},
+         *             "version": 1,
+         *             "attachments": [],
+         *             "created_by": {
+         *               "type": "api_key",
+         *               "id": "cmif7vj3k0000apikey000001"
+         *             },
+         *             "created_at": "2026-11-25T10:00:00.000Z",
+         *             "updated_at": "2026-11-25T10:00:00.000Z"
+         *           },
+         *           "versions": [
+         *             {
+         *               "artifact_id": "cmif7vj3k0000art000000001",
+         *               "version": 1,
+         *               "type": "INSIGHT",
+         *               "title": "Churn is down",
+         *               "summary": "Q3 churn fell to 3.2%.",
+         *               "content": {
+         *                 "claim": "Churn fell from 4.1% to 3.2%.",
+         *                 "confidence": 0.8,
+         *                 "evidence": []
+         *               },
+         *               "metadata": {},
+         *               "file_ids": [],
+         *               "created_by": {
+         *                 "type": "api_key",
+         *                 "id": "cmif7vj3k0000apikey000001"
+         *               },
+         *               "created_at": "2026-11-25T10:00:00.000Z"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "interactions": [
+         *         {
+         *           "id": "cmif7vj3k0000int000000001",
+         *           "thread_id": "cmif7vj3k0000thr000000001",
+         *           "message_id": "cmif7vj3k0000msg000000001",
+         *           "actor": {
+         *             "type": "user",
+         *             "id": "cmif7vj3k0000abcd12345678"
+         *           },
+         *           "created_at": "2026-11-25T10:00:00.000Z",
+         *           "kind": "block_action",
+         *           "action": {
+         *             "block_id": "approval",
+         *             "action_id": "approve",
+         *             "type": "button",
+         *             "value": "42"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        ThreadExport: {
+            /**
+             * Format: date-time
+             * @description When the export started reading.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            exported_at: string;
+            thread: components["schemas"]["Thread"];
+            memory: components["schemas"]["ThreadMemory"];
+            /** @description Every message, replies and tombstones included, by `seq` (the order they were stored in), up to the thread's `last_event_seq`, as GET /threads/{id}/messages lists them (reactions with your `me`). */
+            messages: components["schemas"]["Message"][];
+            /** @description Newest first, as GET /threads/{id}/artifacts lists them, each with all its versions. */
+            artifacts: components["schemas"]["ExportedArtifact"][];
+            /** @description Newest first, as GET /threads/{id}/interactions lists them. */
+            interactions: components["schemas"]["Interaction"][];
+        };
+        Message: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            id: string;
+            /** @example cmif7vj3k0000abcd12345678 */
+            thread_id: string;
+            /**
+             * Format: int32
+             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
+             */
+            seq: number;
+            /**
+             * @description The message this one replies to; null for a top-level message.
+             * @example cmif7vj3k0000abcd12345678
+             */
+            parent_id: string | null;
+            role: components["schemas"]["MessageRole"] & unknown;
+            state: components["schemas"]["MessageState"];
+            incomplete_reason: components["schemas"]["IncompleteReason"];
+            author: components["schemas"]["Actor"];
+            /** @description Empty once the message was deleted. */
+            text: string;
+            blocks: components["schemas"]["Blocks"];
+            metadata: components["schemas"]["Metadata"];
+            attachments: components["schemas"]["Attachment"][];
+            /** @description The users it mentions — `<@USER_ID>` in `text`, `user` elements in rich-text `blocks` — each checked when written (an existing user who can see the thread), in order of first mention. Empty once deleted. */
+            mentions: string[];
+            /**
+             * Format: int32
+             * @description Live replies to this message.
+             */
+            reply_count: number;
+            /**
+             * Format: date-time
+             * @description When the text, blocks or metadata last changed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            edited_at: string | null;
+            /**
+             * Format: date-time
+             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            deleted_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            updated_at: string;
+            /** @description One entry per emoji, in the order each was first used, with whether you reacted. */
+            reactions: components["schemas"]["ReactionSummary"][];
+        };
+        ReactionSummary: {
+            /**
+             * @description The short name, without colons.
+             * @example thumbsup
+             */
+            emoji: string;
+            /**
+             * Format: int32
+             * @description How many users and agents reacted with it.
+             */
+            count: number;
+            /** @description Whether you (the caller) reacted with it. */
+            me: boolean;
+        };
+        /** @description An artifact as GET /threads/{id}/artifacts/{artifact_id} answers it, with all its versions. */
+        ExportedArtifact: {
+            artifact: components["schemas"]["Artifact"];
+            /** @description Every version, newest first, as GET …/artifacts/{artifact_id}/versions lists them. */
+            versions: components["schemas"]["ArtifactVersion"][];
+        };
+        ArtifactVersion: {
+            /** @example cmif7vj3k0000abcd12345678 */
+            artifact_id: string;
+            /** Format: int32 */
+            version: number;
+            type: components["schemas"]["ArtifactType"];
+            title: string;
+            summary: string | null;
+            /** @description Of the artifact's `type`. */
+            content: components["schemas"]["InsightContent"] | components["schemas"]["ReportContent"] | components["schemas"]["DashboardContent"] | components["schemas"]["TableContent"] | components["schemas"]["ChartContent"] | components["schemas"]["DocumentContent"];
+            metadata: components["schemas"]["Metadata"];
+            file_ids: string[];
+            created_by: components["schemas"]["Actor"] & unknown;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        /**
+         * @description INSIGHT: a claim with evidence and confidence; REPORT: Markdown sections; DASHBOARD: widgets with data series; TABLE: columns and rows; CHART: one chart's series; DOCUMENT: a Markdown or text document.
+         * @enum {string}
+         */
+        ArtifactType: "INSIGHT" | "REPORT" | "DASHBOARD" | "TABLE" | "CHART" | "DOCUMENT";
+        /**
          * @example {
          *       "success": true,
          *       "data": {
@@ -5566,76 +5883,6 @@ export interface components {
             success: true;
             data: components["schemas"]["Message"];
             metadata: components["schemas"]["ResponseMetadata"];
-        };
-        Message: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            id: string;
-            /** @example cmif7vj3k0000abcd12345678 */
-            thread_id: string;
-            /**
-             * Format: int32
-             * @description Position in the thread: the sequence number of its `message.created` event. Messages list in this order, which is the order they were stored in.
-             */
-            seq: number;
-            /**
-             * @description The message this one replies to; null for a top-level message.
-             * @example cmif7vj3k0000abcd12345678
-             */
-            parent_id: string | null;
-            role: components["schemas"]["MessageRole"] & unknown;
-            state: components["schemas"]["MessageState"];
-            incomplete_reason: components["schemas"]["IncompleteReason"];
-            author: components["schemas"]["Actor"];
-            /** @description Empty once the message was deleted. */
-            text: string;
-            blocks: components["schemas"]["Blocks"];
-            metadata: components["schemas"]["Metadata"];
-            attachments: components["schemas"]["Attachment"][];
-            /** @description The users it mentions — `<@USER_ID>` in `text`, `user` elements in rich-text `blocks` — each checked when written (an existing user who can see the thread), in order of first mention. Empty once deleted. */
-            mentions: string[];
-            /**
-             * Format: int32
-             * @description Live replies to this message.
-             */
-            reply_count: number;
-            /**
-             * Format: date-time
-             * @description When the text, blocks or metadata last changed.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            edited_at: string | null;
-            /**
-             * Format: date-time
-             * @description Set on a deleted message: a tombstone that keeps its place, author and replies, with text, blocks, metadata, attachments and reactions removed.
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            deleted_at: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            updated_at: string;
-            /** @description One entry per emoji, in the order each was first used, with whether you reacted. */
-            reactions: components["schemas"]["ReactionSummary"][];
-        };
-        ReactionSummary: {
-            /**
-             * @description The short name, without colons.
-             * @example thumbsup
-             */
-            emoji: string;
-            /**
-             * Format: int32
-             * @description How many users and agents reacted with it.
-             */
-            count: number;
-            /** @description Whether you (the caller) reacted with it. */
-            me: boolean;
         };
         /**
          * @example {
@@ -6233,11 +6480,6 @@ export interface components {
             metadata: components["schemas"]["ResponseMetadata"];
         };
         /**
-         * @description Only this type.
-         * @enum {string}
-         */
-        ArtifactType: "INSIGHT" | "REPORT" | "DASHBOARD" | "TABLE" | "CHART" | "DOCUMENT";
-        /**
          * @example {
          *       "summary": "Q3 churn fell to 3.1% (corrected)."
          *     }
@@ -6295,25 +6537,6 @@ export interface components {
             data: components["schemas"]["ArtifactVersion"][];
             pagination: components["schemas"]["Pagination"];
             metadata: components["schemas"]["ResponseMetadata"];
-        };
-        ArtifactVersion: {
-            /** @example cmif7vj3k0000abcd12345678 */
-            artifact_id: string;
-            /** Format: int32 */
-            version: number;
-            type: components["schemas"]["ArtifactType"] & unknown;
-            title: string;
-            summary: string | null;
-            /** @description Of the artifact's `type`. */
-            content: components["schemas"]["InsightContent"] | components["schemas"]["ReportContent"] | components["schemas"]["DashboardContent"] | components["schemas"]["TableContent"] | components["schemas"]["ChartContent"] | components["schemas"]["DocumentContent"];
-            metadata: components["schemas"]["Metadata"];
-            file_ids: string[];
-            created_by: components["schemas"]["Actor"] & unknown;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T10:00:00.000Z
-             */
-            created_at: string;
         };
         /**
          * @example {
@@ -8515,6 +8738,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `Accept` allows none of the operation's representations (`not-acceptable`); `detail` lists them. The problem itself is JSON. */
+        NotAcceptable: {
+            headers: {
+                /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                "Server-Timing"?: string;
+                /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                "Consistency-Bookmark"?: string;
+                /** @description Present when the request's Origin is one of the configured CORS origins. */
+                "Access-Control-Allow-Origin"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemEnvelope"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request conflicts with current state (a unique field is taken, or an Idempotency-Key is in flight). */
         Conflict: {
             headers: {
@@ -10549,6 +10790,111 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    exportThread: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The newest `Consistency-Bookmark` a response gave you: the request is answered from a copy of the database at least that recent (read your own writes). Without it, a read may be answered by any copy. A value this API cannot have issued is 400.
+                 * @example 00000003-00000005-00004fa2-0f7e23b9a4d1c05e8f6a2b3c4d5e6f70
+                 */
+                "Consistency-Bookmark"?: components["parameters"]["ConsistencyBookmark"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole thread, streamed. */
+            200: {
+                headers: {
+                    /** @description The request id: the one you sent, or a generated one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    /** @description Where the time went (W3C Server Timing): `auth` — verifying the credentials of a guarded operation —, `ratelimit` — waiting on the rate limiter, on limited operations —, `db` — time waiting on D1, with how many statements ran — and `total`, e.g. `auth;dur=1.1;desc="Credentials", db;dur=4.2;desc="D1, 3 statements", total;dur=9.8;desc="Total"`. */
+                    "Server-Timing"?: string;
+                    /** @description How recent the data this request read or wrote is (a D1 bookmark; they sort oldest to newest). Send the newest you have back as the `Consistency-Bookmark` request header to read your own writes when a replica answers. */
+                    "Consistency-Bookmark"?: string;
+                    /** @description Present when the request's Origin is one of the configured CORS origins. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description `attachment; filename="thread-<id>.json"` (or `.md` for Markdown). */
+                    "Content-Disposition"?: string;
+                    /** @description The rate-limit policy this operation counts against, e.g. `"writes";q=60;w=60` (quota `q` requests per `w` seconds). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadExport"];
+                    /**
+                     * @example # Q3 churn review
+                     *
+                     *     Thread cmif7vj3k0000thr000000001 · owner user cmif7vj3k0000abcd12345678 · ACTIVE · created 2026-11-25 10:00:00 UTC · 2 message(s) · exported 2026-12-05 09:00:00 UTC
+                     *
+                     *     ## Memory (version 3)
+                     *
+                     *     ```json
+                     *     {
+                     *       "customer": "Acme",
+                     *       "goals": [
+                     *         "reduce churn"
+                     *       ],
+                     *       "last_report": "q3-churn"
+                     *     }
+                     *     ```
+                     *
+                     *     ## Messages
+                     *
+                     *     **#2** · ASSISTANT · API key cmif7vj3k0000apikey000001 · 2026-11-25 10:00:00 UTC
+                     *
+                     *     Churn fell from 4.1% to 3.2%.
+                     *
+                     *     _1 Block Kit block(s)._
+                     *
+                     *     Reactions: :tada: 2
+                     *
+                     *     > **#3** · ↳ reply to #2 · USER · user cmif7vj3k0000abcd12345678 · 2026-11-25 10:05:00 UTC
+                     *     >
+                     *     > Great. Which segment moved most?
+                     *     >
+                     *     > 📎 q3-churn.csv (47.1 KiB, text/csv)
+                     *
+                     *     ## Artifacts
+                     *
+                     *     ### INSIGHT · Churn is down (version 1)
+                     *
+                     *     By API key cmif7vj3k0000apikey000001 · created 2026-11-25 10:00:00 UTC · updated 2026-11-25 10:00:00 UTC
+                     *
+                     *     Q3 churn fell to 3.2%.
+                     *
+                     *     ```json
+                     *     {
+                     *       "claim": "Churn fell from 4.1% to 3.2%.",
+                     *       "confidence": 0.8,
+                     *       "evidence": []
+                     *     }
+                     *     ```
+                     *
+                     *     Versions:
+                     *
+                     *     - v1 · Churn is down · API key cmif7vj3k0000apikey000001 · 2026-11-25 10:00:00 UTC
+                     *
+                     *     ## Interactions
+                     *
+                     *     - 2026-11-25 10:00:00 UTC · user cmif7vj3k0000abcd12345678 · `approval/approve` (button) = 42 on message cmif7vj3k0000msg000000001
+                     */
+                    "text/markdown": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getThreadMemory: {
         parameters: {
             query?: never;
@@ -11396,7 +11742,7 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
                 /** @description Only this type. */
-                type?: components["schemas"]["ArtifactType"];
+                type?: components["schemas"]["ArtifactType"] & unknown;
             };
             header?: {
                 /**

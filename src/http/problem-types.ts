@@ -48,6 +48,11 @@ export const problemTypes = {
     title: "Method not allowed",
     description: "The path exists but does not support this method; see the `Allow` header.",
   },
+  "not-acceptable": {
+    status: Status.NOT_ACCEPTABLE,
+    title: "None of the media types you accept is offered",
+    description: "`Accept` allows none of the representations the operation has; `detail` lists them.",
+  },
   conflict: {
     status: Status.CONFLICT,
     title: "The request conflicts with the current state",

@@ -27,6 +27,9 @@ const components = {
   }),
   Forbidden: problem("The credentials are valid but their role or API-key scope does not allow this operation."),
   NotFound: problem("The resource does not exist."),
+  NotAcceptable: problem(
+    "`Accept` allows none of the operation's representations (`not-acceptable`); `detail` lists them. The problem itself is JSON.",
+  ),
   Conflict: problem(
     "The request conflicts with current state (a unique field is taken, or an Idempotency-Key is in flight).",
   ),
@@ -143,6 +146,7 @@ export const authErrors = {
 };
 
 export const notFound = { [Status.NOT_FOUND]: ref("NotFound") };
+export const notAcceptable = { [Status.NOT_ACCEPTABLE]: ref("NotAcceptable") };
 export const conflict = { [Status.CONFLICT]: ref("Conflict") };
 export const preconditionFailed = { [Status.PRECONDITION_FAILED]: ref("PreconditionFailed") };
 export const preconditionRequired = { [Status.PRECONDITION_REQUIRED]: ref("PreconditionRequired") };

@@ -68,3 +68,14 @@ export const threadMemoryExample: z.input<typeof ThreadMemorySchema> = {
   updated_at: "2026-11-25T10:00:00.000Z",
   memory: { customer: "Acme", goals: ["reduce churn"], last_report: "q3-churn" },
 };
+
+/** A thread's memory as GET /threads/{id}/memory answers it: version 0 and `{}` before the first write. */
+export const memoryToWire = (thread: {
+  memory: unknown;
+  memoryVersion: number;
+  memoryUpdatedAt: Date | null;
+}): z.infer<typeof ThreadMemorySchema> => ({
+  version: thread.memoryVersion,
+  updated_at: thread.memoryUpdatedAt?.toISOString() ?? null,
+  memory: (thread.memory ?? {}) as Record<string, unknown>,
+});

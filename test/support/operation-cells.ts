@@ -303,6 +303,7 @@ export const operationCells = (h: Harness, publicStatus: Record<string, number> 
     regenerateReply: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     markThreadRead: { request: async (ctx) => ({ params: await ownerThread(ctx), body: { seq: 1 } }) },
     getThreadReadState: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
+    exportThread: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },
     getMyUnreadCounts: { request: async () => ({}) },
     listMyMentions: { request: async () => ({}) },
     listReactions: { request: async (ctx) => ({ params: await ownerThread(ctx) }) },

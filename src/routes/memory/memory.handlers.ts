@@ -12,7 +12,7 @@ import { actorOf } from "../../principal";
 import { publish } from "../../realtime/publish";
 import { repositories } from "../../repositories";
 import { type Sql, sql } from "../../repositories/d1";
-import { MEMORY_LIMITS, type ThreadMemorySchema } from "../../wire/memory";
+import { MEMORY_LIMITS, memoryToWire, type ThreadMemorySchema } from "../../wire/memory";
 import type { getThreadMemory, replaceThreadMemory, updateThreadMemory } from "./memory.routes";
 
 type ThreadMemory = z.infer<typeof ThreadMemorySchema>;
@@ -57,15 +57,7 @@ export const getThreadMemoryHandler: RouteHandler<typeof getThreadMemory, AppEnv
   const etag = etagFor(thread.memoryVersion);
   c.header("ETag", etag);
   if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, Status.NOT_MODIFIED);
-  return ok(
-    c,
-    {
-      version: thread.memoryVersion,
-      updated_at: thread.memoryUpdatedAt?.toISOString() ?? null,
-      memory: (thread.memory ?? {}) as ThreadMemory["memory"],
-    },
-    Status.OK,
-  );
+  return ok(c, memoryToWire(thread), Status.OK);
 };
 
 export const replaceThreadMemoryHandler: RouteHandler<typeof replaceThreadMemory, AppEnv> = async (c) => {

@@ -23,6 +23,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   url: string;
+  /** wrangler's process id, which is also its process group's (workerd's included): for measuring it. */
+  pid: number;
   /** Everything wrangler printed so far. */
   output: () => string;
   /** Stops wrangler (the whole process group) and deletes the temporary state. Safe to call twice. */
@@ -177,7 +179,7 @@ export const startDevServer = async ({
       }
       await sleep(250);
     }
-    return { url, output, stop };
+    return { url, pid: child.pid ?? 0, output, stop };
   } catch (error) {
     await stop();
     throw error;
