@@ -338,14 +338,14 @@ const comparisonsFor = (fixture) => {
     {
       route: LIST,
       baseline: LIST_TWIN,
-      meaning: `${READ_LAYERS} + wire mapping on the same two reads: a page of 20 threads by last activity, then the caller's read marks in them`,
+      meaning: `${READ_LAYERS} + wire mapping on the same read: a page of 20 threads by last activity left-joined with the caller's read rows`,
     },
     readAttribution(LIST, LIST_TWIN),
     {
       route: LIST_TWIN,
       baseline: LIST_TWIN_UNMARKED,
       meaning:
-        "what unread counts cost the list: the reader's marks in the page's 20 threads (one primary-key lookup each, in one statement); both twins, no other layer",
+        "what unread counts cost the list: the join with the reader's rows (a primary-key lookup per thread of the page, in the same statement); both twins, no other layer",
     },
     {
       route: UNREAD,
@@ -792,11 +792,10 @@ const checkTwins = async (url, token, fixture) => {
   );
   const realList = (await call(url, token, "GET", `/threads?limit=${PAGE}`)).data;
   const twinList = await call(url, null, "GET", `/_bench/threads?limit=${PAGE}&marks=1&reader=${fixture.inbox.owner}`);
-  const twinUnread = new Map(twinList.marks.map((mark) => [mark.thread_id, mark.unread_count]));
   same(
     "thread list and its unread counts",
     realList.map((thread) => [thread.id, thread.unread_count]),
-    twinList.threads.map((thread) => [thread.id, twinUnread.get(thread.id) ?? thread.message_count]),
+    twinList.map((thread) => [thread.id, thread.unread_count ?? thread.message_count]),
   );
   const realTotals = (await call(url, token, "GET", "/me/unread")).data;
   same("unread totals", realTotals, await call(url, null, "GET", `/_bench/me/unread?reader=${fixture.inbox.owner}`));

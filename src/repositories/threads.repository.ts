@@ -2,9 +2,9 @@ import type { Prisma, Thread, ThreadStatus } from "../generated/prisma/client";
 import type { CursorPosition } from "../http/cursor";
 import type { Actor } from "../principal";
 import { MEMORY_LIMITS } from "../wire/memory";
+import type { ReadMark, ThreadRow } from "../wire/threads";
 import { and, type Sql, sql, sqlDate } from "./d1";
 import type { Store } from "./db";
-import { after, newestFirst } from "./keyset";
 import { insertMessages, type NewMessage } from "./messages.repository";
 import { readsOnCreate } from "./reads.repository";
 import {
@@ -16,7 +16,7 @@ import {
   type NewEvent,
   type ThreadChange,
 } from "./thread-log";
-import { type ThreadScope, threadsIn } from "./thread-scope";
+import { type ThreadScope, threadsIn, threadsInSql } from "./thread-scope";
 import { deliveryIdsOf, outboxInsert } from "./webhook-outbox";
 
 export interface ThreadListOptions {
@@ -28,8 +28,10 @@ export interface ThreadListOptions {
   ownerId?: string;
   status?: ThreadStatus;
   updatedSince?: Date;
-  /** Only threads where this reader has something unread. */
-  unreadBy?: Actor;
+  /** Whose read marks the threads come with. */
+  reader: Actor;
+  /** Only threads where the reader has something unread. */
+  unreadOnly?: boolean;
 }
 
 export interface ThreadChanges {
@@ -41,16 +43,49 @@ export interface ThreadChanges {
 /** What access checks and guarded writes need of a thread, without its (possibly large) memory. */
 const ACCESS_FIELDS = { id: true, ownerId: true, status: true, lastSeq: true } as const;
 
-/** Threads where the reader has something unread: by their counter, or (no mark yet) any live message. */
-const unreadFor = (reader: Actor): Prisma.ThreadWhereInput => {
-  const theirs = { readerType: reader.type, readerId: reader.id };
-  return {
-    OR: [
-      { reads: { some: { ...theirs, unreadCount: { gt: 0 } } } },
-      { reads: { none: theirs }, messageCount: { gt: 0 } },
-    ],
-  };
-};
+/** A listed thread's row, with its reader's row of it (null columns when they have none). */
+interface ListedRow {
+  id: string;
+  owner_id: string;
+  title: string;
+  status: ThreadStatus;
+  metadata: string | null;
+  message_count: number;
+  last_message_at: string | null;
+  last_seq: number;
+  memory_version: number;
+  memory_updated_at: string | null;
+  created_at: string;
+  updated_at: string;
+  last_read_seq: number | null;
+  unread_count: number | null;
+  unread_mentions: number | null;
+}
+
+const dateOrNull = (text: string | null) => (text === null ? null : new Date(text));
+
+const listedThread = (row: ListedRow): ThreadRow & { mark: ReadMark } => ({
+  id: row.id,
+  ownerId: row.owner_id,
+  title: row.title,
+  status: row.status,
+  metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Prisma.JsonValue),
+  messageCount: row.message_count,
+  lastMessageAt: dateOrNull(row.last_message_at),
+  lastSeq: row.last_seq,
+  memoryVersion: row.memory_version,
+  memoryUpdatedAt: dateOrNull(row.memory_updated_at),
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+  mark:
+    row.last_read_seq === null
+      ? null
+      : {
+          lastReadSeq: row.last_read_seq,
+          unreadCount: row.unread_count ?? 0,
+          unreadMentions: row.unread_mentions ?? 0,
+        },
+});
 
 const json = (value: Prisma.JsonValue | null) => (value === null ? null : JSON.stringify(value));
 
@@ -125,25 +160,53 @@ export const threadsRepository = ({ db, d1 }: Store) => ({
   findForAccess: (id: string, scope: ThreadScope) =>
     db.thread.findFirst({ where: { id, ...threadsIn(scope) }, select: ACCESS_FIELDS }),
 
-  /** Most recently active first; one page plus one row, so the caller knows whether there is more. */
-  listPage: ({ limit, after: position, scope, ownerId, status, updatedSince, unreadBy }: ThreadListOptions) =>
-    db.thread.findMany({
-      where: {
-        AND: [
-          threadsIn(scope),
-          unreadBy ? unreadFor(unreadBy) : {},
-          {
-            ownerId,
-            status,
-            ...(updatedSince ? { updatedAt: { gte: updatedSince } } : {}),
-            ...after(position, "updatedAt"),
-          },
-        ],
-      },
-      orderBy: newestFirst("updatedAt"),
-      take: limit + 1,
-      omit: { memory: true },
-    }),
+  /**
+   * Most recently active first, each with the reader's read mark in it (one statement: the page left-joined with
+   * the reader's rows, so unread counts cost the list no query of its own); one page plus one row, so the caller
+   * knows whether there is more.
+   */
+  listPage: async ({
+    limit,
+    after: position,
+    scope,
+    ownerId,
+    status,
+    updatedSince,
+    reader,
+    unreadOnly,
+  }: ThreadListOptions) => {
+    const where = and(
+      threadsInSql(scope),
+      ...(ownerId === undefined ? [] : [sql("t.owner_id = ?", ownerId)]),
+      ...(status === undefined ? [] : [sql("t.status = ?", status)]),
+      ...(updatedSince === undefined ? [] : [sql("t.updated_at >= ?", sqlDate(updatedSince))]),
+      // A reader without a row has read nothing: every live message is unread.
+      ...(unreadOnly ? [sql("COALESCE(r.unread_count, t.message_count) > 0")] : []),
+      ...(position
+        ? [
+            sql(
+              "t.updated_at < ? OR (t.updated_at = ? AND t.id < ?)",
+              sqlDate(position.at),
+              sqlDate(position.at),
+              position.id,
+            ),
+          ]
+        : []),
+    );
+    const { results } = await d1
+      .prepare(
+        `SELECT t.id, t.owner_id, t.title, t.status, t.metadata, t.message_count, t.last_message_at, t.last_seq,
+                t.memory_version, t.memory_updated_at, t.created_at, t.updated_at,
+                r.last_read_seq, r.unread_count, r.unread_mentions
+         FROM threads t LEFT JOIN thread_reads r
+           ON r.thread_id = t.id AND r.reader_type = ? AND r.reader_id = ?
+         WHERE ${where.sql}
+         ORDER BY t.updated_at DESC, t.id DESC LIMIT ?`,
+      )
+      .bind(reader.type, reader.id, ...where.params, limit + 1)
+      .all<ListedRow>();
+    return results.map(listedThread);
+  },
 
   /**
    * Changes the thread's own fields if nothing in the thread changed since `expectedSeq` was read,

@@ -84,8 +84,9 @@ describe("D1 statements per request", () => {
     };
     expect(counts).toEqual({
       "GET /users": 1,
-      // The page (or the thread), then the caller's read marks in it.
-      "GET /threads": 2,
+      // The page with the caller's read marks in it: one statement (a join).
+      "GET /threads": 1,
+      // The thread, then the caller's read mark in it.
       "GET /threads/{id}": 2,
       // Access, the page, its attachments, its reactions.
       "GET /threads/{id}/messages": 4,

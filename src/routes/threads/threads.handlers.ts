@@ -163,16 +163,13 @@ export const listThreadsHandler: RouteHandler<typeof listThreads, AppEnv> = asyn
     ownerId: owner_id,
     status,
     updatedSince: updated_since ? new Date(updated_since) : undefined,
-    unreadBy: unread ? reader : undefined,
+    reader,
+    unreadOnly: unread,
   });
   const { page, pagination } = toPage(rows, limit, (row) => row.updatedAt);
-  const marks = await repositories(c).reads.marksIn(
-    page.map((thread) => thread.id),
-    reader,
-  );
   return okPage(
     c,
-    page.map((thread) => threadToWire(thread, marks.get(thread.id) ?? null)),
+    page.map((row) => threadToWire(row, row.mark)),
     pagination,
   );
 };
