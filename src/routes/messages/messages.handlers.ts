@@ -159,7 +159,7 @@ export const updateMessageHandler: RouteHandler<typeof updateMessage, AppEnv> = 
   const actor = actorOf(principal);
   const thread = await writableThread(c, id);
   const messages = repositories(c).messages;
-  // Mentions are checked once; which ones the message had is read again on each try.
+  // A new text or new blocks mean new mentions: those of the content after the edit, checked on each try.
   const contentChanges = body.text !== undefined || body.blocks !== undefined;
 
   const committed = await retryOnConflict(async () => {
