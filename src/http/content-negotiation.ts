@@ -1,5 +1,8 @@
 import { ApiError } from "./api-error";
 
+// Not hono/accepts: it answers its default both for `*/*` and when nothing matches, so it cannot tell a client that
+// accepts none of the offered types (406) from one that accepts anything.
+
 interface MediaRange {
   type: string;
   subtype: string;
