@@ -6,7 +6,6 @@ import { filesRepository } from "./files.repository";
 import { healthRepository } from "./health.repository";
 import { idempotencyRepository } from "./idempotency.repository";
 import { interactionsRepository } from "./interactions.repository";
-import { messagePositionsRepository } from "./message-positions.repository";
 import { messagesRepository } from "./messages.repository";
 import { reactionsRepository } from "./reactions.repository";
 import { readsRepository } from "./reads.repository";
@@ -30,7 +29,6 @@ const build = (store: Store) => ({
   health: healthRepository(store),
   idempotency: idempotencyRepository(store),
   interactions: interactionsRepository(store),
-  messagePositions: messagePositionsRepository(store),
   messages: messagesRepository(store),
   reactions: reactionsRepository(store),
   reads: readsRepository(store),

@@ -325,6 +325,16 @@ export const messagesRepository = ({ db, d1 }: Store) => ({
   seqOf: async (threadId: string, id: string) =>
     (await db.message.findFirst({ where: { id, threadId }, select: { seq: true } }))?.seq ?? null,
 
+  /** The `seq` of each of these messages of the thread, in one query whatever their number (others left out). */
+  seqsOf: async (threadId: string, ids: string[]): Promise<Map<string, number>> => {
+    if (ids.length === 0) return new Map();
+    const { results } = await d1
+      .prepare("SELECT id, seq FROM messages WHERE thread_id = ? AND id IN (SELECT value FROM json_each(?))")
+      .bind(threadId, JSON.stringify(ids))
+      .all<{ id: string; seq: number }>();
+    return new Map(results.map((row) => [row.id, row.seq]));
+  },
+
   /** One page plus one row, by position in the thread. */
   listPage: async ({ threadId, limit, order, afterSeq, beforeSeq, parentId, topLevel }: MessageListOptions) => {
     const messages = await db.message.findMany({

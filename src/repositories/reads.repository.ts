@@ -21,17 +21,15 @@ const writtenBy = (reader: Actor): Sql =>
 const readerRow = (threadId: string, reader: Actor): Sql =>
   sql("r.thread_id = ? AND r.reader_type = ? AND r.reader_id = ?", threadId, reader.type, reader.id);
 
-/** Live messages by others after `afterSeq` (an SQL expression). */
-const unreadAfter = (threadId: string, reader: Actor, afterSeq: Sql): Sql => {
-  const mine = writtenBy(reader);
-  return sql(
+/** Live messages not `mine` (the reader's: writtenBy) after `afterSeq` (an SQL expression). */
+const unreadAfter = (threadId: string, mine: Sql, afterSeq: Sql): Sql =>
+  sql(
     `SELECT COUNT(*) FROM messages m
      WHERE m.thread_id = ? AND m.seq > (${afterSeq.sql}) AND m.deleted_at IS NULL AND NOT (${mine.sql})`,
     threadId,
     ...afterSeq.params,
     ...mine.params,
   );
-};
 
 /**
  * In a batch that posts a message by `author` (each statement conditional on `pending`): the author gets a row if
@@ -39,7 +37,7 @@ const unreadAfter = (threadId: string, reader: Actor, afterSeq: Sql): Sql => {
  * every other reader's count grows by one (the new message is after every mark: marks stop at the thread's end).
  */
 export const readsOnPost = (d1: D1Database, threadId: string, author: Actor, pending: Sql) => {
-  const unread = unreadAfter(threadId, author, sql("0"));
+  const unread = unreadAfter(threadId, writtenBy(author), sql("0"));
   return [
     d1
       .prepare(
@@ -98,10 +96,8 @@ export const mentionsOnWrite = (
   const now = JSON.stringify(users.now);
   const touched = JSON.stringify([...new Set([...users.now, ...users.before])]);
   const threadId = message.threadId;
-  const unread = sql(
-    `SELECT COUNT(*) FROM messages m WHERE m.thread_id = ? AND m.deleted_at IS NULL AND m.author_id IS NOT u.value`,
-    threadId,
-  );
+  // For each mentioned user `u.value` (users write as author_id).
+  const unread = unreadAfter(threadId, sql("m.author_id IS u.value"), sql("0"));
   const recount = mentionsAfter(threadId, sql("thread_reads.reader_id"), sql("thread_reads.last_read_seq"));
   return [
     d1
@@ -190,7 +186,7 @@ export const readsRepository = ({ db, d1 }: Store) => ({
       ...target.params,
       ...current.params,
     );
-    const unread = unreadAfter(threadId, reader, target);
+    const unread = unreadAfter(threadId, writtenBy(reader), target);
     // Only users are mentioned; an API key's mention rows are none.
     const mentions = mentionsAfter(threadId, sql("?", reader.type === "user" ? reader.id : ""), target);
     const state = jsonWith(

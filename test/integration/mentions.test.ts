@@ -149,6 +149,14 @@ describe("mentions", () => {
       },
     ]);
 
+    // At most 50 users per message: 51 is refused before any of them is looked up.
+    const crowd = Array.from({ length: 51 }, (_, i) => `<@someone${String(i).padStart(16, "0")}>`).join(" ");
+    const tooMany = await agent.http(`/threads/${thread.id}/messages`, json("POST", { text: crowd }));
+    expect(tooMany.status).toBe(400);
+    expect((await problemOf(tooMany)).errors).toEqual([
+      { path: "body.text", code: "too_many_mentions", message: "51 users are mentioned; at most 50" },
+    ]);
+
     // A new thread's first messages are checked against its owner; an edit, like a post. Nothing was stored.
     const created = await ada.http(
       "/threads",

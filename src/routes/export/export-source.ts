@@ -81,7 +81,7 @@ export const exportSource = async (c: Context<AppEnv>, threadId: string): Promis
       for await (const page of pages) yield withReactions(c, page, viewer);
     },
     artifacts,
-    seqsOf: (messageIds) => repos.messagePositions.seqsOf(threadId, messageIds),
+    seqsOf: (messageIds) => repos.messages.seqsOf(threadId, messageIds),
     interactionPages: () =>
       mapPages(
         pagesOf(
