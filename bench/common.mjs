@@ -1,5 +1,6 @@
 // What the bench scripts share: the generated wrangler config with rate limits out of reach, the
-// admin sign-in, and a checked API call.
+// admin sign-in, a checked API call, and the dev server's resident memory.
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { experimental_readRawConfig } from "wrangler";
@@ -16,6 +17,18 @@ export const median = (values) => {
 
 /** Unique per run, for email addresses and texts. */
 export const runId = Date.now().toString(36);
+
+/**
+ * Resident memory (bytes) of the workerd processes in wrangler's process group `groupId` (the dev server's pid):
+ * workerd's isolates report no heap of their own (`process.memoryUsage()` answers zeros there), so this is the
+ * measure of what a request holds — an upper bound, as it also counts workerd's buffers and unswept garbage.
+ */
+export const workerdRss = (groupId) =>
+  execFileSync("ps", ["-eo", "pgid=,rss=,comm="], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pgid, , command]) => Number(pgid) === groupId && command?.startsWith("workerd"))
+    .reduce((sum, [, rss]) => sum + Number(rss) * 1024, 0);
 
 export const bearer = (token) => ({ authorization: `Bearer ${token}` });
 

@@ -9,26 +9,17 @@
 //
 // Prints a markdown table; bench/README.md quotes it. `npm run bench` reports the same on its large thread.
 
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startDevServer } from "../test/e2e/support/dev-server.ts";
-import { bearer, call, log, median, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { bearer, call, log, median, signInAsAdmin, workerdRss, writeBenchConfig } from "./common.mjs";
 
 const FORMATS = [
   { name: "JSON", accept: "application/json" },
   { name: "Markdown", accept: "text/markdown" },
 ];
-
-/** Resident memory (bytes) of the workerd processes in wrangler's process group. */
-const workerdRss = (groupId) =>
-  execFileSync("ps", ["-eo", "pgid=,rss=,comm="], { encoding: "utf8" })
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/))
-    .filter(([pgid, , command]) => Number(pgid) === groupId && command?.startsWith("workerd"))
-    .reduce((sum, [, rss]) => sum + Number(rss) * 1024, 0);
 
 /** One export read to its end; its size, time and the workerd RSS peak meanwhile. */
 const exportOnce = async (url, token, threadId, format, groupId) => {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startDevServer } from "../test/e2e/support/dev-server.ts";
-import { bearer, log, median, signInAsAdmin, writeBenchConfig } from "./common.mjs";
+import { bearer, call, log, median, signInAsAdmin, workerdRss, writeBenchConfig } from "./common.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -19,8 +19,13 @@ const { values } = parseArgs({
     requests: { type: "string", default: "6" },
     mib: { type: "string", default: "10" },
     connections: { type: "string", default: "1" },
+    "memory-mib": { type: "string", default: "100" },
   },
 });
+const MEMORY_MIB = Number(values["memory-mib"]);
+if (!Number.isInteger(MEMORY_MIB) || MEMORY_MIB < 0) throw new Error("--memory-mib must be a whole number");
+/** The resumable upload's part size in the memory measurement. */
+const PART_MIB = 10;
 const [ROUNDS, REQUESTS, MIB, CONNECTIONS] = [values.rounds, values.requests, values.mib, values.connections].map(
   Number,
 );
@@ -59,9 +64,84 @@ const upload = async (url, token, stage) => {
   return performance.now() - started;
 };
 
+/** The peak of workerd's resident memory while `work` runs, over its level just before. */
+const peakGrowth = async (groupId, work) => {
+  const resting = workerdRss(groupId);
+  let peak = resting;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, workerdRss(groupId));
+  }, 20);
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  return { resting, growth: Math.max(peak, workerdRss(groupId)) - resting };
+};
+
+const send = async (url, path, init) => {
+  const response = await fetch(`${url}${path}`, init);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+  return text;
+};
+
+/** One upload of MEMORY_MIB each way, the memory it took; a 10 MiB one first through each, outside the figures. */
+const measureMemory = async (url, token, groupId) => {
+  const big = Buffer.alloc(MEMORY_MIB * 1024 * 1024);
+  for (let at = 0; at < big.byteLength; at += 65_536) crypto.getRandomValues(big.subarray(at, at + 65_536));
+  const raw = { "content-type": "application/octet-stream" };
+  const ways = [
+    {
+      name: `bare R2 put of ${MEMORY_MIB} MiB (the baseline)`,
+      run: (bytes) => send(url, "/_bench/files/memory", { method: "PUT", body: bytes }),
+    },
+    {
+      name: `POST /files, ${MEMORY_MIB} MiB`,
+      run: (bytes) =>
+        send(url, "/files?filename=memory.bin", { method: "POST", headers: { ...raw, ...bearer(token) }, body: bytes }),
+    },
+    {
+      name: `resumable upload of ${MEMORY_MIB} MiB: ${PART_MIB} MiB parts, then completed (read back)`,
+      run: async (bytes) => {
+        const partBytes = Math.min(PART_MIB * 1024 * 1024, bytes.byteLength);
+        const { data } = await call(url, token, "POST", "/uploads", {
+          filename: "memory.bin",
+          content_type: "application/octet-stream",
+          total_bytes: bytes.byteLength,
+          part_size: partBytes,
+        });
+        for (let at = 0, n = 1; at < bytes.byteLength; at += partBytes, n++) {
+          await send(url, `/uploads/${data.id}/parts/${n}`, {
+            method: "PUT",
+            headers: { ...raw, ...bearer(token) },
+            body: bytes.subarray(at, at + partBytes),
+          });
+        }
+        await send(url, `/uploads/${data.id}/complete`, { method: "POST", headers: bearer(token) });
+      },
+    },
+  ];
+  const rows = [];
+  for (const way of ways) {
+    await way.run(body); // warm-up, 10 MiB
+    const { resting, growth } = await peakGrowth(groupId, () => way.run(big));
+    rows.push({ name: way.name, resting, growth });
+  }
+  return rows;
+};
+
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
 const main = async () => {
   const configDir = mkdtempSync(join(tmpdir(), "experience-layer-uploads-"));
-  const server = await startDevServer({ configPath: writeBenchConfig(configDir) });
+  const server = await startDevServer({
+    configPath: writeBenchConfig(configDir),
+    // Room for one request of --memory-mib, the service's and the twin's (which the JSON-body limit covers).
+    vars: Object.fromEntries(
+      ["MAX_UPLOAD_BYTES", "MAX_BODY_BYTES"].map((name) => [name, String(Math.max(MEMORY_MIB, MIB, 25) * 1024 * 1024)]),
+    ),
+  });
   try {
     const token = await signInAsAdmin(server.url);
     const arrival = await fetch(`${server.url}/_bench/upload-stages/count`, { method: "PUT", body }).then((r) =>
@@ -96,6 +176,13 @@ const main = async () => {
       console.log(
         `| ${stage.name} | ${ms.toFixed(0)} | ${(BYTES / 1e6 / (ms / 1000)).toFixed(0)} | ${(bare / ms).toFixed(2)}× |`,
       );
+    }
+    if (MEMORY_MIB > 0) {
+      log(`memory: one ${MEMORY_MIB} MiB upload each way…`);
+      const rows = await measureMemory(server.url, token, server.pid);
+      console.log(`\n### Memory: workerd's resident memory while one ${MEMORY_MIB} MiB upload runs\n`);
+      console.log("| Upload | workerd RSS before | peak over it |\n| --- | ---: | ---: |");
+      for (const row of rows) console.log(`| ${row.name} | ${mib(row.resting)} | ${mib(row.growth)} |`);
     }
   } finally {
     await server.stop();

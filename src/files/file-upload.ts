@@ -12,7 +12,7 @@ import { CONTENT_TYPE } from "../schemas/common";
 import { safeFilename } from "./disposition";
 import { formDataBoundary } from "./form-data";
 import { readForm } from "./form-upload";
-import { inLargeChunks } from "./large-chunks";
+import { largeChunks } from "./large-chunks";
 import { requestPreview } from "./preview-request";
 import { streamToR2WithoutLength } from "./r2-multipart";
 import { declaredLength } from "./request-body";
@@ -142,7 +142,7 @@ const receiveForm = async (
   const body = c.req.raw.body;
   if (!body) throw new ApiError("malformed-request", "The multipart/form-data body is empty.");
   const limit = Number(c.env.MAX_UPLOAD_BYTES);
-  const { file, fields } = await readForm(inLargeChunks(body), boundary, {
+  const { file, fields } = await readForm(largeChunks(body), boundary, {
     fileField: "file",
     textFields: ["sha256"],
     storeFile: async (part, bytes) => {

@@ -35,12 +35,11 @@ const invalidField = (name: string, message: string, code: string) =>
  * oversized fields are 400s; a form without the file part too.
  */
 export const readForm = async <T>(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   boundary: string,
   spec: FormSpec<T>,
 ): Promise<{ file: T; fields: Map<string, string> }> => {
   const parser = new FormDataParser(boundary);
-  const reader = body.getReader();
   const fields = new Map<string, string>();
   let file: { writer: WritableStreamDefaultWriter<Uint8Array>; stored: Promise<T> } | undefined;
   let result: { value: T } | undefined;
@@ -84,14 +83,10 @@ export const readForm = async <T>(
   };
 
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      for (const event of parser.push(value)) await handle(event);
-    }
+    // Leaving the loop with an error cancels the body.
+    for await (const value of body) for (const event of parser.push(value)) await handle(event);
     parser.finish();
   } catch (error) {
-    await reader.cancel().catch(() => undefined);
     if (file) {
       await file.writer.abort(error).catch(() => undefined);
       // The store's own refusal (too large, wrong type) is the answer, not the broken pipe it left.

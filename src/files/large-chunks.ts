@@ -1,40 +1,58 @@
 /**
- * Bytes for the JavaScript stages of an upload (hashing, the type check, counting) come in chunks of this size.
- * workerd hands a request body (or an R2 object's body) to JavaScript 4 KiB at a time, and every chunk through a
- * JavaScript stream costs far more than its bytes: 10 MiB is 2,560 chunks, which took an upload from 1.0× to
- * 0.6× of a bare R2 put (bench/README.md, "Where an upload's time goes"). 64 KiB chunks were as fast as 256 KiB
- * and 1 MiB ones there, and hold the least memory per upload in flight.
+ * Bytes for the JavaScript stages of an upload (counting, hashing, the type check) come in chunks of this size.
+ * workerd hands a request body (or an R2 object's body) to JavaScript 4 KiB at a time, and every chunk JavaScript
+ * touches costs far more than its bytes: at 4 KiB an upload ran at 0.6× a bare R2 put; with two uploads at once
+ * (the bench's load, where workerd's one thread is the limit) 64 KiB chunks still cost 30 ms of CPU per 10 MiB
+ * over a bare put, 256 KiB 15 ms and 1 MiB 6 ms (bench/README.md, "Where an upload's time goes"). An upload in
+ * flight holds one chunk, so 1 MiB is also its memory.
  */
-export const LARGE_CHUNK_BYTES = 64 * 1024;
+export const LARGE_CHUNK_BYTES = 1024 * 1024;
+
+export interface ChunkOptions {
+  /** Bytes per chunk. */
+  size?: number;
+  /**
+   * Each chunk read into the buffer of the one before, once the loop asks for the next: a chunk is valid only until
+   * then, so only for a loop that keeps none. The body then takes one buffer whatever its size, instead of a new one
+   * per chunk left for the garbage collector (which let a 100 MiB upload peak at 20 MiB: bench/README.md).
+   */
+  reuse?: boolean;
+}
 
 /**
- * The same bytes, regrouped into chunks of LARGE_CHUNK_BYTES (the last one smaller), read by a BYOB reader that
- * fills each buffer natively before JavaScript sees it. One buffer is read at a time and only when asked for
- * (no read-ahead), so memory stays at a buffer or two whatever the upload's size. A stream that is not a byte
- * stream (one made in JavaScript, as a form's file part) is returned as it is.
+ * The bytes of `body`, in order, in chunks of `size` (the last one smaller), each filled natively by a BYOB reader
+ * before JavaScript sees it. A chunk is read only when the loop asks for the next one (no read-ahead), so memory
+ * stays at one chunk whatever the body's size. A stream that is not a byte stream (one made in JavaScript, as a
+ * form's file part) is read as its chunks come. Leaving the loop early cancels the body.
  */
-export const inLargeChunks = (
+export async function* largeChunks(
   body: ReadableStream<Uint8Array>,
-  size = LARGE_CHUNK_BYTES,
-): ReadableStream<Uint8Array> => {
+  { size = LARGE_CHUNK_BYTES, reuse = false }: ChunkOptions = {},
+): AsyncGenerator<Uint8Array, void, undefined> {
   let reader: ReadableStreamBYOBReader;
   try {
     reader = body.getReader({ mode: "byob" });
   } catch {
-    return body;
+    yield* body;
+    return;
   }
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const { value, done } = await reader.readAtLeast(size, new Uint8Array(size));
-        if (value && value.byteLength > 0) controller.enqueue(value);
-        if (done || !value || value.byteLength < size) {
-          controller.close();
-          reader.releaseLock();
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
-    },
-    { highWaterMark: 0 },
-  );
-};
+  let finished = false;
+  let spare: ArrayBuffer | undefined;
+  try {
+    for (;;) {
+      // The read takes the buffer over (detaches it) and hands it back as `value`'s.
+      const { value, done } = await reader.readAtLeast(size, new Uint8Array(spare ?? new ArrayBuffer(size)));
+      // Fewer than `size` bytes only at the body's end.
+      finished = done || !value || value.byteLength < size;
+      if (!value || finished) {
+        if (value && value.byteLength > 0) yield value;
+        return;
+      }
+      yield value;
+      if (reuse) spare = value.buffer;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

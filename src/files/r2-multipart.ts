@@ -1,6 +1,6 @@
 import type { ApiError } from "../http/api-error";
 import { R2_MIN_PART_BYTES } from "../wire/uploads";
-import { concat, inspectBytes, type StoredBytes } from "./store";
+import { ByteCheck, checked, concat, type StoredBytes } from "./store";
 
 /**
  * Stores a stream of unknown length in R2 (a `put` needs the length up front): bytes are gathered
@@ -11,12 +11,11 @@ import { concat, inspectBytes, type StoredBytes } from "./store";
 export const putStream = async (
   bucket: R2Bucket,
   key: string,
-  stream: ReadableStream<Uint8Array>,
+  chunks: AsyncIterable<Uint8Array>,
   options: { contentType: string; partBytes?: number },
 ): Promise<void> => {
   const partBytes = options.partBytes ?? R2_MIN_PART_BYTES;
   const httpMetadata = { contentType: options.contentType };
-  const reader = stream.getReader();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let upload: R2MultipartUpload | undefined;
@@ -26,9 +25,7 @@ export const putStream = async (
     parts.push(await upload.uploadPart(parts.length + 1, bytes));
   };
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of chunks) {
       pending.push(value);
       pendingBytes += value.byteLength;
       // Strictly more than a part: whatever is left at the end (1 to partBytes bytes) is the last part.
@@ -46,7 +43,6 @@ export const putStream = async (
     await sendPart(concat(pending));
     await upload.complete(parts);
   } catch (error) {
-    await reader.cancel(error).catch(() => undefined);
     // Best effort: R2 also drops an incomplete multipart upload by itself after a week.
     await upload?.abort().catch(() => undefined);
     throw error;
@@ -54,8 +50,8 @@ export const putStream = async (
 };
 
 /**
- * A stream of unknown length (a form's file part) into R2 through inspectBytes: at most
- * `limit.bytes`, counted, hashed and type-checked on the way. The refusal is what rejects.
+ * A stream of unknown length (a form's file part) into R2, checked on the way (ByteCheck): at most `limit.bytes`,
+ * counted, hashed and type-checked. A refusal rejects, and nothing is stored.
  */
 export const streamToR2WithoutLength = async (
   bucket: R2Bucket,
@@ -63,12 +59,7 @@ export const streamToR2WithoutLength = async (
   body: ReadableStream<Uint8Array>,
   { contentType, limit }: { contentType: string; limit: { bytes: number; tooLong: () => ApiError } },
 ): Promise<StoredBytes> => {
-  const inspection = inspectBytes({ contentType, limit });
-  const [stored] = await Promise.allSettled([
-    putStream(bucket, key, body.pipeThrough(inspection.stream), { contentType }),
-  ]);
-  const refusal = inspection.refusal();
-  if (refusal) throw refusal;
-  if (stored.status === "rejected") throw stored.reason;
-  return inspection.result();
+  const check = new ByteCheck({ contentType, limit });
+  await putStream(bucket, key, checked(body, check), { contentType });
+  return check.result();
 };

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { ApiError } from "../http/api-error";
-import { inLargeChunks } from "./large-chunks";
+import { largeChunks } from "./large-chunks";
 import { SNIFF_BYTES, signatureProblem } from "./signature";
 
 export interface StoredBytes {
@@ -14,9 +15,6 @@ export interface StoreOptions {
   contentType: string;
 }
 
-const hex = (bytes: ArrayBuffer) =>
-  [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-
 export const concat = (chunks: Uint8Array[]) => {
   const joined = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   let offset = 0;
@@ -27,77 +25,89 @@ export const concat = (chunks: Uint8Array[]) => {
   return joined;
 };
 
-export interface Inspection {
-  /** Bytes in, the same bytes out: counted, hashed, and the first ones held back until checked. */
-  stream: TransformStream<Uint8Array, Uint8Array>;
-  /** The refusal that errored the stream, if one did (other errors come from elsewhere in the pipe). */
-  refusal: () => ApiError | undefined;
-  /** Size and SHA-256, once the stream has flushed. */
-  result: () => Promise<StoredBytes>;
-}
-
-export interface InspectOptions {
+export interface CheckOptions {
   contentType: string;
   /** At most `bytes` (refused with `tooLong()`); with `tooShort`, exactly `bytes` (a body of declared length). */
   limit?: { bytes: number; tooLong: () => ApiError; tooShort?: () => ApiError };
 }
 
 /**
- * Watches bytes on their way to storage without holding more than a few kilobytes of them: counts
- * and hashes them (SHA-256), and holds the first ones back until checked against the declared type,
- * so storage never sees a byte of a file that is refused (422 `content-type-mismatch`). A refusal
- * errors the stream, so whatever it is piped into stores nothing.
+ * Watches bytes on their way to storage without holding more than their first few kilobytes: counts and hashes
+ * them (SHA-256), and holds the first SNIFF_BYTES back until checked against the declared type, so storage never
+ * sees a byte of a file that is refused (422 `content-type-mismatch`). A refusal is thrown by the call that found
+ * it; the caller then stops storing. Plain method calls per chunk (no stream of its own): each chunk JavaScript
+ * touches in a stream costs far more than hashing it (large-chunks.ts). It keeps no chunk it was given past the
+ * call, only copies of the few first bytes it holds, so the caller may reuse a chunk's buffer.
  */
-export const inspectBytes = ({ contentType, limit }: InspectOptions): Inspection => {
-  const digest = new crypto.DigestStream("SHA-256");
-  const hashing = digest.getWriter();
-  let refusal: ApiError | undefined;
-  const refuse = (error: ApiError) => {
-    refusal = error;
-    throw error;
-  };
-  let seen = 0;
-  let held: Uint8Array[] | null = [];
-  const release = async (controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (!held) return;
-    const problem = await signatureProblem(contentType, concat(held));
-    if (problem) refuse(new ApiError("content-type-mismatch", `${problem} Declare the type the file really has.`));
-    for (const chunk of held) controller.enqueue(chunk);
-    held = null;
-  };
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      seen += chunk.byteLength;
-      if (limit && seen > limit.bytes) refuse(limit.tooLong());
-      await hashing.write(chunk);
-      if (!held) return controller.enqueue(chunk);
-      held.push(chunk);
-      if (seen >= SNIFF_BYTES) await release(controller);
-    },
-    async flush(controller) {
-      await release(controller);
-      if (limit?.tooShort && seen < limit.bytes) refuse(limit.tooShort());
-      await hashing.close();
-    },
-  });
-  return {
-    stream,
-    refusal: () => refusal,
-    result: async () => ({ sizeBytes: seen, sha256: hex(await digest.digest) }),
-  };
-};
+export class ByteCheck {
+  readonly #contentType: string;
+  readonly #limit: CheckOptions["limit"];
+  readonly #hash = createHash("sha256");
+  #seen = 0;
+  #held: Uint8Array[] | null = [];
+
+  constructor({ contentType, limit }: CheckOptions) {
+    this.#contentType = contentType;
+    this.#limit = limit;
+  }
+
+  /** The next chunk: what may now be stored (nothing while the first bytes are held, then all of them). */
+  async take(chunk: Uint8Array): Promise<Uint8Array[]> {
+    this.#seen += chunk.byteLength;
+    if (this.#limit && this.#seen > this.#limit.bytes) throw this.#limit.tooLong();
+    this.#hash.update(chunk);
+    if (!this.#held) return [chunk];
+    // A first chunk that holds the whole head (a large chunk always does) is checked as it is.
+    if (this.#held.length === 0 && chunk.byteLength >= SNIFF_BYTES) return this.#release([chunk]);
+    // Kept past this call, so copied: the caller may read its next chunk into this one's buffer (large-chunks.ts).
+    this.#held.push(chunk.slice());
+    return this.#seen >= SNIFF_BYTES ? this.#release(this.#held) : [];
+  }
+
+  /** The end of the bytes: what is still held, once checked; a body shorter than its declared length is refused. */
+  async end(): Promise<Uint8Array[]> {
+    const rest = this.#held ? await this.#release(this.#held) : [];
+    if (this.#limit?.tooShort && this.#seen < this.#limit.bytes) throw this.#limit.tooShort();
+    return rest;
+  }
+
+  /** Size and SHA-256 of every byte taken; call once, after `end`. */
+  result(): StoredBytes {
+    return { sizeBytes: this.#seen, sha256: this.#hash.digest("hex") };
+  }
+
+  /** Checks the head of `held` (the first bytes, in order) against the declared type; answers them once passed. */
+  async #release(held: Uint8Array[]): Promise<Uint8Array[]> {
+    const [first] = held;
+    const head = first && first.byteLength >= SNIFF_BYTES ? first : concat(held);
+    const problem = await signatureProblem(this.#contentType, head.subarray(0, SNIFF_BYTES));
+    if (problem) throw new ApiError("content-type-mismatch", `${problem} Declare the type the file really has.`);
+    this.#held = null;
+    return held;
+  }
+}
+
+/** `chunks` through `check`: the bytes that may be stored, in order; a refusal is thrown by the loop reading them. */
+export async function* checked(
+  chunks: AsyncIterable<Uint8Array>,
+  check: ByteCheck,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const chunk of chunks) yield* await check.take(chunk);
+  yield* await check.end();
+}
 
 /**
- * Streams a request body of known length through inspectBytes into `write` (an R2 put or a part of a
- * multipart upload): a body that is not `length` long is a 400. The ApiError of a refusal is what
- * rejects, whatever else failed because of it.
+ * Streams a request body of known length, checked (ByteCheck), into `write` (an R2 put or a part of a multipart
+ * upload) through a FixedLengthStream, as R2 needs the length up front: a body that is not `length` long is a 400.
+ * One large chunk at a time (large-chunks.ts), each written once the last one was taken, all into one buffer. Anything failing aborts
+ * the stream, so storage ends with an error and keeps nothing; the ApiError of a refusal is what rejects.
  */
 export const streamWithLength = async <T>(
   body: ReadableStream<Uint8Array>,
   { length, contentType }: StoreOptions,
   write: (readable: ReadableStream<Uint8Array>) => Promise<T>,
 ): Promise<StoredBytes & { written: T }> => {
-  const inspection = inspectBytes({
+  const check = new ByteCheck({
     contentType,
     limit: {
       bytes: length,
@@ -105,22 +115,27 @@ export const streamWithLength = async <T>(
       tooShort: () => new ApiError("malformed-request", `The body is shorter than its Content-Length (${length}).`),
     },
   });
-  // R2 needs the length of a stream before it starts; FixedLengthStream carries it.
   const fixed = new FixedLengthStream(length);
-  // If storing fails before it has read everything, nothing reads the rest: stop the pipe, or the
-  // request would wait for ever on a full stream.
-  const stop = new AbortController();
+  const writer = fixed.writable.getWriter();
   const writing = write(fixed.readable);
-  writing.catch((error: unknown) => stop.abort(error));
-  const [written, piped] = await Promise.allSettled([
-    writing,
-    inLargeChunks(body).pipeThrough(inspection.stream).pipeTo(fixed.writable, { signal: stop.signal }),
-  ]);
-  const refusal = inspection.refusal();
-  if (refusal) throw refusal;
-  if (piped.status === "rejected") throw piped.reason;
-  if (written.status === "rejected") throw written.reason;
-  return { ...(await inspection.result()), written: written.value };
+  // If storing fails before it has read everything, a write would wait for ever on a stream nobody reads.
+  const failed = writing.then(
+    () => new Promise<never>(() => undefined),
+    (error: unknown) => Promise.reject(error),
+  );
+  failed.catch(() => undefined);
+  try {
+    // A write resolves once storage has taken the chunk's bytes, so its buffer may take the next (`reuse`).
+    for await (const chunk of checked(largeChunks(body, { reuse: true }), check)) {
+      await Promise.race([writer.write(chunk), failed]);
+    }
+    await Promise.race([writer.close(), failed]);
+  } catch (error) {
+    await writer.abort(error).catch(() => undefined);
+    await writing.catch(() => undefined);
+    throw error;
+  }
+  return { ...check.result(), written: await writing };
 };
 
 /** A request body of known length into one R2 object. */

@@ -5,9 +5,9 @@ import { ApiError } from "../http/api-error";
 import { repositories } from "../repositories";
 import { newId } from "../repositories/d1";
 import { partsExpected } from "../wire/uploads";
-import { inLargeChunks } from "./large-chunks";
+import { largeChunks } from "./large-chunks";
 import { assertOpen, closed, ownUpload, sizeOfPart, uploadNotFound } from "./resumable-uploads";
-import { inspectBytes } from "./store";
+import { ByteCheck, checked } from "./store";
 
 /** Why the parts received cannot make the file, or null when they can. */
 const incompleteness = (upload: Upload, parts: UploadPart[]) => {
@@ -35,18 +35,11 @@ const incompleteness = (upload: Upload, parts: UploadPart[]) => {
 const inspectStored = async (bucket: R2Bucket, upload: Upload) => {
   const object = await bucket.get(upload.storageKey);
   if (!object) throw new Error(`the completed upload ${upload.id} has no object`);
-  const inspection = inspectBytes({ contentType: upload.contentType });
-  const piped = await inLargeChunks(object.body)
-    .pipeThrough(inspection.stream)
-    .pipeTo(new WritableStream())
-    .then(
-      () => null,
-      (reason: unknown) => reason,
-    );
-  const refusal = inspection.refusal();
-  if (refusal) throw refusal;
-  if (piped !== null) throw piped;
-  return inspection.result();
+  const check = new ByteCheck({ contentType: upload.contentType });
+  for await (const _ of checked(largeChunks(object.body, { reuse: true }), check)) {
+    // The bytes are only read: the check is the point.
+  }
+  return check.result();
 };
 
 /**

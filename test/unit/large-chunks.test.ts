@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inLargeChunks, LARGE_CHUNK_BYTES } from "../../src/files/large-chunks";
+import { LARGE_CHUNK_BYTES, largeChunks } from "../../src/files/large-chunks";
 import { streamWithLength } from "../../src/files/store";
 
 /**
@@ -25,12 +25,12 @@ const nativeBody = (total: number, size = 4096) => {
   return { readable, written: () => written, feeding };
 };
 
-describe("inLargeChunks", () => {
+describe("largeChunks", () => {
   it("hands on a native body in chunks of LARGE_CHUNK_BYTES, the last one the rest, every byte in order", async () => {
     const total = 3 * LARGE_CHUNK_BYTES + 1000;
     const body = nativeBody(total);
     const chunks: Uint8Array[] = [];
-    for await (const chunk of inLargeChunks(body.readable)) chunks.push(chunk);
+    for await (const chunk of largeChunks(body.readable)) chunks.push(chunk);
     await body.feeding;
     expect(chunks.map((chunk) => chunk.byteLength)).toEqual([
       LARGE_CHUNK_BYTES,
@@ -44,17 +44,17 @@ describe("inLargeChunks", () => {
 
   it("reads nothing ahead: one chunk asked for, at most one chunk taken from the body", async () => {
     const body = nativeBody(10 * LARGE_CHUNK_BYTES);
-    const reader = inLargeChunks(body.readable).getReader();
-    await reader.read();
+    const chunks = largeChunks(body.readable);
+    await chunks.next();
     // Give the body every chance to be read further if anything were pulling.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(body.written()).toBeLessThanOrEqual(LARGE_CHUNK_BYTES + 4096);
-    await reader.cancel();
-    // Cancelling reaches the body: its feeding stops with the cancellation.
+    await chunks.return();
+    // Leaving the loop early cancels the body: its feeding stops with the cancellation.
     await expect(body.feeding).rejects.toThrow();
   });
 
-  it("passes a stream made in JavaScript (not a byte stream) on as it is", async () => {
+  it("reads a stream made in JavaScript (not a byte stream) as its chunks come", async () => {
     const made = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new Uint8Array(10));
@@ -62,7 +62,9 @@ describe("inLargeChunks", () => {
         controller.close();
       },
     });
-    expect(inLargeChunks(made)).toBe(made);
+    const sizes: number[] = [];
+    for await (const chunk of largeChunks(made)) sizes.push(chunk.byteLength);
+    expect(sizes).toEqual([10, 20]);
   });
 });
 
@@ -90,7 +92,7 @@ describe("streamWithLength on a large body", () => {
     await body.feeding;
     expect(stored.sizeBytes).toBe(total);
     expect(taken).toBe(total);
-    // The inspection holds a chunk, the FixedLengthStream and the pipe one or two more: never megabytes.
+    // The chunk being checked and the one being written, and what is in flight to storage: a few chunks, not 100.
     expect(mostHeld).toBeLessThanOrEqual(4 * LARGE_CHUNK_BYTES);
   }, 60_000);
 });
@@ -135,6 +137,25 @@ describe("streamWithLength keeps its checks on large chunks", () => {
       streamWithLength(body.readable, { length: 2 * LARGE_CHUNK_BYTES, contentType: "image/png" }, store.write),
     ).rejects.toMatchObject({ type: "content-type-mismatch" });
     expect(store.seen).toMatchObject({ bytes: 0, ended: false });
+  });
+
+  it("storage failing half-way answers its error at once, and the rest of the body is not read", async () => {
+    const body = nativeBody(8 * LARGE_CHUNK_BYTES);
+    body.feeding.catch(() => undefined);
+    const failing = async (readable: ReadableStream<Uint8Array>) => {
+      // Takes one chunk, then fails without reading (or cancelling) the rest, as a storage that broke down would.
+      await readable.getReader().read();
+      throw new Error("storage is down");
+    };
+    await expect(
+      streamWithLength(
+        body.readable,
+        { length: 8 * LARGE_CHUNK_BYTES, contentType: "application/octet-stream" },
+        failing,
+      ),
+    ).rejects.toThrow("storage is down");
+    await expect(body.feeding).rejects.toThrow();
+    expect(body.written()).toBeLessThan(8 * LARGE_CHUNK_BYTES);
   });
 
   it("hashes every byte: the SHA-256 is the whole body's", async () => {
