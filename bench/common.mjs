@@ -1,7 +1,7 @@
 // What the bench scripts share: the generated wrangler config with rate limits out of reach, the
 // admin sign-in, a checked API call, and the dev server's resident memory.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { experimental_readRawConfig } from "wrangler";
 import { repoRoot } from "../test/e2e/support/dev-server.ts";
@@ -29,6 +29,23 @@ export const workerdRss = (groupId) =>
     .map((line) => line.trim().split(/\s+/))
     .filter(([pgid, , command]) => Number(pgid) === groupId && command?.startsWith("workerd"))
     .reduce((sum, [, rss]) => sum + Number(rss) * 1024, 0);
+
+/**
+ * CPU time (ms, user and system) the workerd processes of wrangler's process group `groupId` have used so far, from
+ * /proc (Linux; clock ticks of 10 ms). workerd runs a worker's JavaScript and the local bindings on one thread, so
+ * under load its CPU per request is what limits the rate.
+ */
+export const workerdCpuMs = (groupId) =>
+  execFileSync("ps", ["-eo", "pid=,pgid=,comm="], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, pgid, command]) => Number(pgid) === groupId && command?.startsWith("workerd"))
+    .reduce((sum, [pid]) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+    }, 0);
 
 export const bearer = (token) => ({ authorization: `Bearer ${token}` });
 

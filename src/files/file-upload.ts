@@ -13,7 +13,7 @@ import { safeFilename } from "./disposition";
 import { formDataBoundary } from "./form-data";
 import { readForm } from "./form-upload";
 import { largeChunks } from "./large-chunks";
-import { requestPreview } from "./preview-request";
+import { firstPreview, queuePreview } from "./preview-request";
 import { streamToR2WithoutLength } from "./r2-multipart";
 import { declaredLength } from "./request-body";
 import { type StoredBytes, streamToR2 } from "./store";
@@ -84,7 +84,7 @@ const receiveFile = async (
   const files = repositories(c).files;
   const id = newId();
   const storageKey = `files/${id}`;
-  let begun = false;
+  let begun: Incoming | undefined;
   const begin: Begin = async (file) => {
     await files.createPending({
       ...file,
@@ -94,7 +94,7 @@ const receiveFile = async (
       filename: safeFilename(file.filename),
       storageKey,
     });
-    begun = true;
+    begun = file;
     return storageKey;
   };
   try {
@@ -106,7 +106,8 @@ const receiveFile = async (
         `The bytes received hash to sha-256 ${stored.sha256}, not the ${promised} you sent; nothing was kept.`,
       );
     }
-    return await requestPreview(c, await files.markReady(id, stored));
+    if (!begun) throw new Error("an upload's bytes were stored before its row was recorded");
+    return await queuePreview(c, await files.markReady(id, stored, firstPreview(c.env, begun.contentType)));
   } catch (error) {
     // R2 stores an object whole or not at all; deleting makes sure of "not at all" whatever failed.
     // With R2 itself down that fails too: the hourly housekeeping removes objects without a row.

@@ -2,7 +2,7 @@ import type { Bindings } from "../env";
 import { essenceOf } from "../files/signature";
 import type { File, PreviewStatus } from "../generated/prisma/client";
 import { errorMessage } from "../logging";
-import { PREVIEW_LIMITS, type Preview } from "../wire/previews";
+import { noPreviewFor, PREVIEW_LIMITS, PREVIEW_TYPES, type Preview } from "../wire/previews";
 
 export interface PreviewOutcome {
   status: Exclude<PreviewStatus, "PENDING">;
@@ -11,9 +11,6 @@ export interface PreviewOutcome {
   /** R2 key of a thumbnail written for it. */
   previewKey: string | null;
 }
-
-const IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
-const TEXT = new Set(["text/plain", "text/markdown", "application/json", "text/x-markdown"]);
 
 /** A reason there is no preview, which retrying will not change. */
 export class NoPreview extends Error {}
@@ -176,11 +173,11 @@ const imagePreview = async (env: Bindings, file: File): Promise<PreviewOutcome> 
 export const makePreview = async (env: Bindings, file: File): Promise<PreviewOutcome> => {
   const type = essenceOf(file.contentType);
   try {
-    if (IMAGES.has(type)) return await imagePreview(env, file);
-    if (TEXT.has(type))
+    if (PREVIEW_TYPES.image.has(type)) return await imagePreview(env, file);
+    if (PREVIEW_TYPES.text.has(type))
       return { status: "READY", preview: { kind: "text", ...(await excerptOf(env, file)) }, previewKey: null };
-    if (type === "text/csv") return { status: "READY", preview: await csvPreview(env, file), previewKey: null };
-    if (type === "application/pdf") {
+    if (PREVIEW_TYPES.csv.has(type)) return { status: "READY", preview: await csvPreview(env, file), previewKey: null };
+    if (PREVIEW_TYPES.pdf.has(type)) {
       const pages = await countPdfPages(await bodyOf(env, file), PREVIEW_LIMITS.scanBytes);
       return { status: "READY", preview: { kind: "pdf", page_count: pages }, previewKey: null };
     }
@@ -188,5 +185,5 @@ export const makePreview = async (env: Bindings, file: File): Promise<PreviewOut
     if (error instanceof NoPreview) return { status: "FAILED", preview: { reason: error.message }, previewKey: null };
     throw error;
   }
-  return { status: "UNSUPPORTED", preview: { reason: `There is no preview for ${type} files.` }, previewKey: null };
+  return { status: "UNSUPPORTED", preview: noPreviewFor(type), previewKey: null };
 };

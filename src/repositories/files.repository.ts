@@ -33,8 +33,20 @@ export const filesRepository = ({ db }: Store) => ({
       },
     }),
 
-  markReady: (id: string, stored: { sizeBytes: number; sha256: string }) =>
-    db.file.update({ where: { id }, data: { ...stored, status: "READY" } }),
+  /** The stored file READY, with where its preview starts (`null`: none asked for) in the same statement. */
+  markReady: (
+    id: string,
+    stored: { sizeBytes: number; sha256: string },
+    preview: { status: PreviewStatus; preview: Prisma.InputJsonObject | null } | null,
+  ) =>
+    db.file.update({
+      where: { id },
+      data: {
+        ...stored,
+        status: "READY",
+        ...(preview ? { previewStatus: preview.status, preview: preview.preview ?? Prisma.DbNull } : {}),
+      },
+    }),
 
   /** Where the file's preview stands; `preview` is what it says, or why there is none. */
   setPreview: (id: string, status: PreviewStatus, preview: Prisma.InputJsonObject | null, previewKey: string | null) =>

@@ -12,6 +12,19 @@ export const PREVIEW_LIMITS = {
   scanBytes: 52_428_800,
 } as const;
 
+/** The types (their essence: `image/png`, not `image/PNG; q=1`) a preview is made for, by the preview's kind. */
+export const PREVIEW_TYPES = {
+  image: new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]),
+  text: new Set(["text/plain", "text/markdown", "application/json", "text/x-markdown"]),
+  csv: new Set(["text/csv"]),
+  pdf: new Set(["application/pdf"]),
+} as const;
+
+export const hasPreview = (essence: string) => Object.values(PREVIEW_TYPES).some((types) => types.has(essence));
+
+/** Why a file of a type without previews has none (its `preview` when UNSUPPORTED). */
+export const noPreviewFor = (essence: string) => ({ reason: `There is no preview for ${essence} files.` });
+
 const Dimension = z.int().min(1).max(100_000).openapi({ format: "int32" });
 const Excerpt = z
   .string()

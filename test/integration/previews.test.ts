@@ -106,10 +106,12 @@ describe("file previews", () => {
     expect(await previewOf(ada.http, file.id)).toEqual({ kind: "pdf", page_count: 3 });
   });
 
-  it("says why a file has no preview: its type has none (404 preview-unavailable)", async () => {
+  it("says why a file has no preview: its type has none (404 preview-unavailable), from the upload's answer on", async () => {
     const ada = await newUser();
     const file = await upload(ada.http, "PK\u0003\u0004 not really", "application/octet-stream", "blob.bin");
-    const response = await settledPreview(ada.http, file.id);
+    // Known at upload: no job is queued for it, and the first ask is already the answer.
+    expect(file.preview_status).toBe("UNSUPPORTED");
+    const response = await ada.http(`/files/${file.id}/preview`);
     expect(response.status).toBe(404);
     const problem = await problemOf(response);
     expect(problem.type).toMatch(/\/preview-unavailable$/);
@@ -131,6 +133,27 @@ describe("file previews", () => {
     const [ada, bob] = await Promise.all([newUser(), newUser()]);
     const file = await upload(ada.http, "private", "text/plain", "p.txt");
     expect((await bob.http(`/files/${file.id}/preview`)).status).toBe(404);
+  });
+
+  it("marks the preview FAILED, and still stores the file, when its job cannot be queued", async () => {
+    const ada = await newUser();
+    const request = new Request(new URL("/files?filename=q.txt", BASE_URL), {
+      method: "POST",
+      // Set by the HTTP client in the other tests; a Request made here has none of its own.
+      headers: { Authorization: `Bearer ${ada.token}`, "Content-Type": "text/plain", "Content-Length": "14" },
+      body: "queued in vain",
+    });
+    const brokenQueue = { send: () => Promise.reject(new Error("the queue is down")) } as unknown as Queue;
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(request, { ...env, PREVIEWS: brokenQueue }, ctx);
+    await waitOnExecutionContext(ctx);
+    await assertMatchesContract("POST", request.url, response.clone());
+    expect(response.status).toBe(201);
+    const file = (await response.json<{ data: { id: string; status: string; preview_status: string } }>()).data;
+    expect(file).toMatchObject({ status: "READY", preview_status: "FAILED" });
+    const preview = await ada.http(`/files/${file.id}/preview`);
+    expect(preview.status).toBe(404);
+    expect((await problemOf(preview)).detail).toContain("could not be queued");
   });
 
   it("answers 503 naming the missing setting when previews are not configured", async () => {

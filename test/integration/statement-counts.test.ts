@@ -64,6 +64,11 @@ describe("D1 statements per request", () => {
       "GET /search/messages": await statementsOf("/search/messages?q=message"),
       "GET /threads/{id}/artifacts/{id}": await statementsOf(`/threads/${thread.id}/artifacts/${artifact.id}`),
       "GET /files/{id}": await statementsOf(`/files/${file.id}`),
+      "POST /files": await statementsOf("/files?filename=counted.txt", {
+        method: "POST",
+        headers: { "Content-Type": "text/plain" },
+        body: "counted",
+      }),
       "POST /threads/{id}/messages": await statementsOf(`/threads/${thread.id}/messages`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
@@ -94,6 +99,8 @@ describe("D1 statements per request", () => {
       // Access, the artifact with its current version (and its files, had it any).
       "GET /threads/{id}/artifacts/{id}": 2,
       "GET /files/{id}": 1,
+      // The PENDING row before a byte is stored, then READY with its preview PENDING (its job queued after).
+      "POST /files": 2,
       // Access, then one batch: the event, the message, the author's read mark and the others' unread counts (2),
       // its webhook deliveries (the outbox), the thread's counters, the owner's user-stream copy (2).
       "POST /threads/{id}/messages": 9,
