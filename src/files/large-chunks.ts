@@ -1,10 +1,10 @@
 /**
  * Bytes for the JavaScript stages of an upload (counting, hashing, the type check) come in chunks of this size.
  * workerd hands a request body (or an R2 object's body) to JavaScript 4 KiB at a time, and every chunk JavaScript
- * touches costs far more than its bytes: at 4 KiB an upload ran at 0.6× a bare R2 put; with two uploads at once
- * (the bench's load, where workerd's one thread is the limit) 64 KiB chunks still cost 30 ms of CPU per 10 MiB
- * over a bare put, 256 KiB 15 ms and 1 MiB 6 ms (bench/README.md, "Where an upload's time goes"). An upload in
- * flight holds one chunk, so 1 MiB is also its memory.
+ * touches costs far more than its bytes: piped through a TransformStream, 10 MiB took 107–138 ms more CPU than a bare
+ * R2 put and ran at 0.6× its speed (bench/README.md, "Where an upload's time goes"). Read in chunks of 64 KiB to
+ * 1 MiB and written on by a plain loop, it costs what a bare put does; 1 MiB makes the fewest calls, and with one
+ * reused buffer (`reuse`) it is all an upload holds.
  */
 export const LARGE_CHUNK_BYTES = 1024 * 1024;
 
@@ -14,7 +14,8 @@ export interface ChunkOptions {
   /**
    * Each chunk read into the buffer of the one before, once the loop asks for the next: a chunk is valid only until
    * then, so only for a loop that keeps none. The body then takes one buffer whatever its size, instead of a new one
-   * per chunk left for the garbage collector (which let a 100 MiB upload peak at 20 MiB: bench/README.md).
+   * per chunk left for the garbage collector (with those, a 100 MiB upload peaked 51 MiB above a bare R2 put's
+   * memory; with one, 4–6 MiB: bench/README.md).
    */
   reuse?: boolean;
 }

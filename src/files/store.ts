@@ -99,8 +99,9 @@ export async function* checked(
 /**
  * Streams a request body of known length, checked (ByteCheck), into `write` (an R2 put or a part of a multipart
  * upload) through a FixedLengthStream, as R2 needs the length up front: a body that is not `length` long is a 400.
- * One large chunk at a time (large-chunks.ts), each written once the last one was taken, all into one buffer. Anything failing aborts
- * the stream, so storage ends with an error and keeps nothing; the ApiError of a refusal is what rejects.
+ * One large chunk at a time (large-chunks.ts), each written once the last one was taken, all into one buffer.
+ * Anything failing aborts the stream, so storage ends with an error and keeps nothing; the ApiError of a refusal is
+ * what rejects.
  */
 export const streamWithLength = async <T>(
   body: ReadableStream<Uint8Array>,
