@@ -56,15 +56,24 @@ const STAGES = [
   { name: "POST /files", path: "/files?filename=bench.bin", admin: true },
 ];
 
+const RAW = { "content-type": "application/octet-stream" };
+
+/** A request that must succeed: its answer's text, or an error naming it. */
+const send = async (url, path, init) => {
+  const response = await fetch(`${url}${path}`, init);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+  return text;
+};
+
+/** One upload of the body (`--mib`) through `stage`; its time in ms. */
 const upload = async (url, token, stage) => {
   const started = performance.now();
-  const response = await fetch(`${url}${stage.path}`, {
+  await send(url, stage.path, {
     method: stage.admin ? "POST" : "PUT",
-    headers: { "content-type": "application/octet-stream", ...(stage.admin ? bearer(token) : {}) },
+    headers: { ...RAW, ...(stage.admin ? bearer(token) : {}) },
     body,
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${stage.name} answered ${response.status}: ${text.slice(0, 500)}`);
   return performance.now() - started;
 };
 
@@ -81,15 +90,6 @@ const peakGrowth = async (groupId, work) => {
     clearInterval(sampler);
   }
   return { resting, growth: Math.max(peak, workerdRss(groupId)) - resting };
-};
-
-const RAW = { "content-type": "application/octet-stream" };
-
-const send = async (url, path, init) => {
-  const response = await fetch(`${url}${path}`, init);
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
-  return text;
 };
 
 /** The ways one upload of `bytes` is measured for memory: the bare put, `POST /files`, and a resumable upload. */
